@@ -1,0 +1,58 @@
+"""Optional report sections that need more than the law data (a database, a corpus).
+
+The core assessment is pure; layers around it (precedent search, payouts) add top-level JSON
+keys such as `precedents`, `payers`, `comparables` and `pattern_evidence` through this small
+registry, and the md/html memo renders each section after the core ones. A section that
+cannot run (no database yet) returns None and is left out, never faked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from monell.domain.models import Assessment
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    """What a section may use besides the assessment: the database URL, if any."""
+
+    db_url: str | None
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    key: str  # the top-level JSON key; part of the output contract
+    title: str  # heading in the md/html memo
+    build: Callable[[Assessment, SectionContext], Any | None]
+    markdown: Callable[[Any], str]
+    order: int = 100
+
+
+_REGISTRY: dict[str, ReportSection] = {}
+
+
+def register(section: ReportSection) -> ReportSection:
+    if section.key in _REGISTRY and _REGISTRY[section.key] is not section:
+        raise ValueError(f"report section {section.key!r} registered twice")
+    _REGISTRY[section.key] = section
+    return section
+
+
+def registered() -> list[ReportSection]:
+    # Importing the layers registers their sections; kept here so the CLI and tests agree.
+    from monell.report import section_modules
+
+    section_modules.load_all()
+    return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.key))
+
+
+def build_sections(assessment: Assessment, ctx: SectionContext) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for section in registered():
+        data = section.build(assessment, ctx)
+        if data is not None:
+            out[section.key] = data
+    return out
