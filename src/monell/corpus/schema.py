@@ -1,0 +1,106 @@
+"""SQLAlchemy Core view of the tables created by `storage/migrations/corpus/`.
+
+The migration is the source of truth for the schema (DDL is written by hand there, as the
+brief asks); this module only names the tables and columns the code reads and writes, and a
+test checks the two agree.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+courts = sa.Table(
+    "corpus_courts",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("short_name", sa.Text),
+    sa.Column("full_name", sa.Text),
+    sa.Column("citation_string", sa.Text),
+    sa.Column("jurisdiction", sa.String(8)),
+    sa.Column("parent_court_id", sa.String(32)),
+    sa.Column("start_date", sa.Date),
+    sa.Column("end_date", sa.Date),
+    sa.Column("in_use", sa.Boolean),
+)
+
+dockets = sa.Table(
+    "corpus_dockets",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("court_id", sa.String(32)),
+    sa.Column("docket_number", sa.Text),
+    sa.Column("case_name", sa.Text),
+    sa.Column("date_filed", sa.Date),
+    sa.Column("nature_of_suit", sa.Text),
+)
+
+clusters = sa.Table(
+    "corpus_clusters",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("docket_id", sa.BigInteger),
+    sa.Column("court_id", sa.String(32)),
+    sa.Column("case_name", sa.Text),
+    sa.Column("case_name_short", sa.Text),
+    sa.Column("date_filed", sa.Date),
+    sa.Column("date_filed_is_approximate", sa.Boolean),
+    sa.Column("precedential_status", sa.String(16)),
+    sa.Column("citation_count", sa.Integer),
+    sa.Column("judges", sa.Text),
+)
+
+opinions = sa.Table(
+    "corpus_opinions",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("cluster_id", sa.BigInteger),
+    sa.Column("type", sa.String(32)),
+    sa.Column("author_str", sa.Text),
+    sa.Column("per_curiam", sa.Boolean),
+    sa.Column("text", sa.Text),
+    sa.Column("text_field", sa.String(32)),
+    sa.Column("origin", sa.String(8)),
+    sa.Column("source_record_id", sa.String(200)),
+    sa.Column("needs_extraction", sa.Boolean),
+)
+
+citations = sa.Table(
+    "corpus_citations",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("cluster_id", sa.BigInteger),
+    sa.Column("volume", sa.String(16)),
+    sa.Column("reporter", sa.String(64)),
+    sa.Column("page", sa.String(32)),
+    sa.Column("type", sa.SmallInteger),
+    sa.Column("cite", sa.String(128)),
+)
+
+edges = sa.Table(
+    "corpus_citation_edges",
+    metadata,
+    sa.Column("citing_opinion_id", sa.BigInteger, primary_key=True),
+    sa.Column("cited_opinion_id", sa.BigInteger, primary_key=True),
+    sa.Column("depth", sa.Integer),
+    sa.Column("origin", sa.String(8)),
+)
+
+ingest_files = sa.Table(
+    "corpus_ingest_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("fingerprint", sa.String(64)),
+    sa.Column("path", sa.Text),
+    sa.Column("kind", sa.String(32)),
+    sa.Column("size", sa.BigInteger),
+    sa.Column("status", sa.String(16)),
+    sa.Column("byte_offset", sa.BigInteger),
+    sa.Column("line_no", sa.BigInteger),
+    sa.Column("rows_loaded", sa.BigInteger),
+    sa.Column("rows_skipped", sa.BigInteger),
+    sa.Column("updated_at", sa.DateTime(timezone=True)),
+)
+
+CORPUS_TABLES = (courts, dockets, clusters, opinions, citations, edges)
