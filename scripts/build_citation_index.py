@@ -39,16 +39,20 @@ def build_rows(opinions_dir: Path) -> list[dict[str, str]]:
                             "file": name,
                         },
                     )
-    return sorted(seen.values(), key=lambda r: (r["court"], r["citation"], r["case_name"],
-                                                r["date_filed"]))
+    return sorted(
+        seen.values(), key=lambda r: (r["court"], r["citation"], r["case_name"], r["date_filed"])
+    )
 
 
 def render(rows: list[dict[str, str]]) -> str:
     import io
 
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=["citation", "case_name", "date_filed", "court",
-                                        "record_id", "file"], lineterminator="\n")
+    w = csv.DictWriter(
+        buf,
+        fieldnames=["citation", "case_name", "date_filed", "court", "record_id", "file"],
+        lineterminator="\n",
+    )
     w.writeheader()
     w.writerows(rows)
     return buf.getvalue()

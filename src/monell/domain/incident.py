@@ -164,8 +164,12 @@ def parse_incident(data: object, *, today: dt.date) -> Incident:
     the day the person asks, not from the day the code was written.
     """
     c = _Checker()
-    top = c.mapping("", data, TOP_LEVEL_KEYS, ("incident_date", "state", "agency", "person",
-                                                "conduct", "criminal_case"))
+    top = c.mapping(
+        "",
+        data,
+        TOP_LEVEL_KEYS,
+        ("incident_date", "state", "agency", "person", "conduct", "criminal_case"),
+    )
     if top is None:
         raise IncidentError(c.problems)
 

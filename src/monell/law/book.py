@@ -241,8 +241,19 @@ def load_authorities() -> dict[str, AuthorityRow]:
     name = "authorities.csv"
     out: dict[str, AuthorityRow] = {}
     for n, r in _csv_rows(name):
-        _required(name, n, r, "key", "kind", "name", "citation", "proposition", "confidence",
-                  "sources", "topic")
+        _required(
+            name,
+            n,
+            r,
+            "key",
+            "kind",
+            "name",
+            "citation",
+            "proposition",
+            "confidence",
+            "sources",
+            "topic",
+        )
         kind = _enum(name, n, "kind", r["kind"], AuthorityKind)
         if kind is AuthorityKind.CASE:
             _required(name, n, r, "year", "court")
@@ -296,8 +307,10 @@ def load_tolling() -> tuple[TollingRule, ...]:
     for n, r in _csv_rows(name):
         _required(name, n, r, "state", "kind", "age", "statute", "confidence", "sources")
         if r["kind"] != "minority" or r["rule"] != "runs_from_majority":
-            raise LawDataError(f"{_where(name, n, 'kind')}: only minority/runs_from_majority "
-                               "tolling is implemented")
+            raise LawDataError(
+                f"{_where(name, n, 'kind')}: only minority/runs_from_majority "
+                "tolling is implemented"
+            )
         rows.append(
             TollingRule(
                 state=_enum(name, n, "state", r["state"], State),
@@ -357,8 +370,9 @@ def load_suable() -> tuple[SuableRule, ...]:
     name = "suable_entities.csv"
     rows = []
     for n, r in _csv_rows(name):
-        _required(name, n, r, "scope", "entity", "suable", "authority", "right_defendant",
-                  "confidence")
+        _required(
+            name, n, r, "scope", "entity", "suable", "authority", "right_defendant", "confidence"
+        )
         if r["suable"] not in ("true", "false"):
             raise LawDataError(f"{_where(name, n, 'suable')}: must be true or false")
         rows.append(

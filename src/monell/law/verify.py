@@ -23,17 +23,68 @@ BUNDLED_CORPUS = "bundled opinion sample (shared/data/opinions via law/data/corp
 # that do (Bluebook T6), so "Bd. of Comm'rs of Bryan Cty." matches "Board of County
 # Commissioners of Bryan County".
 _STOP = {
-    "v", "vs", "the", "of", "and", "a", "an", "in", "re", "ex", "rel", "et", "al", "inc",
-    "co", "corp", "llc", "ltd", "no", "city", "county", "town", "village", "state", "states",
-    "united", "department", "dept", "board", "commissioners", "police", "school", "district",
-    "independent", "for", "on", "at", "to", "by", "de",
+    "v",
+    "vs",
+    "the",
+    "of",
+    "and",
+    "a",
+    "an",
+    "in",
+    "re",
+    "ex",
+    "rel",
+    "et",
+    "al",
+    "inc",
+    "co",
+    "corp",
+    "llc",
+    "ltd",
+    "no",
+    "city",
+    "county",
+    "town",
+    "village",
+    "state",
+    "states",
+    "united",
+    "department",
+    "dept",
+    "board",
+    "commissioners",
+    "police",
+    "school",
+    "district",
+    "independent",
+    "for",
+    "on",
+    "at",
+    "to",
+    "by",
+    "de",
 }
 _ABBREV = {
-    "bd": "board", "cty": "county", "cnty": "county", "commrs": "commissioners",
-    "comrs": "commissioners", "dep't": "department", "dept": "department", "dist": "district",
-    "indep": "independent", "sch": "school", "educ": "education", "govt": "government",
-    "mich": "michigan", "mass": "massachusetts", "hosp": "hospital", "gen": "general",
-    "assn": "association", "univ": "university", "soc": "social", "servs": "services",
+    "bd": "board",
+    "cty": "county",
+    "cnty": "county",
+    "commrs": "commissioners",
+    "comrs": "commissioners",
+    "dep't": "department",
+    "dept": "department",
+    "dist": "district",
+    "indep": "independent",
+    "sch": "school",
+    "educ": "education",
+    "govt": "government",
+    "mich": "michigan",
+    "mass": "massachusetts",
+    "hosp": "hospital",
+    "gen": "general",
+    "assn": "association",
+    "univ": "university",
+    "soc": "social",
+    "servs": "services",
     "svcs": "services",
 }
 
@@ -115,7 +166,7 @@ def parse_case_citation(citation: str, year: int | None = None) -> ParsedCitatio
     volume_text = groups.get("volume") or ""
     if not volume_text.isdigit():
         return None
-    reporter = cite.corrected_reporter()
+    reporter = str(cite.corrected_reporter())  # type: ignore[no-untyped-call]
     canonical = f"{int(volume_text)} {reporter} {groups.get('page')}"
     problem = None
     edition = cite.edition_guess
@@ -164,35 +215,58 @@ class CitationIndex:
     def by_name(self, case_name: str) -> list[CorpusEntry]:
         return [e for e in self._by_name if names_match(e.case_name, case_name)]
 
-    def check(self, citation: str, case_name: str | None = None,
-              year: int | None = None) -> CitationCheck:
+    def check(
+        self, citation: str, case_name: str | None = None, year: int | None = None
+    ) -> CitationCheck:
         parsed = parse_case_citation(normalize_citation(citation), year)
         if parsed is None:
-            return CitationCheck(citation, CitationStatus.INVALID, None, None,
-                                 "not a case citation that eyecite and reporters-db recognise")
+            return CitationCheck(
+                citation,
+                CitationStatus.INVALID,
+                None,
+                None,
+                "not a case citation that eyecite and reporters-db recognise",
+            )
         if not parsed.valid:
-            return CitationCheck(citation, CitationStatus.INVALID, None, None,
-                                 parsed.problem or "invalid")
+            return CitationCheck(
+                citation, CitationStatus.INVALID, None, None, parsed.problem or "invalid"
+            )
         hits = self.lookup(parsed.canonical)
         if not hits:
             return CitationCheck(
-                parsed.canonical, CitationStatus.NOT_IN_CORPUS, None, None,
+                parsed.canonical,
+                CitationStatus.NOT_IN_CORPUS,
+                None,
+                None,
                 f"valid {parsed.reporter} citation, but no case at this volume and page in the "
                 f"{self.label}",
             )
         if case_name:
             for hit in hits:
                 if names_match(hit.case_name, case_name):
-                    return CitationCheck(parsed.canonical, CitationStatus.FOUND, hit.case_name,
-                                         hit.date_filed, f"found in the {self.label}")
+                    return CitationCheck(
+                        parsed.canonical,
+                        CitationStatus.FOUND,
+                        hit.case_name,
+                        hit.date_filed,
+                        f"found in the {self.label}",
+                    )
             hit = hits[0]
             return CitationCheck(
-                parsed.canonical, CitationStatus.MISMATCH, hit.case_name, hit.date_filed,
+                parsed.canonical,
+                CitationStatus.MISMATCH,
+                hit.case_name,
+                hit.date_filed,
                 f"{parsed.canonical} is {hit.case_name} in the {self.label}, not {case_name}",
             )
         hit = hits[0]
-        return CitationCheck(parsed.canonical, CitationStatus.FOUND, hit.case_name,
-                             hit.date_filed, f"found in the {self.label}")
+        return CitationCheck(
+            parsed.canonical,
+            CitationStatus.FOUND,
+            hit.case_name,
+            hit.date_filed,
+            f"found in the {self.label}",
+        )
 
 
 @cache
@@ -207,9 +281,14 @@ def bundled_index() -> CitationIndex:
     )
 
 
-def check_authority(kind: AuthorityKind, name: str, citation: str, year: int | None,
-                    confidence: Confidence,
-                    index: CitationIndex | None = None) -> tuple[CitationStatus, bool, str, str]:
+def check_authority(
+    kind: AuthorityKind,
+    name: str,
+    citation: str,
+    year: int | None,
+    confidence: Confidence,
+    index: CitationIndex | None = None,
+) -> tuple[CitationStatus, bool, str, str]:
     """Return (status, verified, checked_against, note) for one authority row."""
     if kind is not AuthorityKind.CASE:
         verified = confidence is Confidence.CONFIRMED

@@ -29,6 +29,8 @@ class ReportSection:
     build: Callable[[Assessment, SectionContext], Any | None]
     markdown: Callable[[Any], str]
     order: int = 100
+    # Raw HTML for the html memo (e.g. an embedded plot); markdown is converted when absent.
+    html: Callable[[Any], str] | None = None
 
 
 _REGISTRY: dict[str, ReportSection] = {}

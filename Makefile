@@ -1,0 +1,33 @@
+# Two entry points (see README): `make demo` and `make test`. Both set up .venv from scratch.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint typecheck pytest clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# The main job on the embedded defaults: assess the bundled example incident.
+demo: setup
+	$(BIN)/monell assess examples/st_louis_excessive_force.yaml
+
+lint: setup
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts
+
+typecheck: setup
+	$(BIN)/mypy
+
+# The whole suite: lint, types, then pytest with a throwaway PostgreSQL server.
+test: lint typecheck
+	scripts/with_postgres.sh $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""`monell assess FILE`: one incident in, a sourced assessment out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, parse_date_option
+from monell.domain.assess import assess
+from monell.domain.incident import IncidentError
+from monell.intake import load_incident
+from monell.report.html import render_html
+from monell.report.json_report import render_json
+from monell.report.markdown import render_markdown
+from monell.report.sections import SectionContext, build_sections
+from monell.storage.database import ENV_VAR, DatabaseUrlError, default_db_url, resolve_db_url
+
+RENDERERS = {"md": render_markdown, "json": render_json, "html": render_html}
+
+
+def section_db_url(option: str | None) -> str | None:
+    """A database only when the user named one or one already exists: assessing an incident
+    must never create an empty database as a side effect."""
+    if option or os.environ.get(ENV_VAR):
+        return resolve_db_url(option)
+    default = default_db_url()
+    return default if Path(default.removeprefix("sqlite:///")).exists() else None
+
+
+@click.command("assess")
+@click.argument("incident_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(RENDERERS)),
+    default="md",
+    show_default=True,
+    help="md: memo with plain summary; json: the stable contract; html: standalone memo page.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    default=None,
+    help="Evaluate deadlines as of this date (YYYY-MM-DD) instead of the file's "
+    "evaluated_on or today.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+@db_option
+def assess_command(
+    incident_file: str, fmt: str, as_of: str | None, output: str | None, db: str | None
+) -> None:
+    """Assess one incident described in FILE (YAML or JSON): claims, defendants, deadlines,
+    flags and the Monell analysis, each with its authority."""
+    as_of_date = parse_date_option("--as-of", as_of)
+    try:
+        incident = load_incident(incident_file, as_of=as_of_date)
+    except IncidentError as exc:
+        click.echo(
+            f"error: {incident_file}: {len(exc.problems)} problem(s) in the incident:", err=True
+        )
+        for p in exc.problems:
+            click.echo(f"  - {p}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    try:
+        db_url = section_db_url(db)
+    except DatabaseUrlError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    assessment = assess(incident)
+    sections = build_sections(assessment, SectionContext(db_url=db_url))
+    emit(RENDERERS[fmt](assessment, sections), output)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(assess_command)

@@ -1,0 +1,400 @@
+"""When each claim must be filed.
+
+Section 1983 has no limitations period of its own: it borrows the forum state's general
+personal-injury period (Wilson v. Garcia; Owens v. Okure) and the state's tolling rules
+(Hardin v. Straub), while federal law decides when a claim accrues (Wallace v. Kato). We use
+the period in force on the accrual date, count years by anniversary, and where the law or
+the facts leave a choice we take the earlier date and say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from monell.domain.jurisdiction import weakest
+from monell.domain.models import Deadline, Flag, Incident, Tolling
+from monell.domain.sources import Sources
+from monell.domain.vocabulary import (
+    Conduct,
+    Confidence,
+    CriminalCaseStatus,
+    DeadlineKind,
+    FlagCode,
+    Severity,
+    State,
+    TollingKind,
+)
+from monell.law.book import LawBook, LimitationPeriod
+
+SOL_NEAR_DAYS = 90
+# Minority tolling ages run to 21 (Mo. Rev. Stat. § 516.170); below this age at accrual we
+# warn when a state's tolling rule is not in the data.
+UNKNOWN_TOLLING_WARN_AGE = 21
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The anniversary `years` later; 29 February falls back to 28 February (the earlier,
+    safer day) in a year without it."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Completed years of age on `day` (a person born on 29 February turns a year older on
+    1 March in common years, the usual legal reading)."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def birthday_of_age(birth_date: dt.date, age: int) -> dt.date:
+    """The day a person reaches `age`; for a 29 February birth in a common year that is
+    1 March, consistent with `age_on`."""
+    try:
+        return birth_date.replace(year=birth_date.year + age)
+    except ValueError:
+        return dt.date(birth_date.year + age, 3, 1)
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    period: LimitationPeriod
+    at_boundary: bool
+
+
+def period_in_force(book: LawBook, state: State, accrual: dt.date) -> PeriodChoice | None:
+    """The limitation period for a claim accruing on `accrual`.
+
+    On or next to the day a period changed, courts may disagree about which applies (the
+    2024 Louisiana Act applies to actions "arising after" its effective date): take the
+    shorter period and mark the choice.
+    """
+    rows = book.periods_for(state)
+    covering = [p for p in rows if p.covers(accrual)]
+    if not covering:
+        return None
+    near = {
+        id(p): p
+        for d in (accrual - dt.timedelta(days=1), accrual, accrual + dt.timedelta(days=1))
+        for p in rows
+        if p.covers(d)
+    }
+    candidates = list(near.values())
+    shortest = min(candidates, key=lambda p: p.years)
+    return PeriodChoice(period=shortest, at_boundary=len({p.years for p in candidates}) > 1)
+
+
+def filing_deadline(
+    accrual: dt.date, years: int, birth_date: dt.date | None, tolling_age: int | None
+) -> tuple[dt.date, dt.date | None]:
+    """(deadline, tolled_until): the period runs from accrual, or from the day the person
+    reaches the tolling age if they were younger than it when the claim accrued."""
+    if birth_date is not None and tolling_age is not None:
+        majority = birthday_of_age(birth_date, tolling_age)
+        if accrual < majority:
+            return add_years(majority, years), majority
+    return add_years(accrual, years), None
+
+
+@dataclass(frozen=True)
+class Accrual:
+    on: dt.date | None
+    rule: str
+    assumed: bool
+    flag: Flag | None
+
+
+def _accrual(incident: Incident, conduct: Conduct, rule: str, sources: Sources) -> Accrual:
+    case = incident.criminal_case
+    if rule == "incident":
+        return Accrual(incident.incident_date, "the day of the incident", False, None)
+    if rule == "legal_process":
+        return Accrual(
+            incident.incident_date,
+            "when the detention became pursuant to legal process (arraignment or a "
+            "probable-cause hearing), or release; that date is not given, so the incident "
+            "date is used as the safe (earliest) date",
+            True,
+            Flag(
+                code=FlagCode.ACCRUAL_ASSUMED,
+                severity=Severity.INFO,
+                message=(
+                    f"{conduct.value}: counted from the incident date, the earliest day the "
+                    "claim can accrue. It may accrue later (when legal process began), but "
+                    "relying on a later date risks missing the deadline."
+                ),
+                authorities=(sources.cite("wallace", "389-90"),),
+                claim=conduct,
+            ),
+        )
+    # favorable termination: malicious prosecution and fabrication of evidence
+    if case.status in (CriminalCaseStatus.ACQUITTED, CriminalCaseStatus.DISMISSED):
+        if case.resolved_on is not None:
+            return Accrual(
+                case.resolved_on,
+                f"when the prosecution ended without a conviction ({case.status.value} on "
+                f"{case.resolved_on.isoformat()})",
+                False,
+                None,
+            )
+        return Accrual(
+            None,
+            "when the prosecution ended without a conviction; the date it ended is not given",
+            False,
+            Flag(
+                code=FlagCode.UNKNOWN_LAW,
+                severity=Severity.WARNING,
+                message=(
+                    f"{conduct.value}: the deadline runs from the day the criminal case ended "
+                    f"({case.status.value}), but criminal_case.resolved_on is not given. Add it "
+                    "to compute the deadline."
+                ),
+                authorities=sources.cite_all(["mcdonough", "thompson_clark"]),
+                claim=conduct,
+            ),
+        )
+    if case.status is CriminalCaseStatus.PENDING:
+        return Accrual(
+            None,
+            "not yet: the claim accrues when the pending prosecution ends without a conviction",
+            False,
+            Flag(
+                code=FlagCode.CLAIM_NOT_ACCRUED,
+                severity=Severity.INFO,
+                message=(
+                    f"{conduct.value}: the clock has not started; it starts when the pending "
+                    "criminal case ends in the person's favor. Track that date."
+                ),
+                authorities=(sources.cite("mcdonough"),),
+                claim=conduct,
+            ),
+        )
+    if case.status is CriminalCaseStatus.CONVICTED:
+        return Accrual(
+            None,
+            "not unless the conviction is reversed, expunged or otherwise invalidated "
+            "(Heck v. Humphrey); the period would run from that day",
+            False,
+            None,  # the Heck flag explains this
+        )
+    return Accrual(
+        incident.incident_date,
+        "no prosecution is recorded, so the incident date is used as the safe (earliest) date",
+        True,
+        Flag(
+            code=FlagCode.ACCRUAL_ASSUMED,
+            severity=Severity.INFO,
+            message=(
+                f"{conduct.value}: no criminal case is recorded, so the deadline is counted "
+                "from the incident date, the earliest possible accrual."
+            ),
+            authorities=(sources.cite("mcdonough"),),
+            claim=conduct,
+        ),
+    )
+
+
+def compute_deadlines(incident: Incident, sources: Sources) -> tuple[list[Deadline], list[Flag]]:
+    book = sources.book
+    deadlines: list[Deadline] = []
+    flags: list[Flag] = []
+    period_flags: dict[str, Flag] = {}
+    tolling_rule = book.tolling_for(incident.state, "minority")
+    birth = incident.person.birth_date
+    base_authorities = ["wilson_garcia", "owens_okure", "hardin"]
+
+    for conduct in incident.conduct:
+        doctrine = book.claims[conduct]
+        accrual = _accrual(incident, conduct, doctrine.accrual, sources)
+        if accrual.flag is not None:
+            flags.append(accrual.flag)
+        # Which period: the one in force on the accrual date, or today's when not accrued.
+        period_day = accrual.on or incident.evaluated_on
+        choice = period_in_force(book, incident.state, period_day)
+        if choice is None:
+            flags.append(
+                Flag(
+                    code=FlagCode.UNKNOWN_LAW,
+                    severity=Severity.BLOCKER,
+                    message=(
+                        f"No limitation period in Monell's data covers {period_day} in "
+                        f"{incident.state}: check the state's personal-injury statute."
+                    ),
+                    authorities=sources.cite_all(["wilson_garcia", "owens_okure"]),
+                    claim=conduct,
+                )
+            )
+            continue
+        period = choice.period
+        confidence = period.confidence
+        notes = [n for n in (period.notes,) if n]
+        _note_period_flags(period, choice.at_boundary, incident, sources, period_flags)
+
+        tolling: list[Tolling] = []
+        deadline: dt.date | None = None
+        tolled_until: dt.date | None = None
+        if accrual.on is not None:
+            age = age_on(birth, accrual.on) if birth else None
+            rule_age = tolling_rule.age if tolling_rule else None
+            deadline, tolled_until = filing_deadline(accrual.on, period.years, birth, rule_age)
+            if tolling_rule is not None and birth is not None:
+                applied = tolled_until is not None
+                tolling.append(
+                    Tolling(
+                        kind=TollingKind.MINORITY,
+                        applied=applied,
+                        statute=tolling_rule.statute,
+                        description=(
+                            f"The period does not run while the person is under "
+                            f"{tolling_rule.age}; it starts on the day they turn "
+                            f"{tolling_rule.age} ({tolled_until})."
+                            if applied
+                            else f"Not applied: the person was {age} when the claim accrued, "
+                            f"not under {tolling_rule.age}."
+                        ),
+                        tolled_until=tolled_until,
+                        confidence=tolling_rule.confidence,
+                    )
+                )
+                if applied:
+                    confidence = weakest(confidence, tolling_rule.confidence)
+                    flags.append(
+                        Flag(
+                            code=FlagCode.TOLLING_APPLIED,
+                            severity=Severity.INFO,
+                            message=(
+                                f"{conduct.value}: minority tolling applied "
+                                f"({tolling_rule.statute}): the person was {age} when the "
+                                f"claim accrued, so the {period.years}-year period runs from "
+                                f"{tolled_until.isoformat() if tolled_until else ''}. "
+                                f"Confidence: {tolling_rule.confidence.value}."
+                            ),
+                            authorities=(sources.cite("hardin"),),
+                            claim=conduct,
+                        )
+                    )
+            elif tolling_rule is None and age is not None and age < UNKNOWN_TOLLING_WARN_AGE:
+                flags.append(
+                    Flag(
+                        code=FlagCode.UNKNOWN_LAW,
+                        severity=Severity.WARNING,
+                        message=(
+                            f"{conduct.value}: the person was {age} when the claim accrued. "
+                            f"Monell's data has no minority-tolling rule for "
+                            f"{incident.state}; the deadline shown assumes no tolling (the "
+                            "earliest date). Check the state's tolling statute."
+                        ),
+                        authorities=(sources.cite("hardin"),),
+                        claim=conduct,
+                    )
+                )
+        days_remaining = (deadline - incident.evaluated_on).days if deadline else None
+        if deadline is not None and days_remaining is not None:
+            flags.extend(_clock_flags(conduct, deadline, days_remaining, sources))
+            if deadline.weekday() >= 5:
+                notes.append(
+                    "The last day falls on a weekend; rules may carry it to the next business "
+                    "day, but file before it."
+                )
+        if choice.at_boundary:
+            confidence = weakest(confidence, Confidence.DISPUTED)
+        deadlines.append(
+            Deadline(
+                kind=DeadlineKind.STATUTE_OF_LIMITATIONS,
+                claim=conduct,
+                accrues_on=accrual.on,
+                accrual_rule=accrual.rule,
+                accrual_assumed=accrual.assumed,
+                deadline=deadline,
+                days_remaining=days_remaining,
+                limitations_period=f"{period.years} year{'s' if period.years != 1 else ''}",
+                limitations_years=period.years,
+                statute=period.statute,
+                tolling=tuple(tolling),
+                confidence=confidence,
+                authorities=sources.cite_all(
+                    [*base_authorities, *doctrine.accrual_authorities, "frcp_6a"]
+                ),
+                notes=tuple(notes),
+            )
+        )
+    flags.extend(period_flags.values())
+    return deadlines, flags
+
+
+def _clock_flags(conduct: Conduct, deadline: dt.date, days: int, sources: Sources) -> list[Flag]:
+    if days < 0:
+        return [
+            Flag(
+                code=FlagCode.SOL_EXPIRED,
+                severity=Severity.BLOCKER,
+                message=(
+                    f"{conduct.value}: the limitation period appears to have run on "
+                    f"{deadline.isoformat()} ({-days} days ago). Ask a lawyer at once whether "
+                    "any tolling or later accrual applies."
+                ),
+                authorities=sources.cite_all(["wilson_garcia", "hardin"]),
+                claim=conduct,
+            )
+        ]
+    if days <= SOL_NEAR_DAYS:
+        return [
+            Flag(
+                code=FlagCode.SOL_NEAR,
+                severity=Severity.WARNING,
+                message=(
+                    f"{conduct.value}: only {days} days left to file (deadline "
+                    f"{deadline.isoformat()}). Talk to a lawyer now."
+                ),
+                authorities=(sources.cite("wilson_garcia"),),
+                claim=conduct,
+            )
+        ]
+    return []
+
+
+def _note_period_flags(
+    period: LimitationPeriod,
+    at_boundary: bool,
+    incident: Incident,
+    sources: Sources,
+    out: dict[str, Flag],
+) -> None:
+    authorities = sources.cite_all(["wilson_garcia", "owens_okure"])
+    if at_boundary and "boundary" not in out:
+        out["boundary"] = Flag(
+            code=FlagCode.LAW_DISPUTED,
+            severity=Severity.WARNING,
+            message=(
+                f"The claim accrued on or next to the day {incident.state}'s limitation period "
+                f"changed; the shorter period ({period.years} years, {period.statute}) is used. "
+                f"{period.notes}"
+            ).strip(),
+            authorities=authorities,
+        )
+    if period.confidence is Confidence.DISPUTED and "disputed" not in out:
+        out["disputed"] = Flag(
+            code=FlagCode.LAW_DISPUTED,
+            severity=Severity.WARNING,
+            message=(
+                f"Sources disagree on {incident.state}'s period for § 1983 claims "
+                f"({period.years} years, {period.statute}): {period.notes} Check before relying "
+                "on the deadline."
+            ),
+            authorities=authorities,
+        )
+    if period.confidence is Confidence.UNVERIFIED and "unverified" not in out:
+        out["unverified"] = Flag(
+            code=FlagCode.LAW_UNVERIFIED,
+            severity=Severity.WARNING,
+            message=(
+                f"{incident.state}'s {period.years}-year period ({period.statute}) is the "
+                "commonly cited one but has not been checked against the statute or a federal "
+                "appellate decision in Monell's data. Verify it before relying on the deadline."
+            ),
+            authorities=authorities,
+        )

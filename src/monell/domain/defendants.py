@@ -1,0 +1,403 @@
+"""Whom to sue, in what capacity, and what shields each defendant.
+
+Officers are sued individually and may claim qualified immunity (Harlow v. Fitzgerald); the
+local government that employs them has no qualified immunity (Owen v. City of Independence)
+but answers only for its own policy or custom (Monell). A state and its agencies are not
+"persons" (Will v. Michigan Dept. of State Police); federal officers are outside § 1983
+(Bivens); private guards act under color of law only in the recognised exceptions.
+"""
+
+from __future__ import annotations
+
+from monell.domain.jurisdiction import weakest
+from monell.domain.models import Defendant, Flag, Incident, Officer
+from monell.domain.sources import Sources
+from monell.domain.vocabulary import (
+    AgencyKind,
+    Confidence,
+    DefendantRole,
+    FlagCode,
+    GovernmentLevel,
+    QualifiedImmunity,
+    Severity,
+)
+from monell.law.book import LocalEntity, SuableRule
+
+_LOCAL_LEVELS = (GovernmentLevel.MUNICIPAL, GovernmentLevel.COUNTY)
+_ENTITY_FOR_KIND = {
+    AgencyKind.MUNICIPAL_POLICE: "police_department",
+    AgencyKind.COUNTY_SHERIFF: "sheriff_department",
+}
+
+
+def _officer_labels(incident: Incident) -> list[str]:
+    if incident.officers:
+        return [o.label for o in incident.officers]
+    return ["Unidentified officer(s) (John Doe defendants)"]
+
+
+def _unnamed_note(officers: tuple[Officer, ...]) -> tuple[str, ...]:
+    if officers:
+        return ()
+    return (
+        "Identify each officer by name well before the deadline: a claim against an unnamed "
+        "officer does not by itself stop the clock for that officer.",
+    )
+
+
+def _same_city(a: str | None, b: str) -> bool:
+    return bool(a) and (a or "").strip().lower().replace("saint ", "st. ") == b.lower()
+
+
+def local_entity(incident: Incident, entities: tuple[LocalEntity, ...]) -> LocalEntity | None:
+    for e in entities:
+        if (
+            e.state is incident.state
+            and e.agency_kind is incident.agency.kind
+            and _same_city(incident.city, e.city)
+            and e.covers(incident.incident_date)
+        ):
+            return e
+    return None
+
+
+def municipality_name(incident: Incident) -> str:
+    kind = incident.agency.kind
+    level = incident.agency.level
+    if kind is AgencyKind.MUNICIPAL_POLICE:
+        return (
+            f"City of {incident.city}"
+            if incident.city
+            else "the city or town that employs the officers"
+        )
+    if level is GovernmentLevel.COUNTY or kind is AgencyKind.COUNTY_SHERIFF:
+        if incident.county:
+            county = incident.county
+            return (
+                county
+                if "county" in county.lower() or "parish" in county.lower()
+                else f"{county} County"
+            )
+        return "the county that employs the officers"
+    if kind is AgencyKind.SCHOOL_POLICE:
+        return "the school district that employs the officers"
+    if kind is AgencyKind.TRANSIT_POLICE:
+        return "the transit authority that employs the officers"
+    return "the local government body that employs the officers"
+
+
+def suable_rule(
+    incident: Incident, circuit: str, rules: tuple[SuableRule, ...]
+) -> SuableRule | None:
+    entity = _ENTITY_FOR_KIND.get(incident.agency.kind)
+    if entity is None:
+        return None
+    # A state-specific rule beats the circuit's general one.
+    for scope in (incident.state.value, circuit):
+        for r in rules:
+            if r.scope == scope and r.entity == entity:
+                return r
+    return None
+
+
+def identify_defendants(
+    incident: Incident, sources: Sources, circuit: str
+) -> tuple[list[Defendant], list[Flag]]:
+    level = incident.agency.level
+    if level in _LOCAL_LEVELS:
+        return _local(incident, sources, circuit)
+    if level is GovernmentLevel.STATE:
+        return _state(incident, sources)
+    if level is GovernmentLevel.FEDERAL:
+        return _federal(incident, sources)
+    return _private(incident, sources)
+
+
+def _individuals(incident: Incident, sources: Sources, circuit: str) -> list[Defendant]:
+    keys = ["usc_1983", "iqbal", "harlow", "smith_wade"]
+    notes = list(_unnamed_note(incident.officers))
+    if circuit == "ca8":
+        keys.append("egerdahl")
+        notes.append(
+            "Eighth Circuit: say expressly that each officer is sued in his or her individual "
+            "capacity (and official capacity, if wanted); a complaint silent on capacity has been "
+            "read as official-capacity only."
+        )
+    return [
+        Defendant(
+            role=DefendantRole.OFFICER_INDIVIDUAL,
+            name=label,
+            suable=True,
+            qualified_immunity=QualifiedImmunity.AVAILABLE,
+            liability_basis=(
+                "Personal participation: each officer answers for his or her own conduct; "
+                "punitive damages are available against an officer who acted with evil motive "
+                "or reckless indifference."
+            ),
+            authorities=sources.cite_all(keys),
+            notes=tuple(notes),
+        )
+        for label in _officer_labels(incident)
+    ]
+
+
+def _qi_flag(incident: Incident, sources: Sources, circuit: str) -> Flag:
+    circuit_name = sources.book.courts[incident.state].circuit_name
+    return Flag(
+        code=FlagCode.QUALIFIED_IMMUNITY,
+        severity=Severity.WARNING,
+        message=(
+            "The officers will raise qualified immunity. It is defeated by showing (1) the "
+            "facts make out a constitutional violation and (2) the right was clearly "
+            "established on "
+            f"{incident.incident_date.isoformat()}: binding precedent (the Supreme Court or "
+            f"the {circuit_name}, `{circuit}`) decided before that date with closely similar "
+            "facts, a robust consensus of persuasive authority, or conduct so obviously "
+            "unconstitutional that no reasonable officer could think it lawful. It does not "
+            "protect the municipality."
+        ),
+        authorities=sources.cite_all(
+            ["harlow", "pearson", "al_kidd", "wesby", "hope", "taylor_riojas", "owen"]
+        ),
+    )
+
+
+def _local(
+    incident: Incident, sources: Sources, circuit: str
+) -> tuple[list[Defendant], list[Flag]]:
+    book = sources.book
+    flags: list[Flag] = []
+    defendants = _individuals(incident, sources, circuit)
+    flags.append(_qi_flag(incident, sources, circuit))
+
+    special = local_entity(incident, book.local_entities)
+    muni_confidence = Confidence.CONFIRMED
+    muni_notes: list[str] = []
+    muni_keys = ["monell", "owen", "newport"]
+    if special is not None:
+        muni_name = special.defendant
+        muni_confidence = special.confidence
+        muni_notes.append(special.notes)
+        if special.authority:
+            muni_keys.append(special.authority)
+        if not special.known:
+            flags.append(
+                Flag(
+                    code=FlagCode.UNKNOWN_LAW,
+                    severity=Severity.WARNING,
+                    message=f"Municipal defendant uncertain for this date: {special.notes}",
+                    authorities=(),
+                )
+            )
+    else:
+        muni_name = municipality_name(incident)
+    if incident.agency.kind is AgencyKind.COUNTY_SHERIFF:
+        muni_keys.append("mcmillian_monroe")
+        muni_notes.append(
+            "Whether a sheriff sets policy for the county or acts for the state depends on "
+            "state law; check it for the function at issue."
+        )
+        muni_confidence = weakest(muni_confidence, Confidence.SINGLE_SOURCE)
+
+    defendants.append(
+        Defendant(
+            role=DefendantRole.OFFICER_OFFICIAL_CAPACITY,
+            name=f"{_officer_labels(incident)[0]} in an official capacity",
+            suable=True,
+            qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
+            liability_basis=(
+                f"An official-capacity claim is a claim against {muni_name}; it adds nothing "
+                "when the entity itself is named and is usually dismissed as redundant."
+            ),
+            authorities=sources.cite_all(["kentucky_graham"]),
+        )
+    )
+    defendants.append(
+        Defendant(
+            role=DefendantRole.MUNICIPALITY,
+            name=muni_name,
+            suable=True,
+            qualified_immunity=QualifiedImmunity.NOT_AVAILABLE,
+            liability_basis=(
+                "Liable only for its own official policy, widespread custom, a final "
+                "policymaker's decision, deliberately indifferent failure to train or "
+                "supervise, or ratification - never merely because it employs the officers. No "
+                "qualified immunity; no punitive damages."
+            ),
+            authorities=sources.cite_all(muni_keys),
+            confidence=muni_confidence,
+            notes=tuple(n for n in muni_notes if n),
+        )
+    )
+    flags.append(
+        Flag(
+            code=FlagCode.NO_PUNITIVE_AGAINST_MUNICIPALITY,
+            severity=Severity.INFO,
+            message=(
+                f"Punitive damages are not available against {muni_name}; they may be sought "
+                "from the individual officers."
+            ),
+            authorities=sources.cite_all(["newport", "smith_wade"]),
+        )
+    )
+
+    rule = suable_rule(incident, circuit, book.suable)
+    if rule is not None and not rule.suable:
+        defendants.append(
+            Defendant(
+                role=DefendantRole.DEPARTMENT,
+                name=incident.agency.name,
+                suable=False,
+                qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
+                liability_basis=(
+                    f"Not a legal entity that can be sued; name {rule.right_defendant} instead "
+                    f"({muni_name})."
+                ),
+                authorities=sources.cite_all([rule.authority, "frcp_17b"]),
+                confidence=rule.confidence,
+                notes=tuple(n for n in (rule.notes,) if n),
+            )
+        )
+        flags.append(
+            Flag(
+                code=FlagCode.DEPARTMENT_NOT_SUABLE,
+                severity=Severity.WARNING,
+                message=(
+                    f"Do not sue {incident.agency.name} as such: it is not a suable entity here. "
+                    f"Name {muni_name}. Confidence: {rule.confidence.value}."
+                ),
+                authorities=sources.cite_all([rule.authority, "frcp_17b"]),
+            )
+        )
+    elif rule is None:
+        flags.append(
+            Flag(
+                code=FlagCode.UNKNOWN_LAW,
+                severity=Severity.INFO,
+                message=(
+                    f"Whether {incident.agency.name} can be sued as an entity separate from "
+                    f"{muni_name} depends on {incident.state} law, which Monell's data does not "
+                    "cover. Name the local government itself, and check state law before naming "
+                    "the department."
+                ),
+                authorities=(sources.cite("frcp_17b"),),
+            )
+        )
+    return defendants, flags
+
+
+def _state(incident: Incident, sources: Sources) -> tuple[list[Defendant], list[Flag]]:
+    court = sources.book.courts[incident.state]
+    hafer = sources.cite("hafer")
+    defendants = [
+        d.model_copy(update={"authorities": (*d.authorities, hafer)})
+        for d in _individuals(incident, sources, court.circuit)
+    ]
+    defendants.append(
+        Defendant(
+            role=DefendantRole.OFFICER_OFFICIAL_CAPACITY,
+            name=f"{_officer_labels(incident)[0]} in an official capacity",
+            suable=False,
+            qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
+            liability_basis=(
+                "A state officer sued in an official capacity for damages is not a 'person' "
+                "under § 1983; an official-capacity claim may seek only prospective relief "
+                "(an injunction)."
+            ),
+            authorities=(sources.cite("will", "71 & n.10"),),
+        )
+    )
+    defendants.append(
+        Defendant(
+            role=DefendantRole.STATE,
+            name=f"State of {court.state_name} ({incident.agency.name})",
+            suable=False,
+            qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
+            liability_basis="A state and its agencies are not 'persons' under § 1983.",
+            authorities=(sources.cite("will"),),
+        )
+    )
+    flags = [
+        _qi_flag(incident, sources, court.circuit),
+        Flag(
+            code=FlagCode.STATE_NOT_PERSON,
+            severity=Severity.WARNING,
+            message=(
+                f"{incident.agency.name} is a state agency: neither it nor the state can be sued "
+                "for damages under § 1983. Sue the officers individually (they are 'persons'); "
+                "there is no Monell claim against a state."
+            ),
+            authorities=sources.cite_all(["will", "hafer"]),
+        ),
+    ]
+    return defendants, flags
+
+
+def _federal(incident: Incident, sources: Sources) -> tuple[list[Defendant], list[Flag]]:
+    defendants = [
+        Defendant(
+            role=DefendantRole.FEDERAL_OFFICER,
+            name=label,
+            suable=False,
+            qualified_immunity=QualifiedImmunity.AVAILABLE,
+            liability_basis=(
+                "Federal officers act under color of federal, not state, law, so § 1983 does not "
+                "reach them. A damages claim must rest on Bivens, which the Supreme Court now "
+                "refuses to extend to new contexts, or on the Federal Tort Claims Act against the "
+                "United States."
+            ),
+            authorities=sources.cite_all(["usc_1983", "bivens", "egbert", "ftca"]),
+        )
+        for label in _officer_labels(incident)
+    ]
+    flags = [
+        Flag(
+            code=FlagCode.BIVENS_NOT_1983,
+            severity=Severity.BLOCKER,
+            message=(
+                f"{incident.agency.name} is a federal agency: there is no § 1983 claim. Consider "
+                "a Bivens claim (narrow after Egbert v. Boule) and an administrative claim under "
+                "the Federal Tort Claims Act, which must be presented to the agency within two "
+                "years."
+            ),
+            authorities=sources.cite_all(["bivens", "egbert", "ftca", "ftca_limit"]),
+        )
+    ]
+    return defendants, flags
+
+
+def _private(incident: Incident, sources: Sources) -> tuple[list[Defendant], list[Flag]]:
+    keys = ["west_atkins", "lugar", "dennis_sparks", "adickes"]
+    basis = (
+        "A private party is liable under § 1983 only if its conduct is fairly attributable to "
+        "the state: acting jointly or conspiring with police, performing a function the state "
+        "delegated to it (such as under contract to guard or treat prisoners), or acting with "
+        "state aid."
+    )
+    defendants = [
+        Defendant(
+            role=DefendantRole.PRIVATE_PARTY,
+            name=label,
+            suable=False,
+            qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
+            liability_basis=basis,
+            authorities=sources.cite_all(keys),
+        )
+        for label in [*_officer_labels(incident), incident.agency.name]
+    ]
+    flags = [
+        Flag(
+            code=FlagCode.NO_STATE_ACTION,
+            severity=Severity.WARNING,
+            message=(
+                f"{incident.agency.name} is private: § 1983 applies only if its guards acted "
+                "under color of state law. The exceptions: joint action or conspiracy with "
+                "police (Dennis v. Sparks; Adickes), a state function delegated by contract "
+                "(West v. Atkins), or conduct otherwise fairly attributable to the state "
+                "(Lugar). Check whether police were involved or the guards were off-duty "
+                "officers; state-law tort claims may remain."
+            ),
+            authorities=sources.cite_all(keys),
+        )
+    ]
+    return defendants, flags

@@ -1,0 +1,95 @@
+"""Which federal courts hear the case: state → circuit, and the district where the events
+happened (venue, 28 U.S.C. § 1391(b)) when the city or county tells us."""
+
+from __future__ import annotations
+
+from monell.domain.models import Flag, Incident, Jurisdiction
+from monell.domain.sources import Sources
+from monell.domain.vocabulary import Confidence, FlagCode, Severity
+from monell.law.book import DistrictPlace
+
+_RANK = [Confidence.CONFIRMED, Confidence.SINGLE_SOURCE, Confidence.UNVERIFIED, Confidence.DISPUTED]
+
+
+def weakest(*levels: Confidence) -> Confidence:
+    """The confidence of a conclusion is that of its least-checked premise."""
+    return max(levels, key=_RANK.index)
+
+
+def _same_place(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        s = s.lower().replace("saint ", "st. ").replace("st ", "st. ")
+        return " ".join(s.replace(".", ". ").split()).replace(" .", ".")
+
+    return norm(a) == norm(b)
+
+
+def _match_place(incident: Incident, places: tuple[DistrictPlace, ...]) -> DistrictPlace | None:
+    for kind, name in (("city", incident.city), ("county", incident.county)):
+        if not name:
+            continue
+        for p in places:
+            if p.state is incident.state and p.place_kind == kind and _same_place(p.place, name):
+                return p
+    return None
+
+
+def determine_jurisdiction(incident: Incident, sources: Sources) -> tuple[Jurisdiction, list[Flag]]:
+    book = sources.book
+    court = book.courts[incident.state]
+    flags: list[Flag] = []
+    names = _court_names()
+    district: str | None = None
+    confidence = court.confidence
+    srcs = [court.sources]
+    if len(court.districts) == 1:
+        district = court.districts[0]
+        basis = f"{court.state_name} has a single federal district"
+    else:
+        place = _match_place(incident, book.district_places)
+        if place is not None:
+            district = place.district
+            confidence = weakest(confidence, place.confidence)
+            basis = f"{place.place} lies in this district ({place.statute})"
+            srcs.append(f"{place.statute}; {place.sources}")
+        else:
+            where = incident.city or incident.county or "the place of the incident"
+            basis = (
+                f"{court.state_name} has {len(court.districts)} districts and Monell's data does "
+                f"not place {where} in one"
+            )
+            flags.append(
+                Flag(
+                    code=FlagCode.UNKNOWN_LAW,
+                    severity=Severity.INFO,
+                    message=(
+                        f"Federal district unknown: {basis}. Check which district covers "
+                        f"{where} (28 U.S.C. §§ 81-131 list the counties of each district; "
+                        f"candidates: {', '.join(court.districts)}). Venue lies where a "
+                        "substantial part of the events occurred."
+                    ),
+                    authorities=(sources.cite("usc_1391b"),),
+                )
+            )
+    return (
+        Jurisdiction(
+            state=incident.state,
+            state_name=court.state_name,
+            circuit=court.circuit,
+            circuit_name=court.circuit_name,
+            district=district,
+            district_name=names.get(district) if district else None,
+            districts=court.districts,
+            high_court=court.high_court,
+            district_basis=basis,
+            confidence=confidence,
+            sources=tuple(srcs),
+        ),
+        flags,
+    )
+
+
+def _court_names() -> dict[str, str]:
+    from monell.law.courts import court_names
+
+    return court_names()

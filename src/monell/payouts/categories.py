@@ -1,0 +1,119 @@
+"""Allegation text → categories, by the rules in `category_rules.yaml`.
+
+The categories are the incident model's conduct codes, so a settlement can be matched to an
+incident's claims, plus wrongful_death, property, other and unknown. The rules are data so a
+lawyer can read, dispute and change them without reading Python; each stored category keeps the
+id of the rule that assigned it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from monell.domain.vocabulary import Conduct
+
+
+class Category(StrEnum):
+    EXCESSIVE_FORCE = Conduct.EXCESSIVE_FORCE.value
+    FALSE_ARREST = Conduct.FALSE_ARREST.value
+    UNLAWFUL_SEARCH = Conduct.UNLAWFUL_SEARCH.value
+    MALICIOUS_PROSECUTION = Conduct.MALICIOUS_PROSECUTION.value
+    FABRICATION_OF_EVIDENCE = Conduct.FABRICATION_OF_EVIDENCE.value
+    FAILURE_TO_INTERVENE = Conduct.FAILURE_TO_INTERVENE.value
+    DENIAL_OF_MEDICAL_CARE = Conduct.DENIAL_OF_MEDICAL_CARE.value
+    FIRST_AMENDMENT_RETALIATION = Conduct.FIRST_AMENDMENT_RETALIATION.value
+    DEADLY_FORCE = Conduct.DEADLY_FORCE.value
+    WRONGFUL_DEATH = "wrongful_death"
+    PROPERTY = "property"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+TEXT_FIELDS = ("summary_allegations", "matter_name")
+OTHER_RULE = "fallback.other"
+UNKNOWN_RULE = "fallback.unknown"
+
+
+class RuleError(ValueError):
+    """The rules file is malformed; the message names the rule and the key."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: Category
+    field: str
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None
+    note: str
+
+    def fires(self, text: str | None) -> bool:
+        if not text or not self.pattern.search(text):
+            return False
+        return self.unless is None or not self.unless.search(text)
+
+
+def parse_rules(data: Any, where: str = "category_rules.yaml") -> tuple[Rule, ...]:
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RuleError(f"{where}: expected a top-level `rules:` list")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data["rules"]):
+        label = f"{where}: rule #{index + 1}"
+        if not isinstance(entry, dict):
+            raise RuleError(f"{label}: expected a mapping")
+        for key in ("id", "category", "pattern", "note"):
+            if not entry.get(key):
+                raise RuleError(f"{label}: `{key}` is required")
+        if entry["id"] in seen:
+            raise RuleError(f"{label}: duplicate id {entry['id']!r}")
+        seen.add(entry["id"])
+        try:
+            category = Category(entry["category"])
+        except ValueError as exc:
+            raise RuleError(
+                f"{label} ({entry['id']}): unknown category {entry['category']!r}; use one of "
+                + ", ".join(c.value for c in Category)
+            ) from exc
+        field = entry.get("field", "summary_allegations")
+        if field not in TEXT_FIELDS:
+            raise RuleError(f"{label} ({entry['id']}): field must be one of {TEXT_FIELDS}")
+        try:
+            pattern = re.compile(entry["pattern"], re.IGNORECASE)
+            unless = re.compile(entry["unless"], re.IGNORECASE) if entry.get("unless") else None
+        except re.error as exc:
+            raise RuleError(f"{label} ({entry['id']}): bad regular expression: {exc}") from exc
+        rules.append(Rule(entry["id"], category, field, pattern, unless, entry["note"]))
+    return tuple(rules)
+
+
+@cache
+def default_rules() -> tuple[Rule, ...]:
+    text = resources.files("monell.payouts").joinpath("category_rules.yaml").read_text("utf-8")
+    return parse_rules(yaml.safe_load(text))
+
+
+def categorise(
+    summary_allegations: str | None,
+    matter_name: str | None = None,
+    rules: tuple[Rule, ...] | None = None,
+) -> dict[Category, str]:
+    """Category → id of the first rule that assigned it (multi-label)."""
+    texts = {"summary_allegations": summary_allegations, "matter_name": matter_name}
+    found: dict[Category, str] = {}
+    for rule in rules if rules is not None else default_rules():
+        if rule.category not in found and rule.fires(texts[rule.field]):
+            found[rule.category] = rule.id
+    if not found:
+        if summary_allegations and summary_allegations.strip():
+            found[Category.OTHER] = OTHER_RULE
+        else:
+            found[Category.UNKNOWN] = UNKNOWN_RULE
+    return found

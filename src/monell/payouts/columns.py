@@ -1,0 +1,265 @@
+"""Which source column is which field: the FiveThirtyEight layout, aliases, mapping files.
+
+The FiveThirtyEight / Marshall Project files share a data dictionary
+(data/settlements/README.source.md) but not a column order, and each city adds or drops
+columns. A header is matched by name after normalising it ("Police Officer" → police_officer),
+so column order, extra columns and missing optional columns do not matter. Any other CSV is
+read through a YAML mapping file (docs/payouts.md): source column → field, a date format, and
+constants such as the city and state that a city's own export does not repeat on every row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from monell.domain.vocabulary import State
+from monell.payouts.parse import CellError, clean_text, parse_amount, parse_date, parse_year
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    YEAR = "year"
+    MONEY = "money"
+
+
+class FileKind(StrEnum):
+    SETTLEMENTS = "settlements"
+    # Five cities sent a separate list of the officers named per docket (`*_police_edited.csv`).
+    OFFICERS = "officers"
+
+
+SETTLEMENT_FIELDS: dict[str, Kind] = {
+    "city": Kind.TEXT,
+    "state": Kind.TEXT,
+    "agency": Kind.TEXT,
+    "incident_date": Kind.DATE,
+    "filed_date": Kind.DATE,
+    "closed_date": Kind.DATE,
+    "calendar_year": Kind.YEAR,
+    "amount_awarded": Kind.MONEY,
+    "other_expenses": Kind.MONEY,
+    "total_incurred": Kind.MONEY,
+    "case_outcome": Kind.TEXT,
+    "docket_number": Kind.TEXT,
+    "claim_number": Kind.TEXT,
+    "court": Kind.TEXT,
+    "plaintiff_name": Kind.TEXT,
+    "matter_name": Kind.TEXT,
+    "summary_allegations": Kind.TEXT,
+    "claim_or_lawsuit": Kind.TEXT,
+    "defendant": Kind.TEXT,
+}
+
+OFFICER_FIELDS: dict[str, Kind] = {
+    "city": Kind.TEXT,
+    "state": Kind.TEXT,
+    "docket_number": Kind.TEXT,
+    "closed_date": Kind.DATE,
+    "calendar_year": Kind.YEAR,
+    "officer_name": Kind.TEXT,
+}
+
+# Other names the city files use for the same field; used only when the field's own column
+# is absent. Richmond writes `plaintiff`; Charleston and North Charleston `defendant_name`.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "plaintiff_name": ("plaintiff",),
+    "defendant": ("defendant_name",),
+    "officer_name": ("police_officer", "officer"),
+}
+
+MONEY_FIELDS = tuple(name for name, kind in SETTLEMENT_FIELDS.items() if kind is Kind.MONEY)
+_MAPPING_KEYS = {"columns", "constants", "date_format", "encoding", "delimiter", "kind"}
+
+
+class LayoutError(ValueError):
+    """The header (or mapping file) cannot give the fields a file needs; says which and how."""
+
+
+def normalise_header(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lstrip("\ufeff").lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """A mapping file: how to read a CSV that is not in the FiveThirtyEight layout."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)  # normalised source → field
+    constants: Mapping[str, str] = field(default_factory=dict)  # field → value on every row
+    date_format: str | None = None
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
+    kind: FileKind | None = None
+    source: str = "(built-in FiveThirtyEight layout)"
+
+
+def load_mapping(path: Path) -> ColumnMapping:
+    """Read and validate a YAML mapping file; errors name the key and the fix."""
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise LayoutError(f"{where}: cannot read the mapping file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise LayoutError(f"{where}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise LayoutError(f"{where}: expected a mapping with a `columns:` key (docs/payouts.md)")
+    unknown = sorted(set(data) - _MAPPING_KEYS)
+    if unknown:
+        raise LayoutError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_MAPPING_KEYS))}"
+        )
+    kind = FileKind(data["kind"]) if data.get("kind") in {k.value for k in FileKind} else None
+    if data.get("kind") is not None and kind is None:
+        raise LayoutError(f"{where}: kind: must be 'settlements' or 'officers'")
+    fields = OFFICER_FIELDS if kind is FileKind.OFFICERS else SETTLEMENT_FIELDS
+    columns = data.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise LayoutError(f"{where}: columns: must map source column names to fields")
+    mapped: dict[str, str] = {}
+    for source, target in columns.items():
+        if target not in fields:
+            raise LayoutError(
+                f"{where}: columns: {source!r} maps to unknown field {target!r}; fields: "
+                + ", ".join(fields)
+            )
+        mapped[normalise_header(str(source))] = str(target)
+    constants = data.get("constants") or {}
+    if not isinstance(constants, dict):
+        raise LayoutError(f"{where}: constants: must map fields to values")
+    for target, value in constants.items():
+        if target not in fields or fields[target] is not Kind.TEXT:
+            raise LayoutError(
+                f"{where}: constants: {target!r} is not a text field; constants can set "
+                + ", ".join(name for name, kind in fields.items() if kind is Kind.TEXT)
+            )
+        if target == "state" and str(value).upper() not in State.__members__:
+            raise LayoutError(f"{where}: constants: state {value!r} is not a US state code")
+    date_format = data.get("date_format")
+    if date_format is not None:
+        try:
+            date(2019, 1, 31).strftime(str(date_format))
+        except ValueError as exc:
+            raise LayoutError(f"{where}: date_format {date_format!r} is not valid") from exc
+    return ColumnMapping(
+        columns=mapped,
+        constants={str(k): str(v) for k, v in constants.items()},
+        date_format=str(date_format) if date_format else None,
+        encoding=str(data.get("encoding") or "utf-8-sig"),
+        delimiter=str(data.get("delimiter") or ","),
+        kind=kind,
+        source=where,
+    )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each field is in one file's rows, and how to read it."""
+
+    kind: FileKind
+    header: tuple[str, ...]  # the source header as written (keys of the raw JSON)
+    positions: Mapping[str, int]  # field → column index
+    constants: Mapping[str, str]
+    date_format: str | None
+
+    def extract(self, cells: Sequence[str], today: date) -> tuple[dict[str, Any], list[str]]:
+        """Typed field values for one row, and the problems found (column: reason)."""
+        fields = OFFICER_FIELDS if self.kind is FileKind.OFFICERS else SETTLEMENT_FIELDS
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for name, kind in fields.items():
+            if name in self.positions:
+                column = self.header[self.positions[name]]
+                index = self.positions[name]
+                text: str | None = cells[index] if index < len(cells) else None
+            elif name in self.constants:
+                column, text = f"constant {name}", self.constants[name]
+            else:
+                values[name] = None
+                continue
+            try:
+                values[name] = _convert(kind, text, self.date_format, today)
+            except CellError as exc:
+                problems.append(f"column {column!r}: {exc}")
+                values[name] = None
+        state = values.get("state")
+        if state is not None:
+            values["state"] = state.upper()
+            if values["state"] not in State.__members__:
+                problems.append(f"state {state!r} is not a US state code")
+        for required in ("city", "state"):
+            if values.get(required) is None and not any(required in p for p in problems):
+                problems.append(f"{required} is blank")
+        if self.kind is FileKind.OFFICERS and values.get("officer_name") is None:
+            problems.append("officer name is blank")
+        return values, problems
+
+
+def _convert(kind: Kind, text: str | None, date_format: str | None, today: date) -> Any:
+    if kind is Kind.MONEY:
+        return parse_amount(text)
+    if kind is Kind.DATE:
+        return parse_date(text, date_format, today=today)
+    if kind is Kind.YEAR:
+        return parse_year(text, today=today)
+    return clean_text(text)
+
+
+def resolve_layout(header: Sequence[str], mapping: ColumnMapping | None) -> Layout:
+    """Match a header to fields; LayoutError names what is missing and how to supply it."""
+    mapping = mapping or ColumnMapping()
+    normalised = [normalise_header(h) for h in header]
+    kind = mapping.kind or _guess_kind(normalised, mapping)
+    fields = OFFICER_FIELDS if kind is FileKind.OFFICERS else SETTLEMENT_FIELDS
+    positions: dict[str, int] = {}
+    for index, name in enumerate(normalised):
+        target = mapping.columns.get(name)
+        if target is not None and target not in positions:
+            positions[target] = index
+    for name in fields:
+        for candidate in (name, *ALIASES.get(name, ())):
+            if name not in positions and candidate in normalised:
+                positions[name] = normalised.index(candidate)
+    missing_columns = [name for name in mapping.columns if name not in normalised]
+    if missing_columns:
+        raise LayoutError(
+            f"mapping {mapping.source} names column(s) not in the header: "
+            + ", ".join(missing_columns)
+            + f"; the header has: {', '.join(header)}"
+        )
+    for required in ("city", "state"):
+        if required not in positions and required not in mapping.constants:
+            raise LayoutError(
+                f"missing required column {required!r}; add the column, or pass --mapping with "
+                f"`constants: {{{required}: ...}}` (docs/payouts.md)"
+            )
+    if kind is FileKind.SETTLEMENTS and not any(m in positions for m in MONEY_FIELDS):
+        raise LayoutError(
+            "missing required column 'amount_awarded' (or other_expenses / total_incurred); "
+            "map the file's amount column with --mapping (docs/payouts.md)"
+        )
+    if kind is FileKind.OFFICERS and "officer_name" not in positions:
+        raise LayoutError("officer list without a police_officer column")
+    return Layout(
+        kind=kind,
+        header=tuple(header),
+        positions=positions,
+        constants=dict(mapping.constants),
+        date_format=mapping.date_format,
+    )
+
+
+def _guess_kind(normalised: Sequence[str], mapping: ColumnMapping) -> FileKind:
+    has_officer = any(c in normalised for c in ("police_officer", "officer"))
+    has_money = any(m in normalised for m in MONEY_FIELDS) or any(
+        target in MONEY_FIELDS for target in mapping.columns.values()
+    )
+    return FileKind.OFFICERS if has_officer and not has_money else FileKind.SETTLEMENTS

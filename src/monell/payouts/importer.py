@@ -1,0 +1,410 @@
+"""Stream settlement CSV files into the database: batched, idempotent, all-or-nothing.
+
+Why it is built this way:
+- Files are read row by row and inserted in batches (executemany), so a 10-million-row file
+  needs the memory of one batch, not of the file.
+- Each row gets a `row_hash` (SHA-256 of its line number, its cells keyed by column name, and
+  the mapping's constants). Re-importing a file finds every hash already present, batch by batch,
+  through the unique index, so no set of all hashes is ever held in memory. The file's name is
+  not part of the hash: the same file under another path (the repo copy and ../shared) is the
+  same data. A revised export whose rows moved lines is new data and imports as new rows.
+- The whole command runs in one transaction. A row that cannot be parsed is reported with
+  file:line and the reason; unless `skip_bad` is set, every file is rolled back and the
+  database is as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from monell.payouts.categories import categorise
+from monell.payouts.columns import ColumnMapping, FileKind, Layout, LayoutError, resolve_layout
+from monell.payouts.parse import to_cents
+from monell.payouts.tables import (
+    settlement_categories,
+    settlement_imports,
+    settlement_officers,
+    settlements,
+)
+
+BATCH_SIZE = 2000
+# One huge field (a whole file pasted into a cell) is a broken file, not a settlement.
+csv.field_size_limit(10_000_000)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+@dataclass
+class FileReport:
+    """What happened to one file (mutable while the file streams, then only read)."""
+
+    path: str
+    kind: FileKind | None = None
+    sha256: str = ""
+    rows: int = 0
+    new: int = 0
+    present: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len({p.line for p in self.problems if p.line > 0})
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    files: tuple[FileReport, ...]
+    skip_bad: bool
+
+    @property
+    def ok(self) -> bool:
+        """True when the database now holds the files' rows (all, or all good ones)."""
+        if self.skip_bad:
+            return not any(_fatal(f) for f in self.files)
+        return not any(f.rejected for f in self.files)
+
+    @property
+    def new(self) -> int:
+        return sum(f.new for f in self.files)
+
+    @property
+    def present(self) -> int:
+        return sum(f.present for f in self.files)
+
+
+class ImportRejected(Exception):
+    """Raised inside the transaction to roll it back; carries the report."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("import rejected")
+        self.report = report
+
+
+def _fatal(report: FileReport) -> bool:
+    # Line 0 / header problems mean the file as a whole could not be read.
+    return any(p.line <= 1 and report.rows == 0 for p in report.problems) or (
+        report.kind is None and bool(report.problems)
+    )
+
+
+def import_files(
+    engine: Engine,
+    paths: Sequence[Path],
+    mapping: ColumnMapping | None = None,
+    *,
+    skip_bad: bool = False,
+    today: date | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Import every file in one transaction; see the module docstring for the guarantees."""
+    today = today or date.today()
+    reports: list[FileReport] = []
+    try:
+        with engine.begin() as conn:
+            for path in paths:
+                report = FileReport(path=str(path))
+                reports.append(report)
+                _import_one(conn, path, mapping, report, skip_bad, today, batch_size)
+            result = ImportReport(tuple(reports), skip_bad)
+            if not result.ok:
+                raise ImportRejected(result)
+            for report in reports:
+                if report.new:
+                    _log(conn, report, today)
+    except ImportRejected as rejected:
+        for report in rejected.report.files:
+            report.new = 0
+        return rejected.report
+    return result
+
+
+def _import_one(
+    conn: Connection,
+    path: Path,
+    mapping: ColumnMapping | None,
+    report: FileReport,
+    skip_bad: bool,
+    today: date,
+    batch_size: int,
+) -> None:
+    encoding = mapping.encoding if mapping else "utf-8-sig"
+    delimiter = mapping.delimiter if mapping else ","
+    try:
+        raw_file = path.open("rb")
+    except OSError as exc:
+        report.problems.append(RowProblem(str(path), 0, f"cannot open: {exc.strerror}"))
+        return
+    with raw_file:
+        hashing = _HashingReader(raw_file)
+        text = io.TextIOWrapper(hashing, encoding=encoding, newline="")
+        batch: list[tuple[int, dict[str, Any], dict[str, str]]] = []
+        writing = True
+        try:
+            rows = _rows(text, delimiter)
+            first = next(rows, None)
+            if first is None or not any(cell.strip() for cell in first[1]):
+                report.problems.append(
+                    RowProblem(str(path), 1, "empty file: expected a CSV header row")
+                )
+                return
+            header = _unique_header(first[1])
+            try:
+                layout = resolve_layout(header, mapping)
+            except LayoutError as exc:
+                report.problems.append(RowProblem(str(path), 1, str(exc)))
+                return
+            report.kind = layout.kind
+            for line, cells in rows:
+                if not any(cell.strip() for cell in cells):
+                    continue  # a blank line is not a row
+                report.rows += 1
+                problem = _shape_problem(cells, header)
+                values: dict[str, Any] = {}
+                problems = [problem] if problem else []
+                if not problems:
+                    values, problems = layout.extract(cells, today)
+                if problems:
+                    report.problems.append(RowProblem(str(path), line, "; ".join(problems)))
+                    writing = writing and skip_bad
+                    continue
+                raw = dict(zip(header, cells, strict=True))
+                if writing:
+                    batch.append((line, values, raw))
+                    if len(batch) >= batch_size:
+                        _flush(conn, path, layout, batch, report)
+                        batch = []
+            if writing and batch:
+                _flush(conn, path, layout, batch, report)
+            hashing.drain()
+            report.sha256 = hashing.hexdigest()
+        except UnicodeDecodeError as exc:
+            line = _line_of_byte(path, exc.start + hashing.consumed_before_chunk)
+            report.problems.append(
+                RowProblem(
+                    str(path),
+                    line,
+                    f"not {encoding} text ({exc.reason}); re-save the file as UTF-8 CSV, or set "
+                    "`encoding:` in a --mapping file (e.g. cp1252)",
+                )
+            )
+        except csv.Error as exc:
+            report.problems.append(
+                RowProblem(str(path), 1 + report.rows, f"not a readable CSV file: {exc}")
+            )
+
+
+def _rows(text: IO[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(physical line where the row starts, cells); quoted cells may span lines."""
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    previous_end = 0
+    for cells in reader:
+        yield previous_end + 1, cells
+        previous_end = reader.line_num
+
+
+def _unique_header(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in header:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append(name if count == 0 else f"{name}.{count + 1}")
+    return out
+
+
+def _shape_problem(cells: list[str], header: list[str]) -> str | None:
+    if len(cells) != len(header):
+        return (
+            f"the row has {len(cells)} cells but the header has {len(header)} columns "
+            "(an unquoted comma or a missing quote?)"
+        )
+    if any("\x00" in cell for cell in cells):
+        return "the row contains NUL bytes: not a CSV text file"
+    return None
+
+
+def row_hash(line: int, raw: dict[str, str], constants: dict[str, str] | Any) -> str:
+    payload = json.dumps(
+        {"line": line, "row": raw, "constants": dict(constants)},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _flush(
+    conn: Connection,
+    path: Path,
+    layout: Layout,
+    batch: list[tuple[int, dict[str, Any], dict[str, str]]],
+    report: FileReport,
+) -> None:
+    table = settlement_officers if layout.kind is FileKind.OFFICERS else settlements
+    hashed = [
+        (row_hash(line, raw, layout.constants), line, values, raw) for line, values, raw in batch
+    ]
+    existing = set(
+        conn.execute(
+            select(table.c.row_hash).where(table.c.row_hash.in_([h for h, *_ in hashed]))
+        ).scalars()
+    )
+    fresh = [item for item in hashed if item[0] not in existing]
+    report.present += len(hashed) - len(fresh)
+    if not fresh:
+        return
+    if layout.kind is FileKind.OFFICERS:
+        conn.execute(
+            insert(settlement_officers),
+            [_officer_row(path, h, line, values, raw) for h, line, values, raw in fresh],
+        )
+        report.new += len(fresh)
+        return
+    rows = [_settlement_row(path, h, line, values, raw) for h, line, values, raw in fresh]
+    inserted = conn.execute(
+        insert(settlements).returning(
+            settlements.c.id, settlements.c.row_hash, sort_by_parameter_order=True
+        ),
+        rows,
+    ).all()
+    category_rows = []
+    for (settlement_id, _hash), (_, _, values, _) in zip(inserted, fresh, strict=True):
+        for category, rule in categorise(
+            values.get("summary_allegations"), values.get("matter_name")
+        ).items():
+            category_rows.append(
+                {"settlement_id": settlement_id, "category": category.value, "rule": rule}
+            )
+    conn.execute(insert(settlement_categories), category_rows)
+    report.new += len(fresh)
+
+
+def _settlement_row(
+    path: Path, digest: str, line: int, values: dict[str, Any], raw: dict[str, str]
+) -> dict[str, Any]:
+    closed = values.get("closed_date")
+    year = values.get("calendar_year") or (closed.year if closed else None)
+    return {
+        "source_file": path.name,
+        "source_line": line,
+        "row_hash": digest,
+        "city": values["city"],
+        "state": values["state"],
+        # The FOIA request behind every file was addressed to "[CITY] Police Department"
+        # (README.source.md); a named defendant, where the file has one, is more precise.
+        "agency": values.get("agency")
+        or values.get("defendant")
+        or f"{values['city']} Police Department",
+        "incident_date": values.get("incident_date"),
+        "filed_date": values.get("filed_date"),
+        "closed_date": closed,
+        "calendar_year": year,
+        "amount_awarded_cents": to_cents(values.get("amount_awarded")),
+        "other_expenses_cents": to_cents(values.get("other_expenses")),
+        "total_incurred_cents": to_cents(values.get("total_incurred")),
+        "case_outcome": values.get("case_outcome"),
+        "docket_number": values.get("docket_number"),
+        "claim_number": values.get("claim_number"),
+        "court": values.get("court"),
+        "plaintiff_name": values.get("plaintiff_name"),
+        "matter_name": values.get("matter_name"),
+        "summary_allegations": values.get("summary_allegations"),
+        "claim_or_lawsuit": values.get("claim_or_lawsuit"),
+        "defendant": values.get("defendant"),
+        "raw": json.dumps(raw, ensure_ascii=False),
+    }
+
+
+def _officer_row(
+    path: Path, digest: str, line: int, values: dict[str, Any], raw: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "source_file": path.name,
+        "source_line": line,
+        "row_hash": digest,
+        "city": values["city"],
+        "state": values["state"],
+        "docket_number": values.get("docket_number"),
+        "closed_date": values.get("closed_date"),
+        "calendar_year": values.get("calendar_year"),
+        "officer_name": values["officer_name"],
+        "raw": json.dumps(raw, ensure_ascii=False),
+    }
+
+
+def _log(conn: Connection, report: FileReport, today: date) -> None:
+    conn.execute(
+        insert(settlement_imports).values(
+            source_file=Path(report.path).name,
+            sha256=report.sha256,
+            kind=(report.kind or FileKind.SETTLEMENTS).value,
+            rows=report.rows,
+            new_rows=report.new,
+            skipped_rows=report.skipped,
+            imported_at=datetime.now(UTC),
+        )
+    )
+
+
+def _line_of_byte(path: Path, offset: int) -> int:
+    """1-based line holding a byte offset (read in chunks: only for the error message)."""
+    line = 1
+    remaining = offset
+    with path.open("rb") as handle:
+        while remaining > 0:
+            chunk = handle.read(min(remaining, 1 << 20))
+            if not chunk:
+                break
+            line += chunk.count(b"\n")
+            remaining -= len(chunk)
+    return line
+
+
+class _HashingReader(io.RawIOBase):
+    """A binary stream that hashes what it hands on, so the file is read once."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._sha = hashlib.sha256()
+        self.consumed = 0
+        self.consumed_before_chunk = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        self.consumed_before_chunk = self.consumed
+        self._sha.update(data)
+        self.consumed += len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def drain(self) -> None:
+        while chunk := self._raw.read(1 << 20):
+            self._sha.update(chunk)
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()

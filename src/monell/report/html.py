@@ -1,0 +1,46 @@
+"""The memo as a standalone HTML page (no external assets, prints cleanly).
+
+The markdown memo is the single source of the text; markdown-it-py converts it with raw HTML
+disabled, so nothing from an incident's free text can inject markup. Sections that bring
+their own HTML (plots as data URIs) are inserted as they built it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from monell.domain.models import Assessment
+from monell.report.markdown import render_markdown
+from monell.report.sections import registered
+
+
+def render_html(assessment: Assessment, sections: dict[str, Any] | None = None) -> str:
+    sections = sections or {}
+    md_sections = {
+        k: v
+        for k, v in sections.items()
+        if not any(s.key == k and s.html is not None for s in registered())
+    }
+    body = (
+        MarkdownIt("commonmark", {"html": False})
+        .enable("table")
+        .render(render_markdown(assessment, md_sections))
+    )
+    extra = [
+        (s.title, Markup(s.html(sections[s.key])))
+        for s in registered()
+        if s.html is not None and s.key in sections
+    ]
+    env = Environment(
+        loader=PackageLoader("monell.report", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+    return env.get_template("memo.html").render(
+        title=f"§ 1983 assessment: {assessment.incident.agency.name}",
+        body=Markup(body),
+        extra_sections=extra,
+    )
