@@ -45,7 +45,8 @@ def heck_flags(incident: Incident, sources: Sources) -> list[Flag]:
                         Severity.BLOCKER,
                         f"{conduct.value}: the person was convicted ({charges}). This claim "
                         "requires the prosecution to have ended without a conviction, so it is "
-                        "barred unless the conviction is reversed, expunged or otherwise invalidated.",
+                        "barred unless the conviction is reversed, expunged or otherwise "
+                        "invalidated.",
                         (heck, sources.cite("thompson_clark"), sources.cite("mcdonough")),
                     )
                 )
@@ -82,9 +83,9 @@ def heck_flags(incident: Incident, sources: Sources) -> list[Flag]:
                     conduct,
                     Severity.WARNING,
                     f"{conduct.value}: the criminal case is pending ({charges}). A conviction "
-                    "would bar any claim that implies it is invalid, and the court may stay the civil "
-                    "case until the criminal case ends. The false-arrest deadline keeps running "
-                    "meanwhile.",
+                    "would bar any claim that implies it is invalid, and the court may stay the "
+                    "civil case until the criminal case ends. The false-arrest deadline keeps "
+                    "running meanwhile.",
                     (heck, sources.cite("wallace", "393-94")),
                 )
             )
