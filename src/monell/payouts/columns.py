@@ -114,9 +114,8 @@ def load_mapping(path: Path) -> ColumnMapping:
         raise LayoutError(f"{where}: expected a mapping with a `columns:` key (docs/payouts.md)")
     unknown = sorted(set(data) - _MAPPING_KEYS)
     if unknown:
-        raise LayoutError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_MAPPING_KEYS))}"
-        )
+        allowed = ", ".join(sorted(_MAPPING_KEYS))
+        raise LayoutError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {allowed}")
     kind = FileKind(data["kind"]) if data.get("kind") in {k.value for k in FileKind} else None
     if data.get("kind") is not None and kind is None:
         raise LayoutError(f"{where}: kind: must be 'settlements' or 'officers'")

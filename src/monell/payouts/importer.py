@@ -47,6 +47,7 @@ class RowProblem:
     path: str
     line: int
     reason: str
+    whole_file: bool = False  # the file could not be read at all (header, encoding, format)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"
@@ -66,7 +67,11 @@ class FileReport:
 
     @property
     def skipped(self) -> int:
-        return len({p.line for p in self.problems if p.line > 0})
+        return sum(1 for p in self.problems if not p.whole_file)
+
+    @property
+    def unreadable(self) -> bool:
+        return any(p.whole_file for p in self.problems)
 
     @property
     def rejected(self) -> bool:
@@ -82,7 +87,7 @@ class ImportReport:
     def ok(self) -> bool:
         """True when the database now holds the files' rows (all, or all good ones)."""
         if self.skip_bad:
-            return not any(_fatal(f) for f in self.files)
+            return not any(f.unreadable for f in self.files)
         return not any(f.rejected for f in self.files)
 
     @property
@@ -100,13 +105,6 @@ class ImportRejected(Exception):
     def __init__(self, report: ImportReport) -> None:
         super().__init__("import rejected")
         self.report = report
-
-
-def _fatal(report: FileReport) -> bool:
-    # Line 0 / header problems mean the file as a whole could not be read.
-    return any(p.line <= 1 and report.rows == 0 for p in report.problems) or (
-        report.kind is None and bool(report.problems)
-    )
 
 
 def import_files(
@@ -154,11 +152,13 @@ def _import_one(
     try:
         raw_file = path.open("rb")
     except OSError as exc:
-        report.problems.append(RowProblem(str(path), 0, f"cannot open: {exc.strerror}"))
+        report.problems.append(
+            RowProblem(str(path), 0, f"cannot open: {exc.strerror}", whole_file=True)
+        )
         return
     with raw_file:
         hashing = _HashingReader(raw_file)
-        text = io.TextIOWrapper(hashing, encoding=encoding, newline="")
+        text = io.TextIOWrapper(io.BufferedReader(hashing), encoding=encoding, newline="")
         batch: list[tuple[int, dict[str, Any], dict[str, str]]] = []
         writing = True
         try:
@@ -166,14 +166,14 @@ def _import_one(
             first = next(rows, None)
             if first is None or not any(cell.strip() for cell in first[1]):
                 report.problems.append(
-                    RowProblem(str(path), 1, "empty file: expected a CSV header row")
+                    RowProblem(str(path), 1, "empty file: expected a CSV header row", True)
                 )
                 return
             header = _unique_header(first[1])
             try:
                 layout = resolve_layout(header, mapping)
             except LayoutError as exc:
-                report.problems.append(RowProblem(str(path), 1, str(exc)))
+                report.problems.append(RowProblem(str(path), 1, str(exc), whole_file=True))
                 return
             report.kind = layout.kind
             for line, cells in rows:
@@ -200,18 +200,20 @@ def _import_one(
             hashing.drain()
             report.sha256 = hashing.hexdigest()
         except UnicodeDecodeError as exc:
-            line = _line_of_byte(path, exc.start + hashing.consumed_before_chunk)
             report.problems.append(
                 RowProblem(
                     str(path),
-                    line,
-                    f"not {encoding} text ({exc.reason}); re-save the file as UTF-8 CSV, or set "
-                    "`encoding:` in a --mapping file (e.g. cp1252)",
+                    _first_undecodable_line(path, encoding),
+                    f"not {encoding} text ({exc.reason}): not a CSV text file? Re-save it as "
+                    "UTF-8 CSV, or set `encoding:` in a --mapping file (e.g. cp1252)",
+                    whole_file=True,
                 )
             )
         except csv.Error as exc:
             report.problems.append(
-                RowProblem(str(path), 1 + report.rows, f"not a readable CSV file: {exc}")
+                RowProblem(
+                    str(path), 1 + report.rows, f"not a readable CSV file: {exc}", whole_file=True
+                )
             )
 
 
@@ -368,18 +370,15 @@ def _log(conn: Connection, report: FileReport, today: date) -> None:
     )
 
 
-def _line_of_byte(path: Path, offset: int) -> int:
-    """1-based line holding a byte offset (read in chunks: only for the error message)."""
-    line = 1
-    remaining = offset
+def _first_undecodable_line(path: Path, encoding: str) -> int:
+    """1-based line of the first bytes that do not decode (only for the error message)."""
     with path.open("rb") as handle:
-        while remaining > 0:
-            chunk = handle.read(min(remaining, 1 << 20))
-            if not chunk:
-                break
-            line += chunk.count(b"\n")
-            remaining -= len(chunk)
-    return line
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError:
+                return number
+    return 1
 
 
 class _HashingReader(io.RawIOBase):
@@ -388,17 +387,13 @@ class _HashingReader(io.RawIOBase):
     def __init__(self, raw: IO[bytes]) -> None:
         self._raw = raw
         self._sha = hashlib.sha256()
-        self.consumed = 0
-        self.consumed_before_chunk = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         data = self._raw.read(len(buffer))
-        self.consumed_before_chunk = self.consumed
         self._sha.update(data)
-        self.consumed += len(data)
         buffer[: len(data)] = data
         return len(data)
 
