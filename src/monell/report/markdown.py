@@ -142,8 +142,8 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
         v = auth.verification
         mark = "verified" if v.verified else f"UNVERIFIED ({v.status.value})"
         w(
-            f"- {auth.cite} - {auth.proposition} *[{mark}: {v.note}; data confidence: "
-            f"{auth.confidence.value}]*"
+            f"- {auth.cite} *[{mark}: {v.note}; data confidence: {auth.confidence.value}]* - "
+            f"{auth.proposition}"
         )
     w("")
     w(f"*{a.disclaimer}*")
