@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import click
-
 from sqlalchemy import Engine
 
 from monell.payouts.caveat import CAVEAT
@@ -21,7 +20,7 @@ from monell.storage.database import DatabaseUrlError, open_database
 
 # Modules that add subcommands to `monell payouts` (e.g. comparables); each defines
 # `register_payouts(group)`. A one-line edit, like COMMAND_MODULES in cli/main.py.
-SUBCOMMAND_MODULES: tuple[str, ...] = ()
+SUBCOMMAND_MODULES: tuple[str, ...] = ("monell.cli.exposure",)
 
 DB_HELP = "Database URL (default: MONELL_DB, else an SQLite file in the user data directory)."
 
