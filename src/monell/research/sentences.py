@@ -15,10 +15,75 @@ from dataclasses import dataclass
 
 # Words that end in a period inside citations and captions (Bluebook T6/T7 and reporters).
 _ABBREVIATIONS = frozenset(
-    """v vs no nos u s l ed f supp cir ct app inc co corp ltd dept dep't e g i mr mrs ms dr
-    st jr sr id cf art amend const stat ann pp p ex rel cert den fed cl cls n nn gen assn bd
-    comm'n comm'rs cnty cty dist div sup rev supp. j jj c.j seq al ibid op ord sec ch
-    """.split()
+    [
+        "v",
+        "vs",
+        "no",
+        "nos",
+        "u",
+        "s",
+        "l",
+        "ed",
+        "f",
+        "supp",
+        "cir",
+        "ct",
+        "app",
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "dept",
+        "dep't",
+        "e",
+        "g",
+        "i",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "id",
+        "cf",
+        "art",
+        "amend",
+        "const",
+        "stat",
+        "ann",
+        "pp",
+        "p",
+        "ex",
+        "rel",
+        "cert",
+        "den",
+        "fed",
+        "cl",
+        "cls",
+        "n",
+        "nn",
+        "gen",
+        "assn",
+        "bd",
+        "comm'n",
+        "comm'rs",
+        "cnty",
+        "cty",
+        "dist",
+        "div",
+        "sup",
+        "rev",
+        "j",
+        "jj",
+        "seq",
+        "al",
+        "ibid",
+        "op",
+        "ord",
+        "sec",
+        "ch",
+    ]
 )
 _SPLIT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“(]?[A-Z])")
 _PAGE_MARK = re.compile(r"Page \d+ U\. ?S\. \d+|- \d+ -")
@@ -35,7 +100,7 @@ def _ends_with_abbreviation(chunk: str) -> bool:
     if not last:
         return False
     # Single letters ("U. S.", "J.") and reporter series ("F. 2d", "L. Ed.") end nothing.
-    return last in _ABBREVIATIONS or len(last) == 1 or last.isdigit() and len(last) <= 1
+    return last in _ABBREVIATIONS or len(last) == 1
 
 
 def sentences(text: str) -> Iterator[str]:
