@@ -12,7 +12,7 @@ import importlib
 import click
 
 # Each module defines `register(group)`; add a line when a new area of commands lands.
-COMMAND_MODULES = ("monell.cli.assess", "monell.cli.payouts")
+COMMAND_MODULES = ("monell.cli.assess", "monell.cli.payouts", "monell.cli.exposure")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

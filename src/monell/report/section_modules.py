@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-SECTION_MODULES: tuple[str, ...] = ()
+SECTION_MODULES: tuple[str, ...] = ("monell.exposure.sections",)
 
 
 def load_all() -> None:

@@ -1,0 +1,220 @@
+"""Markdown and html for the exposure sections, from their JSON (the one contract).
+
+The CLI's `--format md`, the memo's markdown and the html memo all render the same JSON, so
+they cannot disagree. Anything not confirmed is labelled where it is printed; the settlement
+data's caveat is printed before any figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from monell.exposure import plots
+
+CONFIDENCE_LABEL = {
+    "confirmed": "confirmed",
+    "single_source": "single source",
+    "disputed": "DISPUTED: sources disagree",
+    "unverified": "[check] unverified",
+}
+
+
+def money(value: float | None) -> str:
+    return "—" if value is None else f"${value:,.0f}"
+
+
+def _label(confidence: str) -> str:
+    return CONFIDENCE_LABEL.get(confidence, confidence)
+
+
+def _cell(text: object) -> str:
+    return _one_line(text).replace("|", "\\|")
+
+
+def _one_line(text: object) -> str:
+    """Case names in the city files carry line breaks and runs of spaces."""
+    return " ".join(str(text).split())
+
+
+# ----------------------------------------------------------------------------- payers
+
+
+def payers_markdown(data: Mapping[str, Any]) -> str:
+    out = [
+        f"**Defendant:** {data['defendant']} (on {data['on_date']}). "
+        f"**Payer known:** {'yes' if data['known'] else 'no — unknown, see the request below'}. "
+        f"**Confidence:** {_label(data['confidence'])}. "
+        f"**Officers indemnified:** {data['officers_indemnified']}.",
+        "",
+    ]
+    if data["payers"]:
+        out += [
+            "| Layer | Who pays | Kind | Officers indemnified | Confidence |",
+            "|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {p['layer'] or ''} | {_cell(p['payer'] or '')} | {p['payer_kind']} | "
+            f"{p['officers_indemnified']} | {_label(p['confidence'])} |"
+            for p in data["payers"]
+        ]
+        out.append("")
+        for p in data["payers"]:
+            out.append(_statement(p))
+        out.append("")
+    if data["rules"]:
+        out.append("Rules that shape recovery:")
+        out += [_statement(r) for r in data["rules"]]
+        out.append("")
+    if data["strategy_notes"]:
+        out.append("What this means for strategy:")
+        for n in data["strategy_notes"]:
+            cite = f" ({n['citation']})" if n["citation"] else f" ({'; '.join(n['sources'])})"
+            check = f" Check: {n['check']}" if n["check"] else ""
+            out.append(
+                f"- {n['finding']} {n['implication']}{cite} [{_label(n['confidence'])}]{check}"
+            )
+        out.append("")
+    request = data["records_request"]
+    out += [
+        "Public-records request to find out (or confirm) who pays:",
+        "",
+        "```text",
+        request["text"],
+        "```",
+    ]
+    return "\n".join(out)
+
+
+def _statement(row: Mapping[str, Any]) -> str:
+    authority = f" ({row['authority']})" if row["authority"] else ""
+    when = ""
+    if row["valid_from"] or row["valid_until"]:
+        when = f" Applies {row['valid_from'] or '…'} to {row['valid_until'] or 'now'}."
+    check = f" Check: {row['check']}" if row["check"] else ""
+    return (
+        f"- {row['statement']}{authority}.{when} [{_label(row['confidence'])}; "
+        f"source: {row['sources']}]{check}"
+    )
+
+
+# ----------------------------------------------------------------------------- comparables
+
+TIER_TITLES = {
+    "same_agency": "Same agency",
+    "same_city": "Same city, other agency",
+    "same_state": "Same state, other cities",
+    "anywhere": "Other states",
+}
+
+
+def comparables_markdown(data: Mapping[str, Any], cases_per_tier: int = 5) -> str:
+    out = [
+        f"> **Caveat.** {data['caveat']}",
+        "",
+        f"Settlements sharing a category with this incident ({', '.join(data['categories'])}), "
+        f"nearest first; amounts in {data['dollars_year']} dollars ({data['cpi_source']}). "
+        f"Matched {data['matched']}; left out {data['excluded_no_amount']} without an amount "
+        f"and {data['excluded_no_year']} without a usable year.",
+        "",
+        "| Tier | Count | p25 | Median | p75 | p90 |",
+        "|---|---|---|---|---|---|",
+    ]
+    out += [
+        f"| {TIER_TITLES[t['tier']]} | {t['count']} | {money(t['p25'])} | {money(t['median'])} | "
+        f"{money(t['p75'])} | {money(t['p90'])} |"
+        for t in data["tiers"]
+    ]
+    for t in data["tiers"]:
+        if not t["cases"]:
+            continue
+        out += ["", f"Nearest in time, {TIER_TITLES[t['tier']].lower()}:"]
+        out += [_case_line(c) for c in t["cases"][:cases_per_tier]]
+    return "\n".join(out)
+
+
+def _case_line(c: Mapping[str, Any]) -> str:
+    name = _one_line(c["matter_name"] or "(no case name)")
+    docket = f", {c['docket_number']}" if c["docket_number"] else ""
+    return (
+        f"- {c['year']} {c['city']}, {c['state']}: {name}{docket}: {money(c['amount'])} "
+        f"({money(c['adjusted_amount'])} adjusted) [{c['source']}]"
+    )
+
+
+# ----------------------------------------------------------------------------- pattern
+
+
+def pattern_markdown(data: Mapping[str, Any]) -> str:
+    out = [f"> **Caveat.** {data['caveat']}", ""]
+    where = f"{data['city']}, {data['state']}" if data["city"] else data["state"]
+    if not data["city_in_data"]:
+        out.append(
+            f"No settlement records for {where} are loaded, so Monell cannot look for earlier "
+            "payouts against this agency; ask the city for its claims history (the public-"
+            "records request in the payers section asks for it)."
+        )
+        return "\n".join(out)
+    out.append(
+        f"{data['count']} earlier payout(s) against {data['agency']} for "
+        f"{', '.join(data['categories'])} before {data['before']}, totalling "
+        f"{money(data['total'])} (nominal). Left out: {data['excluded_after_incident']} paid on "
+        f"or after the incident date, {data['excluded_undated_same_year']} from the incident's "
+        "year without a closing date."
+    )
+    out += ["", data["use"]]
+    if data["by_year"]:
+        out += ["", "| Year | Payouts | Total |", "|---|---|---|"]
+        out += [f"| {y['year']} | {y['count']} | {money(y['total'])} |" for y in data["by_year"]]
+        out += [""]
+        for y in data["by_year"]:
+            for c in y["cases"]:
+                name = _one_line(c["matter_name"] or c["plaintiff_name"] or "(no case name)")
+                docket = c["docket_number"] or "no docket number"
+                when = c["paid_on"] or f"{c['year']} (calendar year)"
+                out.append(f"- {when}: {name} ({docket}): {money(c['amount'])} [{c['source']}]")
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- html
+
+
+def _md_block_html(markdown: str) -> str:
+    """Markdown to html with raw html disabled: text from settlement files cannot inject markup."""
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+
+
+def payers_html(data: Mapping[str, Any]) -> str:
+    return '<section class="monell-payers">' + _md_block_html(payers_markdown(data)) + "</section>"
+
+
+def comparables_html(data: Mapping[str, Any]) -> str:
+    fig = plots.comparables_figure(
+        plots.bands_from_json(data),
+        data["dollars_year"],
+        f"Comparable settlements: {', '.join(data['categories'])}",
+    )
+    return (
+        '<section class="monell-comparables">'
+        f'<img alt="Comparable settlements by tier" src="{plots.data_uri(fig)}">'
+        + _md_block_html(comparables_markdown(data))
+        + "</section>"
+    )
+
+
+def pattern_html(data: Mapping[str, Any]) -> str:
+    chart = ""
+    if data["by_year"]:
+        years = {y["year"]: (y["total"], y["count"]) for y in data["by_year"]}
+        fig = plots.payouts_per_year_figure(
+            years, f"Earlier payouts: {data['agency']} ({', '.join(data['categories'])})"
+        )
+        chart = f'<img alt="Earlier payouts per year" src="{plots.data_uri(fig)}">'
+    return (
+        '<section class="monell-pattern-evidence">'
+        + chart
+        + _md_block_html(pattern_markdown(data))
+        + "</section>"
+    )
