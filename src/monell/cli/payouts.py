@@ -92,7 +92,7 @@ def import_command(
         click.echo(json.dumps(_report_json(report), indent=2))
     else:
         for line in _report_lines(report):
-            click.echo(line, err=not report.ok and line.startswith(" "))
+            click.echo(line, err=not report.ok)
     if not report.ok:
         raise SystemExit(2)
 
@@ -138,7 +138,12 @@ def _report_lines(report: ImportReport) -> list[str]:
     if report.ok:
         lines.append(f"total: {report.new} new, {report.present} already present")
     else:
-        fix = "" if report.skip_bad else " (fix the rows, or use --skip-bad to load the rest)"
+        unreadable = any(f.unreadable for f in report.files)
+        fix = (
+            " (fix or convert the file named above)"
+            if unreadable or report.skip_bad
+            else " (fix the rows, or use --skip-bad to load the rest)"
+        )
         lines.append(f"nothing imported: the database is unchanged{fix}")
     lines.append(f"caveat: {CAVEAT}")
     return lines

@@ -204,7 +204,8 @@ def _import_one(
                 RowProblem(
                     str(path),
                     _first_undecodable_line(path, encoding),
-                    f"not {encoding} text ({exc.reason}): not a CSV text file? Re-save it as "
+                    f"not {_encoding_name(encoding)} text ({exc.reason}): not a CSV text file? "
+                    "Re-save it as "
                     "UTF-8 CSV, or set `encoding:` in a --mapping file (e.g. cp1252)",
                     whole_file=True,
                 )
@@ -368,6 +369,10 @@ def _log(conn: Connection, report: FileReport, today: date) -> None:
             imported_at=datetime.now(UTC),
         )
     )
+
+
+def _encoding_name(encoding: str) -> str:
+    return "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf-8-sig") else encoding
 
 
 def _first_undecodable_line(path: Path, encoding: str) -> int:
