@@ -1,0 +1,153 @@
+"""Payer lookup: each Missouri entity, the date-dependent ones, and an out-of-state unknown.
+
+Expected answers come from shared/data/reference/missouri.md (copied into
+law/data/payers.csv with its confidence marks).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from monell.domain.vocabulary import Confidence
+from monell.exposure.models import Indemnified, PayerKind
+from monell.exposure.payers import (
+    PAYER_COLUMNS,
+    PayerDataError,
+    find_payers,
+    load_payers,
+    parse_payer_rows,
+)
+from tests.exposure.conftest import make_incident
+
+STL_PD = {"name": "St. Louis Metropolitan Police Department", "kind": "municipal_police"}
+COUNTY_PD = {"name": "St. Louis County Police Department", "kind": "other", "level": "county"}
+
+# (case, incident changes, defendant, known, entity row ids in order, weakest confidence)
+MISSOURI = [
+    ("st_louis_board_era", {"city": "St. Louis", "agency": STL_PD, "incident_date": "2012-05-01"},
+     "Board of Police Commissioners of the City of St. Louis (state-appointed)", False,
+     ["stl_board_until_2013"], Confidence.SINGLE_SOURCE),
+    ("st_louis_city_control",
+     {"city": "St. Louis", "agency": STL_PD, "incident_date": "2019-05-01"},
+     "City of St. Louis", True, ["stl_city_counselor", "stl_pfpc"], Confidence.UNVERIFIED),
+    ("st_louis_hb495", {"city": "Saint Louis", "agency": STL_PD, "incident_date": "2025-06-01"},
+     "Board of Police Commissioners of the City of St. Louis (state-appointed again under "
+     "H.B. 495, 2025)", True, ["stl_board_from_2025"], Confidence.SINGLE_SOURCE),
+    ("st_louis_county", {"city": "Clayton", "county": "St. Louis County", "agency": COUNTY_PD},
+     "St. Louis County", True,
+     ["stl_county_self_insurance", "stl_county_excess", "stl_county_bonds"],
+     Confidence.SINGLE_SOURCE),
+    ("st_louis_county_by_agency_name", {"city": "Clayton", "agency": COUNTY_PD},
+     "St. Louis County", True,
+     ["stl_county_self_insurance", "stl_county_excess", "stl_county_bonds"],
+     Confidence.SINGLE_SOURCE),
+    ("kansas_city_board", {"city": "Kansas City"},
+     "Board of Police Commissioners of Kansas City, Missouri", False, ["kc_board"],
+     Confidence.UNVERIFIED),
+    ("springfield_before_insurance", {"city": "Springfield", "incident_date": "2014-06-30"},
+     "City of Springfield", True, ["springfield_until_2014"], Confidence.SINGLE_SOURCE),
+    ("springfield_insured", {"city": "Springfield", "incident_date": "2014-07-01"},
+     "City of Springfield", True, ["springfield_retention", "springfield_insurer"],
+     Confidence.SINGLE_SOURCE),
+    ("columbia", {"city": "Columbia"}, "City of Columbia", False, ["columbia_unknown"],
+     Confidence.UNVERIFIED),
+    ("independence", {"city": "Independence"}, "City of Independence", False,
+     ["independence_unknown"], Confidence.UNVERIFIED),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "defendant", "known", "entity_ids", "confidence"),
+    [case[1:] for case in MISSOURI],
+    ids=[case[0] for case in MISSOURI],
+)
+def test_missouri_entities(changes, defendant, known, entity_ids, confidence) -> None:
+    finding = find_payers(make_incident(**changes))
+    assert finding.defendant == defendant
+    assert finding.known is known
+    entity = [p.id for p in finding.payers if p.defendants.value == "entity"]
+    assert entity == entity_ids
+    assert finding.confidence is confidence
+    # Every Missouri local defendant may be a MOPERM member; the immunity rule always shows.
+    assert "mo_moperm" in [p.id for p in finding.payers]
+    assert [r.id for r in finding.rules] == ["mo_sovereign_immunity"]
+    assert "Missouri Sunshine Law (Mo. Rev. Stat. ch. 610)" in finding.records_request.text
+
+
+def test_springfield_layers_follow_the_2014_change() -> None:
+    insured = find_payers(make_incident(city="Springfield", incident_date="2020-01-01"))
+    kinds = [(p.layer, p.payer_kind) for p in insured.payers if p.defendants.value == "entity"]
+    assert kinds == [(1, PayerKind.ENTITY_BUDGET), (2, PayerKind.COMMERCIAL_INSURER)]
+    assert "$250,000" in insured.payers[0].payer
+
+
+def test_police_boards_bring_the_state_legal_expense_fund() -> None:
+    board = find_payers(make_incident(city="St. Louis", agency=STL_PD, incident_date="2012-05-01"))
+    city = find_payers(make_incident(city="St. Louis", agency=STL_PD, incident_date="2019-05-01"))
+    assert "mo_state_legal_expense_fund" in [p.id for p in board.payers]
+    assert "mo_state_legal_expense_fund" not in [p.id for p in city.payers]
+
+
+def test_sovereign_immunity_rule_is_marked_unverified_and_limited_to_state_law() -> None:
+    rule = find_payers(make_incident()).rules[0]
+    data = rule.to_json()
+    assert data["confidence"] == "unverified" and data["verified"] is False
+    assert data["applies_to"] == "state_law_torts"
+    assert "Howlett v. Rose, 496 U.S. 356 (1990)" in data["authority"]
+    assert data["check"]
+
+
+def test_moperm_is_confirmed_and_conditional_on_membership() -> None:
+    finding = find_payers(make_incident(city="Columbia"))
+    moperm = next(p for p in finding.payers if p.id == "mo_moperm")
+    assert moperm.confidence is Confidence.CONFIRMED
+    assert moperm.payer_kind is PayerKind.RISK_POOL
+    assert finding.officers_indemnified is Indemnified.CONDITIONAL
+
+
+def test_out_of_state_is_unknown_with_a_generic_records_request() -> None:
+    incident = make_incident(
+        state="IL", city="Chicago",
+        agency={"name": "Chicago Police Department", "kind": "municipal_police"},
+    )  # fmt: skip
+    finding = find_payers(incident)
+    assert finding.known is False
+    assert finding.payers == () and finding.rules == ()
+    assert finding.confidence is Confidence.UNVERIFIED
+    assert finding.officers_indemnified is Indemnified.UNKNOWN
+    request = finding.records_request
+    assert request.addressee == (
+        "Custodian of Records, Chicago Police Department (and City of Chicago)"
+    )
+    assert "Illinois" in request.law and "your state's public-records law" in request.law
+    assert request.law_confidence is Confidence.UNVERIFIED
+    text = request.text
+    for needed in ("liability insurance", "self-insurance fund", "risk pool", "indemnifies",
+                   "claims, judgments and settlements paid", "2017-06-01"):  # fmt: skip
+        assert needed in text
+    assert "[check]" in text
+    # The notes that apply whatever the payer: officers almost never pay.
+    assert "officers_rarely_pay" in [n.id for n in finding.notes]
+
+
+def test_sheriff_in_a_registry_city_does_not_get_the_city_rows() -> None:
+    sheriff = {"name": "Jackson County Sheriff's Office", "kind": "county_sheriff"}
+    finding = find_payers(make_incident(city="Kansas City", county="Jackson", agency=sheriff))
+    assert finding.known is False
+    assert finding.defendant == "Jackson County"
+    assert "kc_board" not in [p.id for p in finding.payers]
+
+
+def test_every_registry_row_has_sources_and_a_check_when_not_confirmed() -> None:
+    for row in load_payers():
+        assert row.sources
+        if row.confidence is not Confidence.CONFIRMED and row.id not in ("stl_county_bonds",):
+            assert row.check, row.id
+
+
+def test_bad_registry_row_names_file_line_and_column() -> None:
+    row = dict.fromkeys(PAYER_COLUMNS, "")
+    row.update(id="x", state="MO", kind="payer", defendants="any", payer_kind="risk_pool",
+               applies_to="both", statement="s", confidence="probably", sources="s")  # fmt: skip
+    with pytest.raises(PayerDataError, match=r"payers.csv:7: column 'confidence': 'probably'"):
+        parse_payer_rows([(7, row)], "payers.csv")
