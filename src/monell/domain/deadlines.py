@@ -42,22 +42,23 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def birthday_of_age(birth_date: dt.date, age: int) -> dt.date:
+    """The day a person reaches `age`.
+
+    For a 29 February birth in a common year, readings differ (28 February or 1 March) and no
+    tolling statute in the data settles it. The tolling period ends on this day, so the earlier
+    reading, 28 February, gives the earlier (safe) deadline and never a later one.
+    """
+    return add_years(birth_date, age)
+
+
 def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Completed years of age on `day` (a person born on 29 February turns a year older on
-    1 March in common years, the usual legal reading)."""
+    """Completed years of age on `day`, consistent with `birthday_of_age` (a person born on
+    29 February is a year older from 28 February in common years)."""
     years = day.year - birth_date.year
-    if (day.month, day.day) < (birth_date.month, birth_date.day):
+    if day < birthday_of_age(birth_date, years):
         years -= 1
     return years
-
-
-def birthday_of_age(birth_date: dt.date, age: int) -> dt.date:
-    """The day a person reaches `age`; for a 29 February birth in a common year that is
-    1 March, consistent with `age_on`."""
-    try:
-        return birth_date.replace(year=birth_date.year + age)
-    except ValueError:
-        return dt.date(birth_date.year + age, 3, 1)
 
 
 @dataclass(frozen=True)

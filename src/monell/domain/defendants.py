@@ -9,7 +9,7 @@ but answers only for its own policy or custom (Monell). A state and its agencies
 
 from __future__ import annotations
 
-from monell.domain.jurisdiction import weakest
+from monell.domain.jurisdiction import same_place, weakest
 from monell.domain.models import Defendant, Flag, Incident, Officer
 from monell.domain.sources import Sources
 from monell.domain.vocabulary import (
@@ -20,6 +20,7 @@ from monell.domain.vocabulary import (
     GovernmentLevel,
     QualifiedImmunity,
     Severity,
+    State,
 )
 from monell.law.book import LocalEntity, SuableRule
 
@@ -45,28 +46,36 @@ def _unnamed_note(officers: tuple[Officer, ...]) -> tuple[str, ...]:
     )
 
 
-def _same_city(a: str | None, b: str) -> bool:
-    return bool(a) and (a or "").strip().lower().replace("saint ", "st. ") == b.lower()
-
-
 def local_entity(incident: Incident, entities: tuple[LocalEntity, ...]) -> LocalEntity | None:
     for e in entities:
         if (
             e.state is incident.state
             and e.agency_kind is incident.agency.kind
-            and _same_city(incident.city, e.city)
+            and same_place(incident.city, e.city)
             and e.covers(incident.incident_date)
         ):
             return e
     return None
 
 
+def _city_name(city: str) -> str:
+    city = city.strip()
+    return city if city.lower().startswith("city of ") else f"City of {city}"
+
+
 def municipality_name(incident: Incident) -> str:
+    """The local government that employs the officers, in the words a complaint would use.
+
+    The District of Columbia is itself the municipal corporation that § 1983 names
+    ("any State or Territory or the District of Columbia"); it has no separate city.
+    """
     kind = incident.agency.kind
     level = incident.agency.level
+    if incident.state is State.DC and level in _LOCAL_LEVELS:
+        return "District of Columbia"
     if kind is AgencyKind.MUNICIPAL_POLICE:
         return (
-            f"City of {incident.city}"
+            _city_name(incident.city)
             if incident.city
             else "the city or town that employs the officers"
         )
@@ -83,6 +92,8 @@ def municipality_name(incident: Incident) -> str:
         return "the school district that employs the officers"
     if kind is AgencyKind.TRANSIT_POLICE:
         return "the transit authority that employs the officers"
+    if level is GovernmentLevel.MUNICIPAL and incident.city:
+        return _city_name(incident.city)
     return "the local government body that employs the officers"
 
 
@@ -243,16 +254,16 @@ def _local(
 
     rule = suable_rule(incident, circuit, book.suable)
     if rule is not None and not rule.suable:
+        # Where a local-entity row names the governing body (a police board), that body, not
+        # the rule's generic "the city", is whom to sue instead.
+        instead = muni_name if special is not None else f"{rule.right_defendant} ({muni_name})"
         defendants.append(
             Defendant(
                 role=DefendantRole.DEPARTMENT,
                 name=incident.agency.name,
                 suable=False,
                 qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
-                liability_basis=(
-                    f"Not a legal entity that can be sued; name {rule.right_defendant} instead "
-                    f"({muni_name})."
-                ),
+                liability_basis=(f"Not a legal entity that can be sued; name {instead} instead."),
                 authorities=sources.cite_all([rule.authority, "frcp_17b"]),
                 confidence=rule.confidence,
                 notes=tuple(n for n in (rule.notes,) if n),

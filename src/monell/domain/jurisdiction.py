@@ -3,6 +3,8 @@ happened (venue, 28 U.S.C. § 1391(b)) when the city or county tells us."""
 
 from __future__ import annotations
 
+import re
+
 from monell.domain.models import Flag, Incident, Jurisdiction
 from monell.domain.sources import Sources
 from monell.domain.vocabulary import Confidence, FlagCode, Severity
@@ -16,12 +18,16 @@ def weakest(*levels: Confidence) -> Confidence:
     return max(levels, key=_RANK.index)
 
 
-def _same_place(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        s = s.lower().replace("saint ", "st. ").replace("st ", "st. ")
-        return " ".join(s.replace(".", ". ").split()).replace(" .", ".")
+def place_key(name: str) -> str:
+    """A place name as people write it, reduced to one spelling: "Saint Louis", "St Louis",
+    "City of St. Louis" and "st. louis" are the same place."""
+    s = " ".join(name.lower().replace(".", " ").split())
+    s = re.sub(r"^city of ", "", s)
+    return re.sub(r"\b(saint|st) ", "st ", s)
 
-    return norm(a) == norm(b)
+
+def same_place(a: str | None, b: str) -> bool:
+    return bool(a) and place_key(a or "") == place_key(b)
 
 
 def _match_place(incident: Incident, places: tuple[DistrictPlace, ...]) -> DistrictPlace | None:
@@ -29,7 +35,7 @@ def _match_place(incident: Incident, places: tuple[DistrictPlace, ...]) -> Distr
         if not name:
             continue
         for p in places:
-            if p.state is incident.state and p.place_kind == kind and _same_place(p.place, name):
+            if p.state is incident.state and p.place_kind == kind and same_place(name, p.place):
                 return p
     return None
 
