@@ -27,6 +27,12 @@ PLOT_HELP = (
 )
 
 
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True,
+    help=FORMAT_HELP,
+)  # fmt: skip
+
+
 def _incident(path: str) -> Incident:
     from monell.intake import load_incident
 
@@ -123,10 +129,7 @@ def _year_option(value: int | None) -> int | None:
 @click.command("comparables")
 @click.argument("incident_file", metavar="INCIDENT_FILE", type=click.Path(dir_okay=False))
 @db_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True,
-    help=FORMAT_HELP,
-)  # fmt: skip
+@format_option
 @click.option(
     "--year",
     type=int,
@@ -175,10 +178,7 @@ def comparables_command(
 @click.command("pattern")
 @click.argument("incident_file", metavar="INCIDENT_FILE", type=click.Path(dir_okay=False))
 @db_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True,
-    help=FORMAT_HELP,
-)  # fmt: skip
+@format_option
 @click.option("--plot", "plots", metavar="PATH", multiple=True, help=PLOT_HELP)
 def pattern_command(incident_file: str, db: str | None, fmt: str, plots: tuple[str, ...]) -> None:
     """Monell pattern evidence: earlier payouts against the same agency for the same conduct

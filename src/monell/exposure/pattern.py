@@ -148,7 +148,7 @@ def build_pattern(
                 docket_number=r.docket_number,
                 matter_name=r.matter_name,
                 plaintiff_name=r.plaintiff_name,
-                court=getattr(r, "court", None),
+                court=r.court,
                 amount=amount,
                 categories=tuple(r.categories),
                 source=f"{r.source_file}:{r.source_line}",
