@@ -183,7 +183,7 @@ def pattern_markdown(data: Mapping[str, Any]) -> str:
 
 def _md_block_html(markdown: str) -> str:
     """Markdown to html with raw html disabled: text from settlement files cannot inject markup."""
-    return MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
 
 
 def payers_html(data: Mapping[str, Any]) -> str:
