@@ -12,7 +12,13 @@ import importlib
 import click
 
 # Each module defines `register(group)`; add a line when a new area of commands lands.
-COMMAND_MODULES = ("monell.cli.assess", "monell.cli.payouts", "monell.cli.exposure")
+COMMAND_MODULES = (
+    "monell.cli.assess",
+    "monell.cli.payouts",
+    "monell.cli.exposure",
+    "monell.cli.precedents",
+    "monell.cli.corpus",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

