@@ -90,9 +90,9 @@ def upgrade() -> None:
         sa.Column("type", sa.SmallInteger, nullable=False, server_default="0"),
         # "volume reporter page" with single spaces: the lookup key for verification.
         sa.Column("cite", sa.String(128), nullable=False),
-        sa.UniqueConstraint("cluster_id", "cite", name="uq_corpus_citations_cluster_cite"),
     )
     op.create_index("ix_corpus_citations_cite", "corpus_citations", ["cite"])
+    op.create_index("ix_corpus_citations_cluster", "corpus_citations", ["cluster_id"])
     op.create_table(
         "corpus_citation_edges",
         sa.Column("citing_opinion_id", sa.BigInteger, nullable=False),

@@ -1,0 +1,260 @@
+"""`monell corpus …`: fill the opinion store (sample JSONL, CourtListener bulk CSV, REST API)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+
+from monell.cli.common import EXIT_BAD_INPUT, db_option, fail, parse_date_option
+
+BULK_SUFFIXES = (".csv", ".csv.bz2")
+MAX_PRINTED = 20
+
+
+def _progress_bar(total: int, desc: str, unit: str = "B"):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        unit_scale=unit == "B",
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+        leave=False,
+    )
+
+
+def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
+    jsonl: list[Path] = []
+    bulk: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if not path.exists():
+            fail(f"{text}: no such file or directory")
+        candidates = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        for p in candidates:
+            if p.name.endswith(".jsonl"):
+                jsonl.append(p)
+            elif p.name.endswith(BULK_SUFFIXES):
+                bulk.append(p)
+            elif not path.is_dir():
+                fail(f"{p}: not a .jsonl sample file or a CourtListener bulk .csv/.csv.bz2 file")
+    if not jsonl and not bulk:
+        fail(f"{', '.join(paths)}: no .jsonl, .csv or .csv.bz2 files found")
+    return jsonl, bulk
+
+
+def _open(db: str | None) -> sa.Engine:
+    from monell.storage.database import DatabaseUrlError, open_database
+
+    try:
+        return open_database(db)
+    except DatabaseUrlError as exc:
+        fail(str(exc))
+    except sa.exc.OperationalError as exc:
+        fail(
+            f"--db: cannot open the database ({exc.orig}); check the URL and that the "
+            "server is running"
+        )
+    raise AssertionError("unreachable")
+
+
+def _report_problems(problems: tuple | list, skipped: bool) -> None:  # type: ignore[type-arg]
+    for p in problems[:MAX_PRINTED]:
+        click.echo(f"{'skipped' if skipped else 'error'}: {p}", err=True)
+    if len(problems) > MAX_PRINTED:
+        click.echo(f"… and {len(problems) - MAX_PRINTED} more", err=True)
+
+
+def _link(engine: sa.Engine, rescan: bool) -> None:
+    from monell.corpus import graph, schema
+
+    o = schema.opinions
+    with engine.connect() as conn:
+        count = sa.select(sa.func.count()).select_from(o)
+        if not rescan:
+            count = count.where(o.c.needs_extraction)
+        todo = conn.execute(count).scalar_one()
+    if not todo:
+        return
+    with _progress_bar(todo, "citations (eyecite)", unit="opinion") as bar:
+        report = graph.link_pending(engine, rescan=rescan, progress=bar.update)
+    click.echo(
+        f"citation graph: scanned {report.opinions_scanned} opinion(s) with eyecite, "
+        f"{report.edges_written} edge(s) to opinions in the corpus"
+    )
+
+
+def register(group: click.Group) -> None:
+    @group.group("corpus")
+    def corpus() -> None:
+        """Load court opinions into the opinion store and build the citation graph."""
+
+    @corpus.command("load")
+    @click.argument("paths", nargs=-1, required=True)
+    @db_option
+    @click.option(
+        "--skip-bad",
+        is_flag=True,
+        help="Load the good rows of a file with malformed rows (they are listed); "
+        "without it such a file is rejected and nothing from it is written.",
+    )
+    @click.option(
+        "--no-link",
+        is_flag=True,
+        help="Do not run eyecite on opinions without a citation graph afterwards "
+        "(run `monell corpus link` later).",
+    )
+    @click.option(
+        "--batch-size",
+        type=click.IntRange(1, 100_000),
+        default=2000,
+        show_default=True,
+        help="Rows per committed batch for bulk CSV files.",
+    )
+    def load(
+        paths: tuple[str, ...], db: str | None, skip_bad: bool, no_link: bool, batch_size: int
+    ) -> None:
+        """Load sample JSONL files and CourtListener bulk CSV files (plain or .bz2).
+
+        PATHS are files or folders. Bulk files are recognised by name
+        (courts-, dockets-, opinion-clusters-, opinions-, citations-, citation-map-DATE.csv)
+        or header, and loaded parents first. Loading is idempotent and resumable: rerun the
+        same command after an interruption and it continues where it stopped.
+        """
+        from monell.corpus.errors import IngestError
+        from monell.corpus.ingest_bulk import load_file, order_files
+        from monell.corpus.ingest_jsonl import load_jsonl
+        from monell.corpus.store import CorpusStore
+
+        jsonl, bulk = _expand(paths)
+        engine = _open(db)
+        try:
+            for path in jsonl:
+                count, problems = load_jsonl(engine, path, skip_bad=skip_bad)
+                _report_problems(problems, skipped=True)
+                click.echo(
+                    f"{path}: {count} opinion(s) loaded"
+                    + (f", {len(problems)} bad record(s) skipped" if problems else "")
+                )
+            for path, _kind in order_files(bulk):
+                with _progress_bar(path.stat().st_size, path.name) as bar:
+                    report = load_file(
+                        engine,
+                        path,
+                        skip_bad=skip_bad,
+                        batch_rows=batch_size,
+                        progress=lambda pos, _total, bar=bar: bar.update(pos - bar.n),
+                    )
+                _report_problems(report.problems, skipped=True)
+                click.echo(
+                    f"{path}: {report.kind}, {report.status}, "
+                    f"{report.rows_loaded} row(s) written"
+                    + (f", {len(report.problems)} bad row(s) skipped" if report.problems else "")
+                )
+        except IngestError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(EXIT_BAD_INPUT) from None
+        if not no_link:
+            _link(engine, rescan=False)
+        click.echo(f"opinion store: {CorpusStore(engine).count_opinions()} opinion(s)")
+
+    @corpus.command("link")
+    @db_option
+    @click.option(
+        "--all",
+        "rescan",
+        is_flag=True,
+        help="Re-extract every opinion without bulk citation-map edges (after "
+        "loading more opinions, so that earlier texts link to them too).",
+    )
+    def link(db: str | None, rescan: bool) -> None:
+        """Extract citations with eyecite and store graph edges to opinions in the corpus."""
+        _link(_open(db), rescan=rescan)
+
+    @corpus.command("status")
+    @db_option
+    def status(db: str | None) -> None:
+        """Counts of what the opinion store holds, and any unfinished bulk file loads."""
+        from monell.corpus import schema
+
+        engine = _open(db)
+        with engine.connect() as conn:
+            for table in (
+                schema.courts,
+                schema.dockets,
+                schema.clusters,
+                schema.opinions,
+                schema.citations,
+                schema.edges,
+            ):
+                n = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                click.echo(f"{table.name.removeprefix('corpus_')}: {n}")
+            t = schema.ingest_files
+            for row in conn.execute(sa.select(t).where(t.c.status != "done")):
+                click.echo(
+                    f"unfinished: {row.path} ({row.kind}), {row.rows_loaded} row(s) "
+                    f"committed up to line {row.line_no}; rerun `monell corpus load` "
+                    "to resume"
+                )
+
+    @corpus.command("fetch")
+    @click.option("--court", required=True, help="CourtListener court id, e.g. ca8, scotus, moed.")
+    @click.option(
+        "--since", required=True, metavar="DATE", help="First decision date to fetch (YYYY-MM-DD)."
+    )
+    @click.option(
+        "--until",
+        metavar="DATE",
+        default=None,
+        help="Last decision date to fetch (YYYY-MM-DD); default: no limit.",
+    )
+    @click.option(
+        "--max-clusters",
+        type=click.IntRange(1),
+        default=None,
+        help="Stop after this many decisions (for a trial run).",
+    )
+    @db_option
+    def fetch(
+        court: str, since: str, until: str | None, max_clusters: int | None, db: str | None
+    ) -> None:
+        """Fetch opinions from the CourtListener REST API v4 into the store.
+
+        Needs an API token in the COURTLISTENER_TOKEN environment variable (free account
+        at courtlistener.com). Pages with the API's cursors and backs off on rate limits.
+        """
+        from monell.corpus import courtlistener_api as api
+
+        since_date = parse_date_option("--since", since)
+        until_date = parse_date_option("--until", until)
+        if since_date and until_date and until_date < since_date:
+            fail("--until is before --since")
+        try:
+            client = api.Client.from_env()
+        except api.ApiError as exc:
+            fail(str(exc))
+        engine = _open(db)
+        try:
+            with _progress_bar(0, f"CourtListener {court}", unit="opinion") as bar:
+                report = api.fetch_court(
+                    engine,
+                    client,
+                    court,
+                    since_date,
+                    until_date,
+                    max_clusters=max_clusters,
+                    progress=bar.update,
+                )
+        except api.ApiError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise SystemExit(1 if exc.transient else EXIT_BAD_INPUT) from None
+        click.echo(
+            f"CourtListener {court}: {report.clusters} decision(s), "
+            f"{report.opinions} opinion(s) stored"
+        )
+        _link(engine, rescan=False)

@@ -1,0 +1,271 @@
+"""CourtListener REST API v4 client and the `monell corpus fetch` pipeline.
+
+Strategy: the case-law search (`/search/?type=o`) filters by court and decision date and
+returns one result per cluster with its opinion ids; each opinion's text then comes from
+`/opinions/{id}/`. Pages are followed through the API's cursor `next` URLs (never built by
+hand). Rate limits and server errors (429, 5xx, dropped connections) are retried with
+exponential backoff and full jitter, honouring `Retry-After`, up to a bounded number of
+attempts. The token comes from `COURTLISTENER_TOKEN` and is sent as `Authorization: Token …`.
+Nothing here runs in tests against the network: the client takes an httpx transport.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+from monell.corpus import bulkcsv, schema, writer
+from monell.corpus.records import (
+    TEXT_FIELDS,
+    CitationRow,
+    ClusterRow,
+    DocketRow,
+    OpinionRow,
+    derived_id,
+    normalize_cite,
+    split_cite,
+)
+
+BASE_URL = "https://www.courtlistener.com/api/rest/v4/"
+TOKEN_ENV = "COURTLISTENER_TOKEN"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class ApiError(RuntimeError):
+    """The API refused or kept failing; `transient` when retrying later may help."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+@dataclass
+class Client:
+    token: str
+    base_url: str = BASE_URL
+    transport: httpx.BaseTransport | None = None
+    max_attempts: int = 6
+    backoff_base: float = 1.0  # seconds before the first retry (doubles each time)
+    backoff_cap: float = 120.0
+    sleep: Callable[[float], None] = time.sleep
+    rng: random.Random | None = None
+
+    def __post_init__(self) -> None:
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            transport=self.transport,
+            headers={
+                "Authorization": f"Token {self.token}",
+                "User-Agent": "monell (https://github.com/; § 1983 research tool)",
+            },
+            timeout=httpx.Timeout(60.0),
+            follow_redirects=True,
+        )
+        self._rng = self.rng or random.Random()
+
+    @classmethod
+    def from_env(cls, **kwargs: Any) -> Client:
+        token = os.environ.get(TOKEN_ENV, "").strip()
+        if not token:
+            raise ApiError(
+                f"{TOKEN_ENV} is not set: create a free CourtListener account, copy "
+                f"the API token from your profile and `export {TOKEN_ENV}=…`"
+            )
+        return cls(token=token, **kwargs)
+
+    def _delay(self, attempt: int, response: httpx.Response | None) -> float:
+        retry_after = response.headers.get("Retry-After") if response is not None else None
+        if retry_after:
+            if retry_after.strip().isdigit():
+                return min(float(retry_after), self.backoff_cap)
+            try:
+                when = email.utils.parsedate_to_datetime(retry_after)
+                return max(0.0, min((when - datetime.now(UTC)).total_seconds(), self.backoff_cap))
+            except (TypeError, ValueError):
+                pass
+        # Full jitter (AWS architecture blog): uniform in [0, base·2^attempt], capped.
+        return self._rng.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
+
+    def get_json(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        last_problem = ""
+        for attempt in range(self.max_attempts):
+            response: httpx.Response | None = None
+            try:
+                response = self._http.get(url, params=params)
+            except httpx.TransportError as exc:
+                last_problem = f"connection failed ({exc.__class__.__name__})"
+            else:
+                if response.status_code == 200:
+                    try:
+                        data = response.json()
+                    except ValueError:
+                        raise ApiError(f"{response.url}: response is not JSON") from None
+                    if not isinstance(data, dict):
+                        raise ApiError(f"{response.url}: expected a JSON object")
+                    return data
+                if response.status_code in (401, 403):
+                    raise ApiError(
+                        f"CourtListener refused the token ({response.status_code}); "
+                        f"check {TOKEN_ENV}"
+                    )
+                if response.status_code not in RETRY_STATUSES:
+                    raise ApiError(
+                        f"{response.url}: HTTP {response.status_code}: {response.text[:200]}"
+                    )
+                last_problem = f"HTTP {response.status_code}"
+            if attempt + 1 < self.max_attempts:
+                self.sleep(self._delay(attempt, response))
+        raise ApiError(
+            f"{url}: gave up after {self.max_attempts} attempts ({last_problem}); try again later",
+            transient=True,
+        )
+
+    def paginate(self, path: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        """Every result of a listing, following the cursor `next` links."""
+        url: str | None = path
+        page_params: dict[str, str] | None = params
+        while url:
+            page = self.get_json(url, page_params)
+            results = page.get("results")
+            if not isinstance(results, list):
+                raise ApiError(f"{url}: page has no 'results' list")
+            yield from results
+            url, page_params = page.get("next"), None  # `next` carries the cursor and filters
+
+    def close(self) -> None:
+        self._http.close()
+
+
+@dataclass(frozen=True)
+class FetchReport:
+    clusters: int
+    opinions: int
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ApiError(f"unexpected date {value!r} in a search result") from None
+
+
+def _opinion_text(data: dict[str, Any]) -> tuple[str, str]:
+    for name in TEXT_FIELDS:
+        value = data.get(name) or ""
+        if isinstance(value, str) and value.strip():
+            return (value if name == "plain_text" else bulkcsv.html_to_text(value)), name
+    return "", ""
+
+
+def fetch_court(
+    engine: Engine,
+    client: Client,
+    court: str,
+    since: date | None,
+    until: date | None = None,
+    *,
+    max_clusters: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> FetchReport:
+    """Store every opinion of `court` decided in [since, until]. Each cluster commits on
+    its own, so an interrupted fetch keeps what it got and a rerun skips stored opinions."""
+    params = {"type": "o", "court": court, "order_by": "dateFiled asc"}
+    if since:
+        params["filed_after"] = since.isoformat()
+    if until:
+        params["filed_before"] = until.isoformat()
+    clusters = opinions = 0
+    with engine.begin() as conn:
+        writer.ensure_courts(conn, [court])
+    for hit in client.paginate("search/", params):
+        if max_clusters is not None and clusters >= max_clusters:
+            break
+        cluster_id = hit.get("cluster_id")
+        if not isinstance(cluster_id, int):
+            raise ApiError("search result without an integer cluster_id")
+        court_id = str(hit.get("court_id") or court)
+        docket_id = hit.get("docket_id")
+        case_name = str(hit.get("caseName") or hit.get("caseNameFull") or "")
+        docket = DocketRow(
+            id=docket_id
+            if isinstance(docket_id, int)
+            else derived_id("docket", f"cl-cluster:{cluster_id}"),
+            court_id=court_id,
+            docket_number=str(hit.get("docketNumber") or ""),
+            case_name=case_name,
+        )
+        cluster = ClusterRow(
+            id=cluster_id,
+            docket_id=docket.id,
+            court_id=court_id,
+            case_name=case_name,
+            date_filed=_date(hit.get("dateFiled")),
+            precedential_status=str(hit.get("status") or ""),
+            citation_count=hit.get("citeCount") if isinstance(hit.get("citeCount"), int) else None,
+        )
+        cites = []
+        for text in hit.get("citation") or []:
+            parts = split_cite(str(text))
+            if parts is None:
+                continue  # neutral/docket-style strings the reporter table cannot hold
+            key = normalize_cite(*parts)
+            cites.append(
+                CitationRow(
+                    id=derived_id("citation", f"cl-cluster:{cluster_id}|{key}"),
+                    cluster_id=cluster_id,
+                    volume=parts[0],
+                    reporter=parts[1],
+                    page=parts[2],
+                    type=0,
+                    cite=key,
+                )
+            )
+        ids = [o["id"] for o in hit.get("opinions") or [] if isinstance(o.get("id"), int)]
+        with engine.connect() as conn:
+            o = schema.opinions
+            have = set(conn.execute(sa.select(o.c.id).where(o.c.id.in_(ids))).scalars())
+        rows = []
+        for entry in hit.get("opinions") or []:
+            oid = entry.get("id")
+            if not isinstance(oid, int) or oid in have:
+                continue
+            data = client.get_json(f"opinions/{oid}/")
+            text, field = _opinion_text(data)
+            rows.append(
+                OpinionRow(
+                    id=oid,
+                    cluster_id=cluster_id,
+                    type=str(data.get("type") or entry.get("type") or ""),
+                    text=text,
+                    text_field=field,
+                    origin="api",
+                    author_str=str(data.get("author_str") or ""),
+                    per_curiam=data.get("per_curiam")
+                    if isinstance(data.get("per_curiam"), bool)
+                    else None,
+                    needs_extraction=True,
+                )
+            )
+        with engine.begin() as conn:
+            writer.ensure_courts(conn, [court_id])
+            writer.upsert_dockets(conn, [docket])
+            writer.upsert_clusters(conn, [cluster])
+            writer.upsert_citations(conn, cites)
+            writer.upsert_opinions(conn, rows)
+        clusters += 1
+        opinions += len(rows)
+        if progress is not None:
+            progress(len(rows))
+    return FetchReport(clusters, opinions)

@@ -1,0 +1,270 @@
+"""Load CourtListener bulk CSV files: validate, then upsert in committed batches, resumably.
+
+Per file:
+1. Fingerprint it (size + SHA-256 of its first and last MiB). A file already marked `done`
+   in `corpus_ingest_files` is skipped: loading twice changes nothing.
+2. Unless resuming, read it once to validate every row (constant memory). Any malformed
+   row → `IngestError` listing file:line and reason, and nothing is written — unless
+   `skip_bad`, which loads the good rows and returns the bad ones.
+3. Load it in batches; each batch's upserts and the file's new byte offset / line number
+   commit in one transaction. After a kill, the next run finds the file `loading`, seeks
+   to the recorded offset (bz2: decompresses up to it) and carries on; upserts make any
+   replayed row harmless.
+4. Post-steps in the same transaction that marks it `done`: copy docket courts onto
+   clusters; after a citation map, the bulk opinions' graph is the bulk one, so eyecite
+   is not run on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from monell.corpus import bulkcsv, schema, writer
+from monell.corpus.errors import IngestError, RowProblem
+from monell.corpus.records import TEXT_FIELDS, OpinionRow
+
+MAX_LISTED_PROBLEMS = 20
+_UPSERT: dict[str, Callable[[Connection, Any], None]] = {
+    "courts": writer.upsert_courts,
+    "dockets": writer.upsert_dockets,
+    "clusters": writer.upsert_clusters,
+    "opinions": writer.upsert_opinions,
+    "citations": writer.upsert_citations,
+    "citation-map": writer.upsert_edges,
+}
+
+
+@dataclass(frozen=True)
+class FileReport:
+    path: str
+    kind: str
+    status: str  # 'loaded' | 'resumed' | 'already loaded'
+    rows_loaded: int  # rows written by this run
+    problems: tuple[RowProblem, ...] = ()
+
+
+@dataclass
+class Progress:
+    """Hook for a progress bar: called with the raw (compressed) bytes read so far."""
+
+    total: int
+    update: Callable[[int], None] = lambda _pos: None
+
+
+def fingerprint(path: Path) -> str:
+    size = path.stat().st_size
+    digest = hashlib.sha256(str(size).encode())
+    with path.open("rb") as handle:
+        digest.update(handle.read(1 << 20))
+        if size > 1 << 20:
+            handle.seek(max(1 << 20, size - (1 << 20)))
+            digest.update(handle.read(1 << 20))
+    return digest.hexdigest()
+
+
+def _has_text_column(kind: bulkcsv.FileKind, header: list[str]) -> None:
+    if kind.name == "opinions" and not set(TEXT_FIELDS) & set(header):
+        raise IngestError(f"opinions file has none of the text columns {', '.join(TEXT_FIELDS)}")
+
+
+def _convert(kind: bulkcsv.FileKind, index: dict[str, int], row: bulkcsv.CsvRow) -> Any:
+    if row.cells is None:
+        raise ValueError(row.problem)
+    return kind.convert(bulkcsv.Cells(index, row.cells))
+
+
+def validate(path: Path, kind: bulkcsv.FileKind, header: list[str]) -> list[RowProblem]:
+    """Every malformed row of the file (reading it once, in constant memory)."""
+    index = {name: i for i, name in enumerate(header)}
+    problems = []
+    stream, raw = bulkcsv.open_binary(path)
+    try:
+        bulkcsv.seek(stream, bulkcsv.header_end(path))
+        for row in bulkcsv.iter_rows(stream, len(header), offset=0, line=1):
+            try:
+                _convert(kind, index, row)
+            except ValueError as exc:
+                problems.append(RowProblem(str(path), row.line, str(exc)))
+    finally:
+        stream.close()
+        raw.close()
+    return problems
+
+
+def _state(conn: Connection, fp: str) -> sa.Row | None:
+    t = schema.ingest_files
+    return conn.execute(sa.select(t).where(t.c.fingerprint == fp)).first()
+
+
+def load_file(
+    engine: Engine,
+    path: Path,
+    *,
+    skip_bad: bool = False,
+    batch_rows: int = 2000,
+    batch_bytes: int = 16 << 20,
+    progress: Callable[[int, int], None] | None = None,
+    after_batch: Callable[[int], None] | None = None,
+) -> FileReport:
+    """Load one bulk CSV file (see the module docstring for the steps).
+
+    `progress(raw_bytes_read, raw_total)` drives a progress bar; `after_batch(rows_so_far)`
+    runs after each committed batch (tests use it to simulate a kill).
+    """
+    header = bulkcsv.read_header(path)
+    kind = bulkcsv.detect_kind(path, header)
+    _has_text_column(kind, header)
+    if len(set(header)) != len(header):
+        raise IngestError(f"{path}:1: duplicate column names in the header")
+    fp = fingerprint(path)
+    t = schema.ingest_files
+    with engine.connect() as conn:
+        state = _state(conn, fp)
+    if state is not None and state.status == "done":
+        return FileReport(str(path), kind.name, "already loaded", 0)
+
+    problems: list[RowProblem] = []
+    if state is None:
+        if not skip_bad:
+            problems = validate(path, kind, header)
+            if problems:
+                listed = "\n".join(f"  {p}" for p in problems[:MAX_LISTED_PROBLEMS])
+                more = len(problems) - MAX_LISTED_PROBLEMS
+                raise IngestError(
+                    f"{path}: {len(problems)} malformed row(s); nothing from this file was "
+                    f"loaded (fix them, or pass --skip-bad to load the good rows):\n{listed}"
+                    + (f"\n  … and {more} more" if more > 0 else ""),
+                    problems,
+                )
+        with engine.begin() as conn:
+            conn.execute(
+                t.insert().values(
+                    fingerprint=fp,
+                    path=str(path),
+                    kind=kind.name,
+                    size=path.stat().st_size,
+                    status="loading",
+                    byte_offset=bulkcsv.header_end(path),
+                    line_no=1,
+                    rows_loaded=0,
+                    rows_skipped=0,
+                    updated_at=datetime.now(UTC),
+                )
+            )
+            state = _state(conn, fp)
+        status = "loaded"
+    else:
+        status = "resumed"
+    assert state is not None
+
+    index = {name: i for i, name in enumerate(header)}
+    upsert = _UPSERT[kind.name]
+    total_raw = path.stat().st_size
+    rows_loaded, rows_skipped = state.rows_loaded, state.rows_skipped
+    written = 0
+    stream, raw = bulkcsv.open_binary(path)
+    try:
+        bulkcsv.seek(stream, state.byte_offset)
+        batch: list[Any] = []
+        batch_size = 0
+        last: bulkcsv.CsvRow | None = None
+
+        def commit() -> None:
+            nonlocal batch, batch_size, rows_loaded
+            assert last is not None
+            with engine.begin() as conn:
+                _write(conn, kind.name, upsert, batch)
+                rows_loaded += len(batch)
+                conn.execute(
+                    t.update()
+                    .where(t.c.fingerprint == fp)
+                    .values(
+                        byte_offset=last.end_offset,
+                        line_no=last.end_line,
+                        rows_loaded=rows_loaded,
+                        rows_skipped=rows_skipped,
+                        updated_at=datetime.now(UTC),
+                    )
+                )
+            batch, batch_size = [], 0
+            if progress is not None:
+                progress(raw.tell(), total_raw)
+            if after_batch is not None:
+                after_batch(rows_loaded)
+
+        for row in bulkcsv.iter_rows(
+            stream, len(header), offset=state.byte_offset, line=state.line_no
+        ):
+            last = row
+            try:
+                item = _convert(kind, index, row)
+            except ValueError as exc:
+                if not skip_bad:
+                    # The file changed since it was validated (or resumed after an edit).
+                    raise IngestError(
+                        f"{path}:{row.line}: {exc}; the file changed while "
+                        "loading: rerun after fixing it"
+                    ) from None
+                problems.append(RowProblem(str(path), row.line, str(exc)))
+                rows_skipped += 1
+                continue
+            batch.append(item)
+            batch_size += len(item.text) if isinstance(item, OpinionRow) else 100
+            if len(batch) >= batch_rows or batch_size >= batch_bytes:
+                written += len(batch)
+                commit()
+        written += len(batch)
+        if last is not None:
+            commit()
+    finally:
+        stream.close()
+        raw.close()
+
+    with engine.begin() as conn:
+        _finish(conn, kind.name)
+        conn.execute(
+            t.update()
+            .where(t.c.fingerprint == fp)
+            .values(status="done", updated_at=datetime.now(UTC))
+        )
+    return FileReport(str(path), kind.name, status, written, tuple(problems))
+
+
+def _write(
+    conn: Connection, kind: str, upsert: Callable[[Connection, Any], None], batch: list[Any]
+) -> None:
+    if kind == "citation-map":
+        # One upsert statement must not touch a key twice (PostgreSQL refuses); the last
+        # row for a pair wins, as it would row by row.
+        batch = list({(e.citing_opinion_id, e.cited_opinion_id): e for e in batch}.values())
+    else:
+        batch = list({r.id: r for r in batch}.values())
+    upsert(conn, batch)
+
+
+def _finish(conn: Connection, kind: str) -> None:
+    if kind in ("dockets", "clusters"):
+        writer.link_cluster_courts(conn)
+    if kind == "citation-map":
+        o = schema.opinions
+        conn.execute(
+            sa.update(o)
+            .where(o.c.origin == "bulk")
+            .where(o.c.needs_extraction)
+            .values(needs_extraction=False)
+        )
+
+
+def order_files(paths: list[Path]) -> list[tuple[Path, bulkcsv.FileKind]]:
+    """Bulk files with their kinds, parents first (courts … citation map)."""
+    kinds = [(p, bulkcsv.detect_kind(p, bulkcsv.read_header(p))) for p in paths]
+    return sorted(kinds, key=lambda pk: bulkcsv.KIND_ORDER[pk[1].name])
