@@ -116,7 +116,7 @@ _LOWER_COURT = _rx(
 )
 # Statements of doctrine ("officials are entitled to immunity unless ..."), not holdings.
 _DOCTRINE = _rx(
-    r"(?:^(?:if|when|although|unless|under)\b|\bwhether\b|\bquestion\b|\bunless\b|\binsofar\s+as\b|\bso\s+long\s+"
+    r"(?:^(?:if|when|although|unless|under)\b|\bwhether\b|\bunless\b|\binsofar\s+as\b|\bso\s+long\s+"
     r"as\b|\bmay\s+(?:claim|assert|invoke)|\bgenerally\b|\bif\s+the\b|\bis\s+adequately\b|"
     r"\bthe\s+doctrine\s+of\b|\brepresents\s+the\s+norm|\beven\s+if\b)"
 )
