@@ -14,8 +14,10 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable
+from enum import StrEnum
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 from monell.domain.models import Incident
 from monell.domain.vocabulary import Confidence, GovernmentLevel, State
@@ -31,6 +33,8 @@ from monell.exposure.models import (
 )
 from monell.exposure.records_request import build_request
 from monell.exposure.strategy import notes_for
+
+E = TypeVar("E", bound=StrEnum)
 
 DATA_PACKAGE = "monell.law.data"
 PAYERS_FILE = "payers.csv"
@@ -59,11 +63,11 @@ def _read(name: str) -> list[tuple[int, dict[str, str]]]:
     return [(n, row) for n, row in enumerate(reader, start=2)]
 
 
-def _enum(name: str, line: int, column: str, value: str, enum: type) -> object:
+def _enum(name: str, line: int, column: str, value: str, enum: type[E]) -> E:
     try:
         return enum(value)
     except ValueError:
-        allowed = ", ".join(m.value for m in enum)  # type: ignore[attr-defined]
+        allowed = ", ".join(m.value for m in enum)
         raise PayerDataError(
             f"{name}:{line}: column {column!r}: {value!r} is not one of: {allowed}"
         ) from None
@@ -112,9 +116,9 @@ def parse_payer_rows(rows: Iterable[tuple[int, dict[str, str]]], name: str) -> t
         out.append(
             PayerRow(
                 id=r["id"],
-                state=_enum(name, line, "state", r["state"], State),  # type: ignore[arg-type]
-                kind=kind,  # type: ignore[arg-type]
-                defendants=defendants,  # type: ignore[arg-type]
+                state=_enum(name, line, "state", r["state"], State),
+                kind=kind,
+                defendants=defendants,
                 entity=r["entity"],
                 level=r["level"],
                 place=r["place"],
@@ -123,19 +127,19 @@ def parse_payer_rows(rows: Iterable[tuple[int, dict[str, str]]], name: str) -> t
                 from_date=from_date,
                 until=until,
                 layer=int(r["layer"]) if r["layer"] else None,
-                payer_kind=payer_kind,  # type: ignore[arg-type]
+                payer_kind=payer_kind,
                 payer=r["payer"],
-                officers_indemnified=_enum(  # type: ignore[arg-type]
+                officers_indemnified=_enum(
                     name,
                     line,
                     "officers_indemnified",
                     r["officers_indemnified"] or "unknown",
                     Indemnified,
                 ),
-                applies_to=_enum(name, line, "applies_to", r["applies_to"], AppliesTo),  # type: ignore[arg-type]
+                applies_to=_enum(name, line, "applies_to", r["applies_to"], AppliesTo),
                 statement=r["statement"],
                 authority=r["authority"],
-                confidence=_enum(name, line, "confidence", r["confidence"], Confidence),  # type: ignore[arg-type]
+                confidence=_enum(name, line, "confidence", r["confidence"], Confidence),
                 sources=r["sources"],
                 check=r["check"],
             )
@@ -153,11 +157,11 @@ def load_public_records_laws() -> dict[State, PublicRecordsLaw]:
     laws: dict[State, PublicRecordsLaw] = {}
     for line, r in _read(RECORDS_FILE):
         state = _enum(RECORDS_FILE, line, "state", r["state"], State)
-        laws[state] = PublicRecordsLaw(  # type: ignore[index]
-            state=state,  # type: ignore[arg-type]
+        laws[state] = PublicRecordsLaw(
+            state=state,
             law=r["law"],
             citation=r["citation"],
-            confidence=_enum(RECORDS_FILE, line, "confidence", r["confidence"], Confidence),  # type: ignore[arg-type]
+            confidence=_enum(RECORDS_FILE, line, "confidence", r["confidence"], Confidence),
             sources=r["sources"],
         )
     return laws
