@@ -94,6 +94,6 @@ def test_markdown_prints_confidence_and_caveat(
     section = next(s for s in registered() if s.key == key)
     text = section.markdown(out[key])
     if key == "payers":
-        assert "[check] unverified" in text and "Sunshine Law" in text
+        assert "unverified [check]" in text and "Sunshine Law" in text
     else:
         assert "NOT comparable across cities" in text

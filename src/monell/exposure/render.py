@@ -18,7 +18,7 @@ CONFIDENCE_LABEL = {
     "confirmed": "confirmed",
     "single_source": "single source",
     "disputed": "DISPUTED: sources disagree",
-    "unverified": "[check] unverified",
+    "unverified": "unverified [check]",
 }
 
 
@@ -74,7 +74,8 @@ def payers_markdown(data: Mapping[str, Any]) -> str:
             cite = f" ({n['citation']})" if n["citation"] else f" ({'; '.join(n['sources'])})"
             check = f" Check: {n['check']}" if n["check"] else ""
             out.append(
-                f"- {n['finding']} {n['implication']}{cite} [{_label(n['confidence'])}]{check}"
+                f"- {n['finding']} {n['implication']}{cite} Confidence: "
+                f"{_label(n['confidence'])}.{check}"
             )
         out.append("")
     request = data["records_request"]
@@ -95,8 +96,8 @@ def _statement(row: Mapping[str, Any]) -> str:
         when = f" Applies {row['valid_from'] or '…'} to {row['valid_until'] or 'now'}."
     check = f" Check: {row['check']}" if row["check"] else ""
     return (
-        f"- {row['statement']}{authority}.{when} [{_label(row['confidence'])}; "
-        f"source: {row['sources']}]{check}"
+        f"- {row['statement'].rstrip('.')}{authority}.{when} Confidence: "
+        f"{_label(row['confidence'])}; source: {row['sources']}.{check}"
     )
 
 
