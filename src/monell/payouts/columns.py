@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -171,45 +172,50 @@ class Layout:
 
     def extract(self, cells: Sequence[str], today: date) -> tuple[dict[str, Any], list[str]]:
         """Typed field values for one row, and the problems found (column: reason)."""
-        fields = OFFICER_FIELDS if self.kind is FileKind.OFFICERS else SETTLEMENT_FIELDS
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = dict.fromkeys(self._fields)
         problems: list[str] = []
-        for name, kind in fields.items():
-            if name in self.positions:
-                column = self.header[self.positions[name]]
-                index = self.positions[name]
-                text: str | None = cells[index] if index < len(cells) else None
-            elif name in self.constants:
-                column, text = f"constant {name}", self.constants[name]
-            else:
-                values[name] = None
-                continue
+        failed: set[str] = set()
+        for name, kind, index, constant, column in self._plan:
+            text = cells[index] if index >= 0 else constant
             try:
-                values[name] = _convert(kind, text, self.date_format, today)
+                if kind is Kind.TEXT:
+                    values[name] = clean_text(text)
+                elif kind is Kind.MONEY:
+                    values[name] = parse_amount(text)
+                elif kind is Kind.DATE:
+                    values[name] = parse_date(text, self.date_format, today=today)
+                else:
+                    values[name] = parse_year(text, today=today)
             except CellError as exc:
                 problems.append(f"column {column!r}: {exc}")
-                values[name] = None
-        state = values.get("state")
+                failed.add(name)
+        state = values["state"]
         if state is not None:
             values["state"] = state.upper()
             if values["state"] not in State.__members__:
                 problems.append(f"state {state!r} is not a US state code")
         for required in ("city", "state"):
-            if values.get(required) is None and not any(required in p for p in problems):
+            if values[required] is None and required not in failed:
                 problems.append(f"{required} is blank")
-        if self.kind is FileKind.OFFICERS and values.get("officer_name") is None:
+        if self.kind is FileKind.OFFICERS and values["officer_name"] is None:
             problems.append("officer name is blank")
         return values, problems
 
+    @property
+    def _fields(self) -> dict[str, Kind]:
+        return OFFICER_FIELDS if self.kind is FileKind.OFFICERS else SETTLEMENT_FIELDS
 
-def _convert(kind: Kind, text: str | None, date_format: str | None, today: date) -> Any:
-    if kind is Kind.MONEY:
-        return parse_amount(text)
-    if kind is Kind.DATE:
-        return parse_date(text, date_format, today=today)
-    if kind is Kind.YEAR:
-        return parse_year(text, today=today)
-    return clean_text(text)
+    @cached_property
+    def _plan(self) -> tuple[tuple[str, Kind, int, str | None, str], ...]:
+        """(field, kind, column index or -1, constant, column label), worked out once."""
+        plan = []
+        for name, kind in self._fields.items():
+            if name in self.positions:
+                index = self.positions[name]
+                plan.append((name, kind, index, None, self.header[index]))
+            elif name in self.constants:
+                plan.append((name, kind, -1, self.constants[name], f"constant {name}"))
+        return tuple(plan)
 
 
 def resolve_layout(header: Sequence[str], mapping: ColumnMapping | None) -> Layout:

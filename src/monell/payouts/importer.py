@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from monell.payouts.categories import categorise
+from monell.payouts.categories import default_categoriser
 from monell.payouts.columns import ColumnMapping, FileKind, Layout, LayoutError, resolve_layout
 from monell.payouts.parse import to_cents
 from monell.payouts.tables import (
@@ -248,13 +248,14 @@ def _shape_problem(cells: list[str], header: list[str]) -> str | None:
     return None
 
 
-def row_hash(line: int, raw: dict[str, str], constants: dict[str, str] | Any) -> str:
-    payload = json.dumps(
-        {"line": line, "row": raw, "constants": dict(constants)},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+def raw_json(raw: dict[str, str]) -> str:
+    """The source row as a JSON object with sorted keys: stored as `raw`, and hashed."""
+    return json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def row_hash(line: int, raw_text: str, constants: str) -> str:
+    """SHA-256 of the row's line, cells (sorted-key JSON) and the mapping's constants."""
+    payload = f"{line}\x1f{constants}\x1f{raw_text}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -266,9 +267,11 @@ def _flush(
     report: FileReport,
 ) -> None:
     table = settlement_officers if layout.kind is FileKind.OFFICERS else settlements
-    hashed = [
-        (row_hash(line, raw, layout.constants), line, values, raw) for line, values, raw in batch
-    ]
+    constants = json.dumps(dict(layout.constants), sort_keys=True)
+    hashed = []
+    for line, values, raw in batch:
+        text = raw_json(raw)
+        hashed.append((row_hash(line, text, constants), line, values, text))
     existing = set(
         conn.execute(
             select(table.c.row_hash).where(table.c.row_hash.in_([h for h, *_ in hashed]))
@@ -281,31 +284,37 @@ def _flush(
     if layout.kind is FileKind.OFFICERS:
         conn.execute(
             insert(settlement_officers),
-            [_officer_row(path, h, line, values, raw) for h, line, values, raw in fresh],
+            [_officer_row(path, h, line, values, text) for h, line, values, text in fresh],
         )
         report.new += len(fresh)
         return
-    rows = [_settlement_row(path, h, line, values, raw) for h, line, values, raw in fresh]
-    inserted = conn.execute(
-        insert(settlements).returning(
-            settlements.c.id, settlements.c.row_hash, sort_by_parameter_order=True
-        ),
-        rows,
-    ).all()
-    category_rows = []
-    for (settlement_id, _hash), (_, _, values, _) in zip(inserted, fresh, strict=True):
-        for category, rule in categorise(
-            values.get("summary_allegations"), values.get("matter_name")
-        ).items():
-            category_rows.append(
-                {"settlement_id": settlement_id, "category": category.value, "rule": rule}
+    # Plain executemany (the driver's fast path), then one query for the new ids: RETURNING
+    # with guaranteed order would make SQLite insert row by row.
+    conn.execute(
+        insert(settlements),
+        [_settlement_row(path, h, line, values, text) for h, line, values, text in fresh],
+    )
+    ids = dict(
+        conn.execute(
+            select(settlements.c.row_hash, settlements.c.id).where(
+                settlements.c.row_hash.in_([h for h, *_ in fresh])
             )
+        ).all()
+    )
+    categorise = default_categoriser()
+    category_rows = [
+        {"settlement_id": ids[digest], "category": category.value, "rule": rule}
+        for digest, _line, values, _text in fresh
+        for category, rule in categorise(
+            values["summary_allegations"], values["matter_name"]
+        ).items()
+    ]
     conn.execute(insert(settlement_categories), category_rows)
     report.new += len(fresh)
 
 
 def _settlement_row(
-    path: Path, digest: str, line: int, values: dict[str, Any], raw: dict[str, str]
+    path: Path, digest: str, line: int, values: dict[str, Any], raw: str
 ) -> dict[str, Any]:
     closed = values.get("closed_date")
     year = values.get("calendar_year") or (closed.year if closed else None)
@@ -336,12 +345,12 @@ def _settlement_row(
         "summary_allegations": values.get("summary_allegations"),
         "claim_or_lawsuit": values.get("claim_or_lawsuit"),
         "defendant": values.get("defendant"),
-        "raw": json.dumps(raw, ensure_ascii=False),
+        "raw": raw,
     }
 
 
 def _officer_row(
-    path: Path, digest: str, line: int, values: dict[str, Any], raw: dict[str, str]
+    path: Path, digest: str, line: int, values: dict[str, Any], raw: str
 ) -> dict[str, Any]:
     return {
         "source_file": path.name,
@@ -353,7 +362,7 @@ def _officer_row(
         "closed_date": values.get("closed_date"),
         "calendar_year": values.get("calendar_year"),
         "officer_name": values["officer_name"],
-        "raw": json.dumps(raw, ensure_ascii=False),
+        "raw": raw,
     }
 
 

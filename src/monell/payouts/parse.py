@@ -33,6 +33,7 @@ DATE_FORMATS = (
 _TIME_SUFFIX = re.compile(
     r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*([AaPp][Mm])?(Z|[+-]\d{2}:?\d{2})?$"
 )
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CENT = Decimal("0.01")
 # Oldest incident in the data is 1976 (Indianapolis README); nothing is dated before 1900.
 MIN_YEAR = 1900
@@ -43,15 +44,20 @@ class CellError(ValueError):
 
 
 def is_blank(text: str | None) -> bool:
-    return text is None or text.strip().lower() in BLANKS
+    # The empty cell is by far the commonest; answer it before any string work.
+    if not text:
+        return True
+    stripped = text.strip()
+    return not stripped or (len(stripped) <= 4 and stripped.lower() in BLANKS)
 
 
 def clean_text(text: str | None) -> str | None:
     """Trimmed text with Windows line ends normalised, or None for a blank cell."""
-    if is_blank(text):
+    if not text or is_blank(text):
         return None
-    assert text is not None
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip() or None
 
 
 def parse_amount(text: str | None) -> Decimal | None:
@@ -105,7 +111,11 @@ def parse_date(
     formats = (fmt,) if fmt else DATE_FORMATS
     for candidate in formats:
         try:
-            parsed = datetime.strptime(s, candidate).date()
+            # fromisoformat is ~10x faster than strptime and the FiveThirtyEight files are ISO.
+            if candidate == "%Y-%m-%d" and _ISO_DATE.fullmatch(s):
+                parsed = date.fromisoformat(s)
+            else:
+                parsed = datetime.strptime(s, candidate).date()
         except ValueError:
             continue
         limit = today or date.today()

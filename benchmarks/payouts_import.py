@@ -1,0 +1,179 @@
+"""Settlement import throughput and memory, against pandas.read_csv of the same file.
+
+    python benchmarks/payouts_import.py [--rows N] [--quick] [--db URL] [--keep]
+
+Generates a synthetic settlements CSV in the FiveThirtyEight layout from the shapes of the real
+rows in data/settlements (their allegation texts, case names, courts, outcomes and date/amount
+patterns; docket numbers made unique, amounts and dates varied), then, each in a fresh
+subprocess so peak RSS is that job's alone:
+
+1. `monell.payouts.importer.import_files` into a new SQLite database (parse, categorise,
+   hash, batched insert) on a tenth of the rows, then on all rows: equal peak RSS is what
+   "constant memory" means here;
+2. a second import of the full file (every row already present: the idempotency path);
+3. `pandas.read_csv` of the full file (parse only, no database): the baseline.
+
+Prints rows/s, peak RSS and the ratios. `--quick` (2,000 rows) is the smoke test a unit test
+runs; it says nothing about speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data" / "settlements"
+HEADER = [
+    "calendar_year", "city", "state", "incident_date", "incident_year", "filed_date",
+    "filed_year", "closed_date", "amount_awarded", "other_expenses", "collection",
+    "total_incurred", "case_outcome", "docket_number", "claim_number", "court",
+    "plaintiff_name", "plaintiff_attorney", "matter_name", "location", "summary_allegations",
+]  # fmt: skip
+
+
+def templates() -> list[dict[str, str]]:
+    """Every real settlement row (officer lists excluded), as column → text."""
+    rows: list[dict[str, str]] = []
+    for path in sorted(DATA.glob("*/*_edited.csv")):
+        if "_police_" in path.name:
+            continue
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows.extend(csv.DictReader(handle))
+    return rows
+
+
+def generate(path: Path, rows: int, seed: int = 1983) -> None:
+    """Stream `rows` synthetic rows to `path` (constant memory: one row at a time)."""
+    rng = random.Random(seed)
+    shapes = templates()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for index in range(rows):
+            shape = shapes[index % len(shapes)]
+            closed = date(2010, 1, 1) + timedelta(days=rng.randrange(3650))
+            incident = closed - timedelta(days=rng.randrange(60, 2000))
+            cents = rng.choice((rng.randrange(100, 10**6), rng.randrange(10**6, 10**9)))
+            amount = f"{cents // 100}.{cents % 100:02d}" if cents % 3 else str(cents // 100)
+            row = {name: shape.get(name, "") for name in HEADER}
+            row.update(
+                calendar_year=str(closed.year),
+                closed_date=closed.isoformat() if shape.get("closed_date") else "",
+                incident_date=incident.isoformat() if shape.get("incident_date") else "",
+                incident_year=str(incident.year) if shape.get("incident_date") else "",
+                amount_awarded=amount,
+                docket_number=f"{shape.get('docket_number') or 'SYN'}-{index}",
+            )
+            writer.writerow([row[name] for name in HEADER])
+
+
+IMPORT_JOB = """
+import json, resource, sys, time
+from pathlib import Path
+from monell.payouts.importer import import_files
+from monell.storage.database import make_engine, migrate
+engine = make_engine(sys.argv[1]); migrate(engine)
+start = time.perf_counter()
+report = import_files(engine, [Path(sys.argv[2])])
+seconds = time.perf_counter() - start
+assert report.ok, [str(p) for f in report.files for p in f.problems][:5]
+print(json.dumps({"seconds": seconds, "rows": report.files[0].rows, "new": report.new,
+                  "present": report.present,
+                  "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+PANDAS_JOB = """
+import json, resource, sys, time
+import pandas as pd
+start = time.perf_counter()
+frame = pd.read_csv(sys.argv[1])
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "rows": len(frame),
+                  "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def run_job(code: str, *args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark job failed:\n{done.stderr[-2000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000_000, help="rows to generate")
+    parser.add_argument("--quick", action="store_true", help="2,000 rows: a smoke test")
+    parser.add_argument("--db", default=None, help="database URL (default: temp SQLite)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated CSV")
+    args = parser.parse_args()
+    rows = 2_000 if args.quick else args.rows
+    tenth = max(rows // 10, 1)
+
+    with tempfile.TemporaryDirectory(prefix="monell-bench-") as work:
+        folder = Path(work)
+        small, full = folder / "settlements_tenth.csv", folder / "settlements.csv"
+        start = time.perf_counter()
+        generate(small, tenth)
+        generate(full, rows)
+        print(
+            f"generated {rows:,} rows ({full.stat().st_size / 1e6:,.1f} MB) and {tenth:,} rows "
+            f"in {time.perf_counter() - start:.1f} s from {len(templates()):,} real row shapes"
+        )
+        url_small = f"sqlite:///{folder / 'tenth.sqlite3'}"
+        url_full = args.db or f"sqlite:///{folder / 'full.sqlite3'}"
+
+        part = run_job(IMPORT_JOB, url_small, str(small))
+        whole = run_job(IMPORT_JOB, url_full, str(full))
+        again = run_job(IMPORT_JOB, url_full, str(full))
+        baseline = run_job(PANDAS_JOB, str(full))
+        if args.keep:
+            kept = REPO / "benchmarks" / "settlements_synthetic.csv"
+            full.replace(kept)
+            print(f"kept {kept}")
+
+    assert whole["new"] == rows and again["present"] == rows and baseline["rows"] == rows
+
+    def rate(job: dict[str, float]) -> float:
+        return job["rows"] / job["seconds"]
+
+    mb = 1024.0  # ru_maxrss is in KiB on Linux
+    print(f"rows: {rows:,} (--quick)" if args.quick else f"rows: {rows:,}")
+    print(
+        f"import, {tenth:,} rows:  {part['seconds']:8.1f} s  {rate(part):10,.0f} rows/s  "
+        f"peak RSS {part['rss_kb'] / mb:7.1f} MB"
+    )
+    print(
+        f"import, {rows:,} rows: {whole['seconds']:8.1f} s  {rate(whole):10,.0f} rows/s  "
+        f"peak RSS {whole['rss_kb'] / mb:7.1f} MB"
+    )
+    print(
+        f"re-import (all present): {again['seconds']:8.1f} s  {rate(again):10,.0f} rows/s  "
+        f"peak RSS {again['rss_kb'] / mb:7.1f} MB"
+    )
+    print(
+        f"pandas.read_csv:         {baseline['seconds']:8.1f} s  {rate(baseline):10,.0f} rows/s  "
+        f"peak RSS {baseline['rss_kb'] / mb:7.1f} MB"
+    )
+    print(f"ratio import / pandas rows/s: {rate(whole) / rate(baseline):.3f}")
+    print(f"ratio pandas / import peak RSS: {baseline['rss_kb'] / whole['rss_kb']:.2f}")
+    print(
+        f"peak RSS all rows / a tenth: {whole['rss_kb'] / part['rss_kb']:.2f} "
+        "(about 1 = constant memory)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The same import, idempotency, rollback and queries on PostgreSQL (MONELL_TEST_POSTGRES_URL)."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, delete
+
+from monell.payouts.columns import load_mapping
+from monell.payouts.importer import import_files
+from monell.payouts.store import SettlementStore
+from monell.payouts.summary import summarise_city
+from monell.payouts.tables import (
+    settlement_categories,
+    settlement_imports,
+    settlement_officers,
+    settlements,
+)
+from monell.storage.database import make_engine, migrate
+
+from .realdata import FIXTURES, city_file
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    url = os.environ.get("MONELL_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("MONELL_TEST_POSTGRES_URL is not set")
+    engine = make_engine(url)
+    migrate(engine)
+    _clear(engine)
+    yield engine
+    _clear(engine)
+    engine.dispose()
+
+
+def _clear(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in (settlement_categories, settlements, settlement_officers, settlement_imports):
+            conn.execute(delete(table))
+
+
+def test_import_query_and_summary_on_postgres(pg_engine: Engine, tmp_path: Path) -> None:
+    files = [
+        city_file("stlouis_edited.csv"),
+        city_file("milwaukee_edited.csv"),  # multi-line quoted cells
+        city_file("baton_rouge_police_edited.csv"),
+    ]
+    first = import_files(pg_engine, files)
+    assert first.ok and first.new == 14 + 56 + 69
+    again = import_files(pg_engine, files)
+    assert (again.new, again.present) == (0, 14 + 56 + 69)
+
+    mapped = import_files(
+        pg_engine,
+        [FIXTURES / "county_export.csv"],
+        load_mapping(FIXTURES / "county_export.mapping.yaml"),
+    )
+    assert mapped.ok and mapped.new == 3
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("city,state,amount_awarded\nSt. Louis,MO,5\nSt. Louis,MO,lots\n", "utf-8")
+    rejected = import_files(pg_engine, [city_file("cincinnati_edited.csv"), bad])
+    assert not rejected.ok
+
+    store = SettlementStore(pg_engine)
+    assert store.count() == 14 + 56 + 3
+    assert ("Cincinnati", "OH") not in store.cities()
+    force = store.query(state="WI", categories=["excessive_force"])
+    assert force and all("excessive_force" in r.categories for r in force)
+    assert all(
+        r.closed_date < date(2015, 1, 1)
+        for r in store.query(city="Milwaukee", closed_before=date(2015, 1, 1))
+    )
+    summary = summarise_city(store, "St. Louis", "MO")
+    assert summary.records == 14
+    with city_file("stlouis_edited.csv").open(newline="", encoding="utf-8") as handle:
+        expected = sum(Decimal(row["amount_awarded"]) for row in csv.DictReader(handle))
+    assert summary.total_amount_awarded == expected
