@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck pytest clean
+.PHONY: setup demo test lint typecheck clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,7 @@ typecheck: setup
 
 # The whole suite: lint, types, then pytest with a throwaway PostgreSQL server.
 test: lint typecheck
+	scripts/system_deps.sh
 	scripts/with_postgres.sh $(BIN)/pytest
 
 clean:
