@@ -58,7 +58,19 @@ WHY_FOR = {
     "monell": "monell",
 }
 # A citation in "volume reporter page (year)" form, or a statute / session law / rule.
-CITATION_MARKERS = (" U.S. ", " F.2d ", " F.3d ", " F.4th ", "§", "Stat.", "Act", "art.", "R. Civ.")
+CITATION_MARKERS = (
+    " U.S. ",
+    " F.2d ",
+    " F.3d ",
+    " F.4th ",
+    "§",
+    "Stat.",
+    "Act",
+    "art.",
+    "R. Civ.",
+    "ILCS",
+    "C.P.L.R.",
+)
 # Flags whose presence follows the confidence another engineer gives a data row, not the facts.
 CONFIDENCE_ONLY = {FlagCode.LAW_UNVERIFIED.value}
 
