@@ -20,7 +20,10 @@ def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
 
 
 def test_payers_formats(runner: CliRunner, tmp_path: Path) -> None:
-    path = incident_file(tmp_path, city="Springfield", incident_date="2015-01-01")
+    path = incident_file(
+        tmp_path, city="Springfield", incident_date="2015-01-01",
+        agency={"name": "Springfield Police Department", "kind": "municipal_police"},
+    )  # fmt: skip
     result = runner.invoke(cli, ["payers", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -28,7 +31,7 @@ def test_payers_formats(runner: CliRunner, tmp_path: Path) -> None:
     md = runner.invoke(cli, ["payers", str(path)])
     assert md.exit_code == 0 and "single source" in md.stdout
     letter = runner.invoke(cli, ["payers", str(path), "--format", "request"])
-    assert letter.stdout.startswith("To: Custodian of Records, Kansas City Missouri Police")
+    assert letter.stdout.startswith("To: Custodian of Records, Springfield Police Department")
 
 
 def test_payers_bad_incident_exits_2(runner: CliRunner, tmp_path: Path) -> None:

@@ -6,6 +6,10 @@ law/data/payers.csv with its confidence marks).
 
 from __future__ import annotations
 
+import csv
+import io
+from importlib import resources
+
 import pytest
 
 from monell.domain.vocabulary import Confidence
@@ -141,8 +145,18 @@ def test_sheriff_in_a_registry_city_does_not_get_the_city_rows() -> None:
 def test_every_registry_row_has_sources_and_a_check_when_not_confirmed() -> None:
     for row in load_payers():
         assert row.sources
-        if row.confidence is not Confidence.CONFIRMED and row.id not in ("stl_county_bonds",):
+        if row.confidence is not Confidence.CONFIRMED:
             assert row.check, row.id
+
+
+def test_registry_file_is_in_canonical_form() -> None:
+    # Reviewable one-line diffs: fixed columns, one header, rows written by csv with "\n".
+    text = (resources.files("monell.law.data") / "payers.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0].split(",") == list(PAYER_COLUMNS)
+    rows = list(csv.reader(io.StringIO(text)))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    assert out.getvalue() == text
 
 
 def test_bad_registry_row_names_file_line_and_column() -> None:
