@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-SECTION_MODULES: tuple[str, ...] = ("monell.exposure.sections",)
+SECTION_MODULES: tuple[str, ...] = ("monell.exposure.sections", "monell.research.section")
 
 
 def load_all() -> None:

@@ -1,0 +1,65 @@
+"""The `precedents` section of `monell assess`: binding case law per claim.
+
+Present only when the database at `ctx.db_url` exists and holds opinions; otherwise None (the
+section is left out, never faked). The first call after a corpus load builds the precedent
+index (printed on stderr); later calls reuse it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from monell.domain.models import Assessment
+from monell.report.sections import ReportSection, SectionContext, register
+
+RESULTS_PER_CLAIM = 5
+
+
+def _database_exists(url: str) -> bool:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return True
+    return parsed.database not in (None, "", ":memory:") and Path(parsed.database).exists()
+
+
+def build_precedents(assessment: Assessment, ctx: SectionContext) -> dict[str, Any] | None:
+    if not ctx.db_url or not _database_exists(ctx.db_url):
+        return None
+    from monell.corpus.store import CorpusStore
+    from monell.research.precedents import (
+        corpus_size,
+        open_retrieval,
+        precedents_for_assessment,
+    )
+    from monell.storage.database import make_engine
+
+    engine = make_engine(ctx.db_url)
+    try:
+        if corpus_size(engine) == 0:
+            return None
+        retrieval = open_retrieval(engine, ctx.db_url)
+        return precedents_for_assessment(
+            assessment, retrieval, CorpusStore(engine).citation_index(), limit=RESULTS_PER_CLAIM
+        )
+    finally:
+        engine.dispose()
+
+
+def _markdown(data: Any) -> str:
+    from monell.research.precedents import markdown
+
+    return markdown(data)
+
+
+PRECEDENTS = register(
+    ReportSection(
+        key="precedents",
+        title="Binding precedent before the incident",
+        build=build_precedents,
+        markdown=_markdown,
+        order=90,
+    )
+)
