@@ -207,3 +207,13 @@ def test_assess_does_not_create_a_database(monkeypatch: pytest.MonkeyPatch, tmp_
     result = CliRunner().invoke(cli, ["assess", str(EXAMPLE), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert not any(tmp_path.rglob("*.sqlite3"))
+
+
+def test_unreachable_database_is_a_clear_error(runner: CliRunner) -> None:
+    # A PostgreSQL URL pointing at a closed port: the sections that need it cannot run.
+    result = runner.invoke(
+        cli, ["assess", str(EXAMPLE), "--db", "postgresql://nobody@127.0.0.1:1/none"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--db" in result.stderr and "cannot read the database" in result.stderr
+    assert result.stdout == ""

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, parse_date_option
 from monell.domain.assess import assess
@@ -76,7 +77,16 @@ def assess_command(
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
     assessment = assess(incident)
-    sections = build_sections(assessment, SectionContext(db_url=db_url))
+    try:
+        sections = build_sections(assessment, SectionContext(db_url=db_url))
+    except SQLAlchemyError as exc:
+        click.echo(
+            f"error: --db/{ENV_VAR}: cannot read the database at {db_url}: "
+            f"{type(exc).__name__}: {str(exc).splitlines()[0]}. Check that the server is "
+            "running and the URL is right, or omit --db to assess without a database.",
+            err=True,
+        )
+        raise SystemExit(EXIT_BAD_INPUT) from None
     emit(RENDERERS[fmt](assessment, sections), output)
 
 
