@@ -15,6 +15,7 @@ Every file in `scenarios/` is a YAML list. Each scenario has
   - `flags`: every flag as `code/severity` or `code/severity/claim`. `law_unverified` depends on
     how far another engineer has checked a data row, so it is compared only where listed;
   - `monell`: whether a Monell claim applies, and against whom (substring);
+  - `summary`: words the plain-language summary for the person must contain;
 - `why`: for each part of `expect`, the authority (case citation or statute) for it;
 - `cli: true` to run the scenario through `monell assess --format json` as well.
 """
@@ -47,7 +48,16 @@ from monell.domain.vocabulary import (
 from monell.intake import read_incident_data
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
-EXPECT_KEYS = {"circuit", "district", "claims", "defendants", "deadlines", "flags", "monell"}
+EXPECT_KEYS = {
+    "circuit",
+    "district",
+    "claims",
+    "defendants",
+    "deadlines",
+    "flags",
+    "monell",
+    "summary",
+}
 # `why` must give an authority for each of these parts of `expect`.
 WHY_FOR = {
     "district": "jurisdiction",
@@ -56,6 +66,7 @@ WHY_FOR = {
     "deadlines": "deadlines",
     "flags": "flags",
     "monell": "monell",
+    "summary": "summary",
 }
 # A citation in "volume reporter page (year)" form, or a statute / session law / rule.
 CITATION_MARKERS = (
@@ -170,6 +181,9 @@ def _check(s: dict[str, Any], out: dict[str, Any]) -> None:
             assert exp["monell"]["municipality"] in (m["municipality"] or ""), where
         if m["applicable"]:
             assert m["theories"], where
+
+    for words in exp.get("summary", []):
+        assert any(words in line for line in out["summary"]), f"{where}: {words!r} not in summary"
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=IDS)

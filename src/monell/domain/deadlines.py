@@ -89,6 +89,21 @@ def period_in_force(book: LawBook, state: State, accrual: dt.date) -> PeriodChoi
     return PeriodChoice(period=shortest, at_boundary=len({p.years for p in candidates}) > 1)
 
 
+def _incident_period_if_shorter(
+    book: LawBook, incident: Incident, period_day: dt.date, choice: PeriodChoice
+) -> PeriodChoice | None:
+    """The period in force on the incident date, when it is shorter than the one chosen for
+    the accrual date (a claim that accrues later, such as malicious prosecution, can straddle
+    a change: Louisiana's 2024 Act reaches actions "arising after" its effective date, which
+    may be read as the date of the events). The earlier deadline is the safe one."""
+    if period_day == incident.incident_date:
+        return None
+    at_incident = period_in_force(book, incident.state, incident.incident_date)
+    if at_incident is None or at_incident.period.years >= choice.period.years:
+        return None
+    return PeriodChoice(period=at_incident.period, at_boundary=at_incident.at_boundary)
+
+
 def filing_deadline(
     accrual: dt.date, years: int, birth_date: dt.date | None, tolling_age: int | None
 ) -> tuple[dt.date, dt.date | None]:
@@ -230,6 +245,25 @@ def compute_deadlines(incident: Incident, sources: Sources) -> tuple[list[Deadli
                 )
             )
             continue
+        straddle = _incident_period_if_shorter(book, incident, period_day, choice)
+        if straddle is not None:
+            flags.append(
+                Flag(
+                    code=FlagCode.LAW_DISPUTED,
+                    severity=Severity.WARNING,
+                    message=(
+                        f"{conduct.value}: the incident ({incident.incident_date.isoformat()}) "
+                        f"falls under {incident.state}'s {straddle.period.years}-year period "
+                        f"({straddle.period.statute}), but the claim accrues on "
+                        f"{period_day.isoformat()}, when a {choice.period.years}-year period "
+                        "applies. Whether a change in the period reaches a claim that arose "
+                        "from earlier events is unsettled, so the shorter period is used."
+                    ),
+                    authorities=sources.cite_all(["wilson_garcia", "owens_okure"]),
+                    claim=conduct,
+                )
+            )
+            choice = straddle
         period = choice.period
         confidence = period.confidence
         notes = [n for n in (period.notes,) if n]

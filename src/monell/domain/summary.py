@@ -33,7 +33,7 @@ def plain_summary(
     suable = [d for d in defendants if d.suable]
     if claims:
         what = "; ".join(
-            f"{c.title.lower()} ({_AMENDMENT_WORDS[c.amendment.value]})" for c in claims
+            f"{_plain_title(c.title)} ({_AMENDMENT_WORDS[c.amendment.value]})" for c in claims
         )
         lines.append(f"What happened may support these federal civil-rights claims: {what}.")
     if suable:
@@ -58,22 +58,30 @@ def plain_summary(
             "The guards were private, so a federal civil-rights claim is possible only if they "
             "acted together with police or for the government."
         )
-    dated = [d for d in deadlines if d.deadline is not None]
-    if dated:
-        first = min(dated, key=lambda d: d.deadline or incident.evaluated_on)
-        assert first.deadline is not None and first.days_remaining is not None
-        if first.days_remaining < 0:
-            lines.append(
-                f"Deadline: the time to file may already have run out (on "
-                f"{first.deadline.isoformat()}). Ask a lawyer right away whether an exception "
-                "applies."
-            )
-        else:
-            lines.append(
-                f"Deadline: file by {first.deadline.isoformat()} at the latest "
-                f"({first.days_remaining} days from {incident.evaluated_on.isoformat()}) - "
-                "earlier is safer. This date is an estimate; a lawyer must confirm it."
-            )
+    dated = [d for d in deadlines if d.deadline is not None and d.days_remaining is not None]
+    # An expired claim must never hide one that is still open: a person told only that "the
+    # time has run out" may give up a claim they can still bring.
+    open_ = sorted((d for d in dated if (d.days_remaining or 0) >= 0), key=_by_deadline)
+    expired = sorted((d for d in dated if (d.days_remaining or 0) < 0), key=_by_deadline)
+    if open_:
+        first = open_[0]
+        assert first.deadline is not None
+        soonest = [d for d in open_ if d.deadline == first.deadline]
+        later = " (other claims have later deadlines, shown below)" if open_[len(soonest) :] else ""
+        lines.append(
+            f"Deadline: file by {first.deadline.isoformat()} at the latest "
+            f"({first.days_remaining} days from {incident.evaluated_on.isoformat()}) for "
+            f"{_claim_words(soonest)}{later} - earlier is safer. This date is an estimate; a "
+            "lawyer must confirm it."
+        )
+    if expired:
+        last = expired[-1]
+        assert last.deadline is not None
+        lines.append(
+            f"For {_claim_words(expired)}, the time to file may already have run out (on "
+            f"{last.deadline.isoformat()}{' or earlier' if len(expired) > 1 else ''}). Ask a "
+            "lawyer right away whether an exception applies."
+        )
     pending = [d for d in deadlines if d.deadline is None]
     if pending:
         lines.append(
@@ -93,3 +101,17 @@ def plain_summary(
     )
     lines.append(DISCLAIMER)
     return tuple(lines)
+
+
+def _by_deadline(d: Deadline) -> str:
+    return d.deadline.isoformat() if d.deadline else ""
+
+
+def _claim_words(deadlines: list[Deadline]) -> str:
+    return ", ".join(d.claim.value.replace("_", " ") for d in deadlines)
+
+
+def _plain_title(title: str) -> str:
+    """'Malicious prosecution (Fourth Amendment)' -> 'malicious prosecution': the amendment is
+    named right after it in plain words."""
+    return title.split(" (")[0].lower()
