@@ -208,7 +208,7 @@ class Layout:
     @cached_property
     def _plan(self) -> tuple[tuple[str, Kind, int, str | None, str], ...]:
         """(field, kind, column index or -1, constant, column label), worked out once."""
-        plan = []
+        plan: list[tuple[str, Kind, int, str | None, str]] = []
         for name, kind in self._fields.items():
             if name in self.positions:
                 index = self.positions[name]
