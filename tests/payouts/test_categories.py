@@ -48,6 +48,12 @@ def test_matter_name_supplies_a_death_the_heading_does_not_name() -> None:
     found = categorise("Police Misconduct - Use of Force", "The Estate Of Jeffrey Blair v. BPD")
     assert set(found) == {Category.EXCESSIVE_FORCE, Category.WRONGFUL_DEATH}
     assert found[Category.WRONGFUL_DEATH] == "death.estate"
+    # Chicago: a deceased officer's estate on the defendant side is no death claim.
+    defendant_side = categorise(
+        "Dispute:General:Police Matters:False Arrest",
+        "Blake Collins v. Estate of Shaunda Bond, Deceased, Juan Belmontes",
+    )
+    assert set(defendant_side) == {Category.FALSE_ARREST}
 
 
 def test_categories_include_every_conduct_code() -> None:
