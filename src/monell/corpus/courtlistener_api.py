@@ -41,6 +41,15 @@ TOKEN_ENV = "COURTLISTENER_TOKEN"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("monell")
+    except PackageNotFoundError:
+        return "dev"
+
+
 class ApiError(RuntimeError):
     """The API refused or kept failing; `transient` when retrying later may help."""
 
@@ -66,7 +75,7 @@ class Client:
             transport=self.transport,
             headers={
                 "Authorization": f"Token {self.token}",
-                "User-Agent": "monell (https://github.com/; § 1983 research tool)",
+                "User-Agent": f"monell/{_version()} (42 U.S.C. 1983 research tool)",
             },
             timeout=httpx.Timeout(60.0),
             follow_redirects=True,

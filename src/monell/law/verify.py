@@ -301,3 +301,84 @@ def check_authority(
     idx = index or bundled_index()
     result = idx.check(citation, name, year)
     return result.status, result.verified, idx.label, result.note
+
+
+def names_agree(a: str, b: str) -> bool:
+    """Stricter than `names_match`: both sides of the "v." share a word (either order).
+
+    Used to say "this name is that known case", where a single shared word ("Graham" in
+    Graham v. Connor and Kentucky v. Graham) would be too weak. Names without a "v." fall
+    back to `names_match`.
+    """
+    a1, a2 = _parties(a)
+    b1, b2 = _parties(b)
+    if not (a2 and b2):
+        return names_match(a, b)
+    return bool((a1 & b1 and a2 & b2) or (a1 & b2 and a2 & b1))
+
+
+class ChainedIndex(CitationIndex):
+    """Several indexes checked in order (bundled sample, then the opinion store…).
+
+    A citation is `found` if any index finds it under that name; otherwise the first
+    `mismatch` wins (its note names the index that holds the other case), else
+    `not_in_corpus` / `invalid` as every index agrees on those.
+    """
+
+    def __init__(self, indexes: Iterable[CitationIndex]) -> None:
+        self.indexes = tuple(indexes)
+        super().__init__((), " + ".join(i.label for i in self.indexes))
+
+    def lookup(self, canonical: str) -> list[CorpusEntry]:
+        return [e for i in self.indexes for e in i.lookup(canonical)]
+
+    def by_name(self, case_name: str) -> list[CorpusEntry]:
+        return [e for i in self.indexes for e in i.by_name(case_name)]
+
+    def check(
+        self, citation: str, case_name: str | None = None, year: int | None = None
+    ) -> CitationCheck:
+        results = [i.check(citation, case_name, year) for i in self.indexes]
+        for wanted in (CitationStatus.FOUND, CitationStatus.MISMATCH):
+            for r in results:
+                if r.status is wanted:
+                    return r
+        if not results:
+            return CitationCheck(
+                citation, CitationStatus.NOT_IN_CORPUS, None, None, "no corpus to check against"
+            )
+        r = results[-1]
+        if r.status is CitationStatus.NOT_IN_CORPUS:
+            return CitationCheck(
+                r.citation,
+                r.status,
+                None,
+                None,
+                r.note.replace(f"in the {self.indexes[-1].label}", f"in the {self.label}"),
+            )
+        return r
+
+
+AUTHORITY_DATA = "authority data (law/data/authorities.csv)"
+
+
+@cache
+def authority_index() -> CitationIndex:
+    """The case rows of the reviewed authority table, as an index. Used to check the name
+    printed beside a citation (Graham v. Connor is 490 U.S. 386), not to call a citation
+    `found`: only an opinion corpus can do that."""
+    from monell.law.book import load_law
+
+    return CitationIndex(
+        (
+            CorpusEntry(
+                a.citation,
+                a.name,
+                a.decided.isoformat() if a.decided else (str(a.year) if a.year else None),
+                a.court,
+            )
+            for a in load_law().authorities.values()
+            if a.kind is AuthorityKind.CASE
+        ),
+        AUTHORITY_DATA,
+    )

@@ -1,0 +1,232 @@
+"""Find every case citation in a text and check it: `monell cite verify`.
+
+eyecite finds the citations (reporters from reporters-db) and the case name printed before
+each; a "volume Reporter page (year)" that eyecite does not recognise is reported too, as
+`invalid`, because a reporter that reporters-db does not know is the commonest sign of an
+invented citation. Each citation is then checked against the corpus indexes
+(`CitationIndex.check`), and the name beside it against every case those indexes and the
+reviewed authority table know: "Graham v. Connor, 491 U.S. 386" is a `mismatch` because
+Graham v. Connor is 490 U.S. 386, even though nothing at 491 U.S. 386 is in the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from monell.domain.vocabulary import CitationStatus
+from monell.law.verify import (
+    ChainedIndex,
+    CitationCheck,
+    CitationIndex,
+    CorpusEntry,
+    names_agree,
+    parse_case_citation,
+)
+
+
+@dataclass(frozen=True)
+class TextCitation:
+    """A citation as written: where it is, the case name before it, the year after it."""
+
+    text: str
+    start: int
+    end: int
+    case_name: str | None
+    year: int | None
+    reporter: str
+    reporter_known: bool
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    found: TextCitation
+    check: CitationCheck
+    # When the name beside the citation is a known case under another citation.
+    expected_citation: str | None = None
+    expected_source: str | None = None
+
+
+_SIGNALS = re.compile(
+    r"^(?:(?:see|see also|see generally|cf|compare|but see|but cf|accord|e\.g|citing|quoting|"
+    r"contra|with|and|also|in|under|following|per|by)\.?,?\s+)+",
+    re.IGNORECASE,
+)
+_YEAR_AFTER = re.compile(r"^(?:,\s*(?:at\s+)?[\d\s,\-–—n.&]+?)?\s*\(([^()]{0,40}?)(\d{4})\)")
+# "volume Reporter page (… year)": the shape of a case citation, whatever the reporter.
+_CITE_SHAPE = re.compile(
+    r"\b(\d{1,4})\s+((?:[A-Z][A-Za-z.']*\.?\s?){1,5}?(?:\d[a-z]{1,2}\.?)?)\s+(\d{1,5})"
+    r"(?:,\s*\d{1,5}(?:[-–]\d{1,5})?)?\s*\(([^()]{0,40}?)(\d{4})\)"
+)
+_NAME_BEFORE = re.compile(
+    r"((?:[A-Z][\w.'’&-]*|of|the|and|for|de|la|ex|rel\.|&)"
+    r"(?:\s+(?:[A-Z][\w.'’&-]*|of|the|and|for|de|la|ex|rel\.|&)){0,7})"
+    r"\s+v\.?\s+([^;()]{1,120}?),?\s*$"
+)
+
+
+@cache
+def _known_reporters() -> frozenset[str]:
+    from reporters_db import REPORTERS, VARIATIONS_ONLY
+
+    names: set[str] = set(VARIATIONS_ONLY)
+    for key, entries in REPORTERS.items():
+        names.add(key)
+        for entry in entries:
+            for edition in entry.get("editions", {}):
+                names.add(edition)
+    return frozenset(re.sub(r"\s+", "", n) for n in names)
+
+
+def reporter_known(reporter: str) -> bool:
+    return re.sub(r"\s+", "", reporter) in _known_reporters()
+
+
+def _strip_signal(name: str) -> str:
+    """ "See also Graham v. Connor" → "Graham v. Connor"."""
+    stripped = _SIGNALS.sub("", name)
+    return stripped if " v" in stripped else name
+
+
+def _name_in(window: str) -> str | None:
+    """The "X v. Y" that ends `window` (the text between the previous citation and this
+    one), without a leading citation signal."""
+    window = window.replace("\n", " ")
+    m = _NAME_BEFORE.search(window.rstrip(" ,"))
+    if m is None:
+        return None
+    plaintiff = _SIGNALS.sub("", m.group(1).strip())
+    words = plaintiff.split()
+    while words and words[0][:1].islower():
+        words.pop(0)
+    if not words:
+        return None
+    return f"{' '.join(words)} v. {m.group(2).strip().rstrip(',')}"
+
+
+def _year_after(text: str, end: int) -> int | None:
+    m = _YEAR_AFTER.match(text[end : end + 80])
+    return int(m.group(2)) if m else None
+
+
+def find_citations(text: str) -> list[TextCitation]:
+    """Full case citations in `text`, in order, with the name and year printed with them."""
+    from eyecite import get_citations
+    from eyecite.models import FullCaseCitation
+
+    out: list[TextCitation] = []
+    taken: list[tuple[int, int]] = []
+    prev_end = 0
+    for cite in get_citations(text):
+        if not isinstance(cite, FullCaseCitation):
+            continue
+        start, end = cite.span()  # type: ignore[no-untyped-call]  # eyecite is untyped
+        window = text[prev_end:start]
+        meta = cite.metadata
+        name = None
+        plaintiff, defendant = getattr(meta, "plaintiff", None), getattr(meta, "defendant", None)
+        # eyecite sometimes carries the previous citation's name forward; keep its answer
+        # only when that name is actually printed between the two citations.
+        if defendant and defendant in window and (not plaintiff or plaintiff in window):
+            name = f"{plaintiff} v. {defendant}" if plaintiff else None
+        name = _strip_signal(name) if name else _name_in(window)
+        year = _year_after(text, end)
+        reporter = str(cite.groups.get("reporter") or "")
+        out.append(TextCitation(text[start:end], start, end, name, year, reporter, True))
+        taken.append((start, end))
+        full_end = cite.full_span()[1] if hasattr(cite, "full_span") else end
+        prev_end = max(prev_end, end, full_end if full_end <= end + 120 else end)
+    for m in _CITE_SHAPE.finditer(text):
+        start, end = m.start(), m.start(3) + len(m.group(3))
+        if any(s < end and start < e for s, e in taken) or reporter_known(m.group(2)):
+            continue
+        before = text[max(0, start - 200) : start]
+        out.append(
+            TextCitation(
+                text[start:end],
+                start,
+                end,
+                _name_in(before),
+                int(m.group(5)),
+                m.group(2).strip(),
+                False,
+            )
+        )
+    return sorted(out, key=lambda c: c.start)
+
+
+def _parts(index: CitationIndex) -> tuple[CitationIndex, ...]:
+    return index.indexes if isinstance(index, ChainedIndex) else (index,)
+
+
+def _reporter_of(citation: str) -> str | None:
+    parsed = parse_case_citation(citation)
+    return parsed.reporter if parsed else None
+
+
+def _known_elsewhere(
+    name: str, canonical: str, reporter: str | None, sources: tuple[CitationIndex, ...]
+) -> tuple[CorpusEntry, str] | None:
+    for source in sources:
+        for entry in source.by_name(name):
+            if (
+                entry.citation
+                and entry.citation != canonical
+                and names_agree(entry.case_name, name)
+                and _reporter_of(entry.citation) == reporter
+            ):
+                return entry, source.label
+    return None
+
+
+def verify_text(
+    text: str, index: CitationIndex, names: tuple[CitationIndex, ...] = ()
+) -> list[TextCheck]:
+    """Check every citation of `text` against `index`; `names` are extra sources (the
+    authority table) consulted only for the case-name consistency check."""
+    results = []
+    for found in find_citations(text):
+        if not found.reporter_known:
+            check = CitationCheck(
+                found.text,
+                CitationStatus.INVALID,
+                None,
+                None,
+                f"reporters-db knows no reporter {found.reporter!r}",
+            )
+            results.append(TextCheck(found, check))
+            continue
+        check = index.check(found.text, found.case_name, found.year)
+        if found.case_name and check.status in (
+            CitationStatus.NOT_IN_CORPUS,
+            CitationStatus.MISMATCH,
+        ):
+            reporter = _reporter_of(check.citation)
+            other = _known_elsewhere(
+                found.case_name, check.citation, reporter, _parts(index) + names
+            )
+            if other is not None:
+                entry, label = other
+                note = f"{found.case_name} is {entry.citation} in the {label}, not {check.citation}"
+                if check.status is CitationStatus.MISMATCH:
+                    # Keep the case the citation does point to; say where the named one is.
+                    check = CitationCheck(
+                        check.citation,
+                        check.status,
+                        check.case_name,
+                        check.date_filed,
+                        f"{check.note}; {note}",
+                    )
+                else:
+                    check = CitationCheck(
+                        check.citation,
+                        CitationStatus.MISMATCH,
+                        entry.case_name,
+                        entry.date_filed,
+                        note,
+                    )
+                results.append(TextCheck(found, check, entry.citation, label))
+                continue
+        results.append(TextCheck(found, check))
+    return results
