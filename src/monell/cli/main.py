@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "monell.cli.exposure",
     "monell.cli.precedents",
     "monell.cli.corpus",
+    "monell.cli.cite",
 )
 
 
