@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from monell.cli.main import cli
 from monell.payouts.columns import LayoutError, load_mapping
+from monell.payouts.importer import import_files
 from monell.payouts.store import SettlementStore
 
 from .realdata import FIXTURES
@@ -51,6 +52,8 @@ def test_mapping_file_import(engine: Engine, db_url: str) -> None:
         ("colums: {}\n", "unknown key(s) colums"),
         ("- just\n- a list\n", "expected a mapping"),
         ("columns:\n  Paid: amount_awarded\nconstants:\n  amount_awarded: 5\n", "not a text"),
+        ("columns: {}\nencoding: klingon\n", "not a known text encoding"),
+        ("columns: {}\ndelimiter: ';;'\n", "delimiter must be one character"),
     ],
 )
 def test_bad_mapping_files_are_explained(tmp_path: Path, yaml_text: str, message: str) -> None:
@@ -58,6 +61,27 @@ def test_bad_mapping_files_are_explained(tmp_path: Path, yaml_text: str, message
     path.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(LayoutError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_mapping(path)
+
+
+def test_mapping_with_encoding_and_delimiter(tmp_path: Path, engine: Engine) -> None:
+    export = tmp_path / "latin1.csv"
+    export.write_bytes("Caso;Importe;Alegación\n12-1;1.500,00;Fuerza excesiva\n".encode("cp1252"))
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "columns:\n  Caso: docket_number\n  Alegación: summary_allegations\n"
+        "  Importe: amount_awarded\nconstants: {city: Ponce, state: NY}\n"
+        "encoding: cp1252\ndelimiter: ';'\n",
+        encoding="utf-8",
+    )
+    report = import_files(engine, [export], load_mapping(mapping))
+    # "1.500,00" is a European amount: rejected with the line, not misread as 1.5.
+    assert not report.ok
+    assert "'1.500,00' is not an amount" in str(report.files[0].problems[0])
+    export.write_bytes("Caso;Importe;Alegación\n12-1;1500.00;Fuerza excesiva\n".encode("cp1252"))
+    assert import_files(engine, [export], load_mapping(mapping)).ok
+    (record,) = SettlementStore(engine).query(city="Ponce")
+    assert (record.docket_number, record.amount_awarded) == ("12-1", Decimal("1500.00"))
+    assert record.raw["Alegación"] == "Fuerza excesiva"
 
 
 def test_mapping_naming_a_missing_column(tmp_path: Path, db_url: str) -> None:

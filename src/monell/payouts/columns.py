@@ -10,6 +10,7 @@ constants such as the city and state that a city's own export does not repeat on
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -149,12 +150,20 @@ def load_mapping(path: Path) -> ColumnMapping:
             date(2019, 1, 31).strftime(str(date_format))
         except ValueError as exc:
             raise LayoutError(f"{where}: date_format {date_format!r} is not valid") from exc
+    encoding = str(data.get("encoding") or "utf-8-sig")
+    try:
+        codecs.lookup(encoding)
+    except LookupError as exc:
+        raise LayoutError(f"{where}: encoding {encoding!r} is not a known text encoding") from exc
+    delimiter = str(data.get("delimiter") or ",")
+    if len(delimiter) != 1:
+        raise LayoutError(f"{where}: delimiter must be one character, not {delimiter!r}")
     return ColumnMapping(
         columns=mapped,
         constants={str(k): str(v) for k, v in constants.items()},
         date_format=str(date_format) if date_format else None,
-        encoding=str(data.get("encoding") or "utf-8-sig"),
-        delimiter=str(data.get("delimiter") or ","),
+        encoding=encoding,
+        delimiter=delimiter,
         kind=kind,
         source=where,
     )
