@@ -209,6 +209,6 @@ def evaluate_command(labels: Path | None, fmt: str) -> None:
         raise click.UsageError(str(exc)) from exc
     result = evaluate(rows)
     if fmt == "json":
-        click.echo(json.dumps(result.as_json(), indent=2))
+        click.echo(json.dumps({**result.as_json(), "caveat": CAVEAT}, indent=2))
     else:
-        click.echo(to_markdown(result), nl=False)
+        click.echo(to_markdown(result) + f"\nCaveat: {CAVEAT}\n", nl=False)
