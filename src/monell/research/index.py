@@ -69,6 +69,9 @@ def embedded_passages(text: str, qi_sentences: Sequence[str]) -> list[Passage]:
     return sorted(chosen[:PASSAGES_PER_OPINION], key=lambda p: p.index)
 
 
+_NO_SIGNALS = QiSignals(False, None, None, (), (), ())
+
+
 @dataclass(frozen=True)
 class IndexedMeta:
     """What the index keeps per opinion besides its text (JSON in the `meta` field)."""
@@ -125,10 +128,13 @@ def build_index(
     fingerprint: str = "",
     writer_heap: int = 256_000_000,
     batch: int = 64,
+    analyse: bool = True,
+    passages_per_opinion: int = PASSAGES_PER_OPINION,
 ) -> int:
     """Build the index into `directory` (replacing it atomically); return the opinion count.
 
-    With `encoder=None` only BM25 is built and the manifest says so.
+    With `encoder=None` only BM25 is built and the manifest says so. `analyse=False` skips
+    the QI rules (benchmark corpora of synthetic text, where they would mean nothing).
     """
     tmp = directory.with_name(directory.name + ".building")
     if tmp.exists():
@@ -153,9 +159,13 @@ def build_index(
 
     count = 0
     for doc in documents:
-        signals = classify_qi(doc.text)
+        signals = classify_qi(doc.text) if analyse else _NO_SIGNALS
         qi_sentences = [e.sentence for e in signals.evidence if e.field != "rights"]
-        keep = embedded_passages(doc.text, qi_sentences) if encoder is not None else []
+        keep = (
+            embedded_passages(doc.text, qi_sentences)[:passages_per_opinion]
+            if encoder is not None
+            else []
+        )
         meta = _meta(doc, signals, keep)
         writer.add_document(
             tantivy.Document(

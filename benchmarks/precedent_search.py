@@ -1,0 +1,338 @@
+"""Precedent search: filtered query latency, and retrieval quality from the citation graph.
+
+    python benchmarks/precedent_search.py [--size N] [--queries Q] [--quick]
+                                          [--skip-latency] [--skip-quality]
+
+1. Latency. N synthetic opinions (default 100,000) are made from the shared sample: each is a
+   250-word window of a real opinion, with a court drawn from the Supreme Court, the 12
+   regional circuits and 24 district courts, and a decision date between 1950 and 2024. The
+   index is built by `monell.research.index.build_index` (tantivy + sorted passage matrix,
+   two passages per opinion). Passage vectors come from a pool of real all-MiniLM-L6-v2
+   embeddings of sample passages plus small noise: embedding N real passages on this CPU
+   would take hours, and the latency of the filtered matrix product does not depend on what
+   the vectors say. Each query uses a circuit filter (Supreme Court + one circuit) and a
+   decided-before date, as `monell precedents` does. Printed: p50/p95 of BM25, of the
+   semantic pre-filtered slices, of the whole hybrid query (index side), the model's own
+   query-encoding time, and the baseline "score every row, then drop what the filter
+   excludes" measured in the same run.
+2. Quality. The shared sample's own citation graph: eyecite finds the reporter citations in
+   each opinion; an edge goes to every sample opinion (court's own voice) carrying that
+   citation and decided earlier. Query = the citing opinion's opening facts (200 words after
+   "delivered the opinion of the Court", or after the caption for court-of-appeals texts),
+   with citations and "X v. Y" names removed so a query cannot simply name its answer.
+   Relevant = the cited earlier opinions in the corpus. recall@10 and nDCG@10 for hybrid and
+   for BM25 alone, same index, same date filter (decided before the citing opinion).
+
+`--quick` is the smoke test a unit test runs: 2,000 synthetic opinions and scotus.jsonl only,
+with a hashing stand-in for the model, so it says nothing about speed or quality.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from monell.research.documents import ResearchDocument, documents_from_jsonl  # noqa: E402
+from monell.research.index import PrecedentIndex, build_index  # noqa: E402
+from monell.research.search import hybrid_search  # noqa: E402
+from monell.research.sentences import passages  # noqa: E402
+
+OPINIONS = REPO.parent / "shared" / "data" / "opinions"
+SAMPLE_FILES = ("scotus.jsonl", "scotus_1983.jsonl", "ca1_1983.jsonl", "ca1_general_sample.jsonl")
+CIRCUITS = [f"ca{i}" for i in range(1, 12)] + ["cadc"]
+DISTRICTS = ["moed", "mowd", "mnd", "ned", "iand", "iasd", "ared", "arwd", "ndd", "sdd", "mad",
+             "nhd", "med", "rid", "prd", "nysd", "nyed", "cand", "cacd", "txsd", "ilnd", "paed",
+             "gand", "dcd"]  # fmt: skip
+
+
+class HashingEncoder:
+    """Stand-in for --quick only: bag-of-words hashing vectors (no model load)."""
+
+    name = "hashing-stand-in (quick mode)"
+    dim = 384
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                out[i, int(hashlib.md5(word.encode()).hexdigest()[:8], 16) % self.dim] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+class PoolEncoder:
+    """Real embeddings of a pool of sample passages, reused with noise for synthetic text."""
+
+    def __init__(self, pool: np.ndarray, name: str, seed: int = 7) -> None:
+        self.pool = pool
+        self.name = f"pool of {len(pool)} {name} vectors + noise"
+        self.dim = pool.shape[1]
+        self.rng = np.random.default_rng(seed)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        picks = [int(hashlib.md5(t.encode()).hexdigest()[:8], 16) % len(self.pool) for t in texts]
+        out = self.pool[picks] + self.rng.normal(0, 0.03, (len(texts), self.dim))
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+
+def sample_texts(files: tuple[str, ...]) -> list[str]:
+    texts = []
+    for name in files:
+        with (OPINIONS / name).open(encoding="utf-8") as fh:
+            texts += [t for t in (json.loads(line).get("text") or "" for line in fh) if t]
+    return texts
+
+
+def synthetic_docs(n: int, texts: list[str], seed: int = 1983):
+    rng = random.Random(seed)
+    words = [t.split() for t in texts]
+    courts = ["scotus"] * 3 + CIRCUITS * 3 + DISTRICTS * 2
+    start = dt.date(1950, 1, 1).toordinal()
+    span = dt.date(2024, 12, 31).toordinal() - start
+    for i in range(1, n + 1):
+        w = words[rng.randrange(len(words))]
+        at = rng.randrange(max(1, len(w) - 250))
+        yield ResearchDocument(
+            opinion_id=i,
+            case_name=f"Synthetic {i} v. Sample",
+            court=rng.choice(courts),
+            date_filed=dt.date.fromordinal(start + rng.randrange(span)),
+            precedential_status="Published",
+            citations=(),
+            text=" ".join(w[at : at + 250]),
+        )
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def ms(values: list[float]) -> str:
+    return f"p50 {pct(values, 50) * 1000:7.1f} ms   p95 {pct(values, 95) * 1000:7.1f} ms"
+
+
+def load_model(quick: bool):
+    if quick:
+        return HashingEncoder()
+    from monell.research.embedding import load_encoder
+
+    return load_encoder()
+
+
+def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
+    texts = sample_texts(("scotus.jsonl",) if quick else SAMPLE_FILES)
+    model = load_model(quick)
+    rng = random.Random(5)
+    pool_texts = [p.text for t in rng.sample(texts, min(len(texts), 64)) for p in passages(t)[1:5]]
+    t0 = time.perf_counter()
+    pool = model.encode(pool_texts[:256])
+    print(f"  embedded a pool of {len(pool)} real passages in {time.perf_counter() - t0:.1f} s")
+    encoder = PoolEncoder(pool, model.name)
+    directory = workdir / "synthetic"
+    t0 = time.perf_counter()
+    count = build_index(
+        directory,
+        synthetic_docs(size, texts),
+        encoder,
+        analyse=False,
+        passages_per_opinion=2,
+        writer_heap=512_000_000,
+        batch=2048,
+    )
+    build_s = time.perf_counter() - t0
+    index = PrecedentIndex(directory)
+    print(
+        f"  index: {count:,} synthetic opinions, {index.manifest['rows']:,} passage rows, "
+        f"built in {build_s:.0f} s ({count / build_s:,.0f} opinions/s)"
+    )
+
+    queries = []
+    for _ in range(n_queries):
+        text = rng.choice(texts).split()
+        at = rng.randrange(max(1, len(text) - 60))
+        circuit = rng.choice(CIRCUITS)
+        before = dt.date(rng.randrange(1990, 2025), rng.randrange(1, 13), 1)
+        queries.append((" ".join(text[at : at + 60]), ("scotus", circuit), before))
+
+    encode_s, bm25_s, sem_s, hybrid_s, naive_s, allowed_rows = [], [], [], [], [], []
+    for text, courts, before in queries:
+        t0 = time.perf_counter()
+        model.encode([text])
+        encode_s.append(time.perf_counter() - t0)
+        vector = encoder.encode([text])[0]
+        t0 = time.perf_counter()
+        index.bm25(text, courts=courts, decided_before=before, limit=100)
+        bm25_s.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        index.semantic(vector, courts=courts, decided_before=before, limit=100)
+        sem_s.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        hybrid_search(index, text, encoder=encoder, courts=courts, decided_before=before, limit=10)
+        hybrid_s.append(time.perf_counter() - t0)
+        allowed_rows.append(sum(e - s for s, e in index.row_slices(courts, before)))
+        # Baseline: score every row, then apply the filter to the scores (post-filtering).
+        t0 = time.perf_counter()
+        scores = np.asarray(index.vectors @ vector)
+        courts_ok = np.zeros(len(scores), dtype=bool)
+        for c in courts:
+            if c in index.court_ranges:
+                s, e = index.court_ranges[c]
+                courts_ok[s:e] = True
+        keep = courts_ok & (index.row_date < (before - dt.date(1970, 1, 1)).days)
+        masked = np.where(keep, scores, -np.inf)
+        np.argpartition(-masked, 100)[:100]
+        naive_s.append(time.perf_counter() - t0)
+
+    print(
+        f"  {n_queries} queries, each: Supreme Court + one circuit, decided before a random "
+        f"date; rows left by the filter: median {int(np.median(allowed_rows)):,} of "
+        f"{index.manifest['rows']:,}"
+    )
+    print(f"  BM25 (tantivy, filters in the query)        {ms(bm25_s)}")
+    print(f"  semantic (pre-filtered matrix slices)       {ms(sem_s)}")
+    print(f"  hybrid, index side (BM25 + semantic + RRF)  {ms(hybrid_s)}")
+    print(f"  query encoding by the model ({model.name[:32]}) {ms(encode_s)}")
+    total = [h + e for h, e in zip(hybrid_s, encode_s, strict=True)]
+    print(f"  hybrid end to end (encoding + index)        {ms(total)}")
+    print(f"  baseline: score all rows then filter        {ms(naive_s)}")
+    print(f"  ratio baseline/pre-filtered semantic p95: {pct(naive_s, 95) / pct(sem_s, 95):.1f}x")
+
+
+CITE_NAME = re.compile(
+    r"\b[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*){0,4}\s+v\.\s+[A-Z][\w.'&-]*"
+    r"(?:\s+(?:of\s+)?[A-Z][\w.'&-]*){0,4}"
+)
+DELIVERED = re.compile(r"delivered the opinion of the Court\.?", re.IGNORECASE)
+
+
+def fact_query(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    m = DELIVERED.search(text)
+    words = text[m.end() :].split() if m else text.split()[len(text.split()) // 8 :]
+    query = " ".join(words[:200])
+    return re.sub(r"\s+", " ", CITE_NAME.sub(" ", query))
+
+
+def citation_graph(docs: list[ResearchDocument]):
+    import logging
+
+    from eyecite import get_citations
+    from eyecite.models import FullCaseCitation
+
+    # eyecite logs every overlapping citation it resolves; the benchmark prints its own summary.
+    logging.getLogger("eyecite").setLevel(logging.ERROR)
+
+    by_cite: dict[str, list[ResearchDocument]] = {}
+    for d in docs:
+        if d.speaks_for_court:
+            for c in d.citations:
+                by_cite.setdefault(re.sub(r"\s+", " ", c.replace("U. S.", "U.S.")), []).append(d)
+    edges: dict[int, set[int]] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    t0 = time.perf_counter()
+    for d in docs:
+        if not d.speaks_for_court or d.date_filed is None:
+            continue
+        found = [c for c in get_citations(d.text) if isinstance(c, FullCaseCitation)]
+        spans[d.opinion_id] = [c.span() for c in found]
+        for c in found:
+            key = f"{c.groups.get('volume')} {c.corrected_reporter()} {c.groups.get('page')}"
+            for target in by_cite.get(key, []):
+                if target.date_filed and target.date_filed < d.date_filed:
+                    edges.setdefault(d.opinion_id, set()).add(target.opinion_id)
+    print(
+        f"  eyecite over {len(docs)} opinions: {time.perf_counter() - t0:.0f} s, "
+        f"{sum(map(len, edges.values()))} edges from {len(edges)} citing opinions"
+    )
+    return edges, spans
+
+
+def ndcg(ranked: list[int], relevant: set[int], k: int = 10) -> float:
+    dcg = sum(1 / math.log2(i + 2) for i, o in enumerate(ranked[:k]) if o in relevant)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(k, len(relevant))))
+    return dcg / ideal if ideal else 0.0
+
+
+def quality(quick: bool, workdir: Path) -> None:
+    files = ("scotus.jsonl",) if quick else SAMPLE_FILES
+    docs = list(documents_from_jsonl(OPINIONS / f for f in files))
+    if quick:
+        docs = docs[::3]  # 21 opinions across the decades: edges exist, eyecite stays quick
+    edges, spans = citation_graph(docs)
+    model = load_model(quick)
+    directory = workdir / "quality"
+    t0 = time.perf_counter()
+    build_index(directory, docs, model, analyse=False)
+    index = PrecedentIndex(directory)
+    print(
+        f"  index: {len(docs)} sample opinions ({', '.join(files)}), "
+        f"{index.manifest['rows']} embedded passages, built in {time.perf_counter() - t0:.0f} s"
+    )
+    by_id = {d.opinion_id: d for d in docs}
+    results = {"bm25": ([], []), "hybrid": ([], [])}
+    for citing, relevant in sorted(edges.items()):
+        doc = by_id[citing]
+        query = fact_query(doc.text, spans[citing])
+        if len(query.split()) < 50:
+            continue
+        for mode, encoder in (("bm25", None), ("hybrid", model)):
+            hits = hybrid_search(
+                index, query, encoder=encoder, decided_before=doc.date_filed, limit=10
+            )
+            ranked = [h.opinion_id for h in hits]
+            recall = len(set(ranked) & relevant) / len(relevant)
+            results[mode][0].append(recall)
+            results[mode][1].append(ndcg(ranked, relevant))
+    n = len(results["bm25"][0])
+    print(
+        f"  {n} queries (citing opinions with at least one earlier cited opinion in the "
+        f"corpus); model: {model.name}"
+    )
+    means = {m: (float(np.mean(r)), float(np.mean(g))) for m, (r, g) in results.items()}
+    for mode in ("bm25", "hybrid"):
+        print(f"  {mode:7s} recall@10 {means[mode][0]:.3f}   nDCG@10 {means[mode][1]:.3f}")
+    print(
+        f"  ratio hybrid/BM25: recall@10 {means['hybrid'][0] / means['bm25'][0]:.2f}x, "
+        f"nDCG@10 {means['hybrid'][1] / means['bm25'][1]:.2f}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="synthetic opinions")
+    parser.add_argument("--queries", type=int, default=200, help="latency queries")
+    parser.add_argument("--quick", action="store_true", help="smoke test (seconds)")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true")
+    args = parser.parse_args()
+    size = 2_000 if args.quick else args.size
+    n_queries = 20 if args.quick else args.queries
+    with tempfile.TemporaryDirectory(prefix="monell-bench-") as tmp:
+        if not args.skip_latency:
+            print(f"latency: {size:,} synthetic opinions{' (quick mode)' if args.quick else ''}")
+            latency(size, n_queries, args.quick, Path(tmp))
+        if not args.skip_quality:
+            print(
+                "quality: citation graph of the shared sample"
+                f"{' (quick mode, stand-in encoder)' if args.quick else ''}"
+            )
+            quality(args.quick, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
