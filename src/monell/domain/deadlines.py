@@ -28,6 +28,9 @@ from monell.domain.vocabulary import (
 from monell.law.book import LawBook, LimitationPeriod
 
 SOL_NEAR_DAYS = 90
+# Claims that may be brought for a person who died of the force, where the person's own
+# minority may not toll the period.
+_MAY_HAVE_DIED = (Conduct.DEADLY_FORCE,)
 # Minority tolling ages run to 21 (Mo. Rev. Stat. § 516.170); below this age at accrual we
 # warn when a state's tolling rule is not in the data.
 UNKNOWN_TOLLING_WARN_AGE = 21
@@ -157,17 +160,21 @@ def _accrual(incident: Incident, conduct: Conduct, rule: str, sources: Sources) 
                 False,
                 None,
             )
+        # The case ended on some day after the incident; counting from the incident gives a
+        # deadline that can only be early, never late. Better a safe date than none.
         return Accrual(
-            None,
-            "when the prosecution ended without a conviction; the date it ended is not given",
-            False,
+            incident.incident_date,
+            "when the prosecution ended without a conviction; that date is not given, so the "
+            "incident date is used as the safe (earliest) date",
+            True,
             Flag(
-                code=FlagCode.UNKNOWN_LAW,
+                code=FlagCode.ACCRUAL_ASSUMED,
                 severity=Severity.WARNING,
                 message=(
                     f"{conduct.value}: the deadline runs from the day the criminal case ended "
-                    f"({case.status.value}), but criminal_case.resolved_on is not given. Add it "
-                    "to compute the deadline."
+                    f"({case.status.value}), but criminal_case.resolved_on is not given, so it is "
+                    "counted from the incident date, the earliest possible day. Add the date "
+                    "the case ended to get the real (later) deadline."
                 ),
                 authorities=sources.cite_all(["mcdonough", "thompson_clark"]),
                 claim=conduct,
@@ -276,6 +283,30 @@ def compute_deadlines(incident: Incident, sources: Sources) -> tuple[list[Deadli
             age = age_on(birth, accrual.on) if birth else None
             rule_age = tolling_rule.age if tolling_rule else None
             deadline, tolled_until = filing_deadline(accrual.on, period.years, birth, rule_age)
+            withheld: tuple[dt.date, dt.date] | None = None
+            if tolled_until is not None and conduct in _MAY_HAVE_DIED:
+                # A deadly-force claim may belong to the estate of a child who died; minority
+                # tolling protects the living minor, not the adult who sues for the estate. We
+                # cannot tell from the incident, so the untolled (earlier) date is the deadline.
+                withheld = (tolled_until, deadline)
+                deadline, tolled_until = add_years(accrual.on, period.years), None
+                flags.append(
+                    Flag(
+                        code=FlagCode.UNKNOWN_LAW,
+                        severity=Severity.WARNING,
+                        message=(
+                            f"{conduct.value}: the person was {age} when the claim accrued. If "
+                            f"they survived, {tolling_rule.statute if tolling_rule else ''} "
+                            f"delays the start to {withheld[0].isoformat()} (deadline "
+                            f"{withheld[1].isoformat()}). If they died, the claim belongs to the "
+                            "estate, whose survival and tolling follow state law that Monell's "
+                            "data does not cover, and a wrongful-death claim has its own "
+                            f"period: the earlier deadline, {deadline.isoformat()}, is shown."
+                        ),
+                        authorities=(sources.cite("hardin"),),
+                        claim=conduct,
+                    )
+                )
             if tolling_rule is not None and birth is not None:
                 applied = tolled_until is not None
                 tolling.append(
@@ -288,6 +319,10 @@ def compute_deadlines(incident: Incident, sources: Sources) -> tuple[list[Deadli
                             f"{tolling_rule.age}; it starts on the day they turn "
                             f"{tolling_rule.age} ({tolled_until})."
                             if applied
+                            else f"Not applied to the deadline shown: if the person survived, "
+                            f"the period runs from {withheld[0]} (deadline {withheld[1]}); not "
+                            "if the claim belongs to the estate of a person who died."
+                            if withheld
                             else f"Not applied: the person was {age} when the claim accrued, "
                             f"not under {tolling_rule.age}."
                         ),

@@ -23,10 +23,12 @@ _OFTEN_IMPLY_INVALIDITY = (
 )
 _FORCE = (Conduct.EXCESSIVE_FORCE, Conduct.DEADLY_FORCE, Conduct.FAILURE_TO_INTERVENE)
 # Charges whose conviction can collide with a force claim (the force was a response to them).
+# Statutes word these offences differently ("battery of a police officer", La. R.S. 14:34.2;
+# "battery upon a law enforcement officer", Fla. Stat. § 784.07), and a bare "assault" or
+# "battery" charge in a force case is often the officer's account of the same struggle, so any
+# assault or battery counts: a needless warning costs little, a missing one can cost the claim.
 _RESISTANCE_CHARGE = re.compile(
-    r"resist|obstruct|assault(?:ing)?\s+(?:on\s+)?(?:a\s+)?(?:police|an?\s+officer|law)|"
-    r"battery\s+on\s+(?:a\s+)?(?:police|an?\s+officer)|interfer|eluding|flee",
-    re.IGNORECASE,
+    r"resist|obstruct|interfer|elud|flee|evad|assault|battery|attack", re.IGNORECASE
 )
 
 
@@ -35,7 +37,9 @@ def heck_flags(incident: Incident, sources: Sources) -> list[Flag]:
     flags: list[Flag] = []
     heck = sources.cite("heck", "486-87")
     charges = ", ".join(case.charges) if case.charges else "the charges"
-    resistance = any(_RESISTANCE_CHARGE.search(c) for c in case.charges)
+    # With no charges listed we cannot rule out a conviction for resisting the officers, so
+    # force claims get the warning rather than silence.
+    resistance = not case.charges or any(_RESISTANCE_CHARGE.search(c) for c in case.charges)
     for conduct in incident.conduct:
         if case.status is CriminalCaseStatus.CONVICTED:
             if conduct in _NEEDS_FAVORABLE_TERMINATION:
