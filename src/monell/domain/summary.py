@@ -74,6 +74,17 @@ def plain_summary(
             f"{_claim_words(soonest)}{later} - earlier is safer. This date is an estimate; a "
             "lawyer must confirm it."
         )
+    shaky = {f.code for f in flags} & {FlagCode.LAW_DISPUTED, FlagCode.LAW_UNVERIFIED}
+    if open_ and shaky:
+        lines.append(
+            "Careful - the limitation rule behind this date is "
+            + (
+                "disputed (sources disagree, or the period changed around the incident)"
+                if FlagCode.LAW_DISPUTED in shaky
+                else "not yet verified against the statute"
+            )
+            + ", and the real deadline may be earlier. File as early as you can."
+        )
     if expired:
         last = expired[-1]
         assert last.deadline is not None
