@@ -2,7 +2,8 @@
 
 The index lives next to the database (an SQLite file `X.sqlite3` gets `X.sqlite3.research/`;
 a PostgreSQL URL gets a folder in the user data directory named after a hash of the URL) and
-is rebuilt when the corpus fingerprint (opinion count, id range, citation count) changes.
+is rebuilt when the corpus fingerprint (opinion count, id range, citation count) or the QI
+rules change.
 
 Every citation in a result goes through `monell.law.verify` against the store's citation
 index; a result with no reporter citation, or one that does not verify, says so in
@@ -31,6 +32,7 @@ from monell.research.authority import classify as classify_authority
 from monell.research.documents import ResearchDocument, documents_from_store
 from monell.research.embedding import EmbeddingUnavailable, Encoder, load_encoder
 from monell.research.index import PrecedentIndex, build_index
+from monell.research.qi import rules_fingerprint
 from monell.research.search import RankedHit, hybrid_search
 
 Progress = Callable[[str], None]
@@ -90,7 +92,8 @@ def open_retrieval(
             warning = f"SEMANTIC SEARCH OFF — BM25 only: {exc}"
             progress(f"warning: {warning}")
     directory = index_directory(db_url)
-    fingerprint = corpus_fingerprint(engine)
+    # Stored QI signals are part of the index: new rules mean a rebuild, like new opinions.
+    fingerprint = f"{corpus_fingerprint(engine)};qi-rules={rules_fingerprint()}"
     wanted_model = encoder.name if encoder else None
     try:
         index = PrecedentIndex(directory)

@@ -379,3 +379,16 @@ def classify(text: str) -> QiSignals:
         rights.remove(Conduct.EXCESSIVE_FORCE)
 
     return QiSignals(True, result, disposition, tuple(rights), tuple(prongs), tuple(evidence))
+
+
+def rules_fingerprint() -> str:
+    """Changes whenever a rule or a voice filter changes, so stored signals get recomputed."""
+    import hashlib
+
+    parts = [
+        f"{r.name}={r.pattern.pattern}"
+        for r in (*JUDGMENT_RULES, *RESULT_RULES, *DISPOSITION_RULES, *PRONG_RULES)
+    ]
+    parts += [f"{name}={p.pattern}>={n}" for name, _, p, n in RIGHTS_RULES]
+    parts += [p.pattern for p in (_OTHER_VOICE, _LOWER_COURT, _DOCTRINE, _CITED_CASE, _WE)]
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:12]
