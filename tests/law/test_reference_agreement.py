@@ -21,6 +21,25 @@ ALLOWED: dict[tuple[str, str, str], tuple[str, str, str]] = {
         "735 ILCS 5/13-211(a) (statute text, P.A. 98-1077); Wallace v. Kato, 549 U.S. 384 "
         "(2007) applies it to a § 1983 claim. Reference blank = not researched.",
     ),
+    ("tolling.csv", "CA", "age"): (
+        "18",
+        "",
+        "Cal. Civ. Proc. Code § 352(a) (statute text); City of Huntington Park v. Superior "
+        "Court, 34 Cal. App. 4th 1293 (1995) applies it to § 1983. Reference blank = not "
+        "researched.",
+    ),
+    ("tolling.csv", "NY", "age"): (
+        "18",
+        "",
+        "N.Y. C.P.L.R. 208(a) (statute text, nysenate.gov); Henry v. City of New York, 94 N.Y.2d "
+        "275 (1999). Reference blank = not researched.",
+    ),
+    ("tolling.csv", "PA", "age"): (
+        "18",
+        "",
+        "42 Pa. Cons. Stat. § 5533(b)(1) (statute text); S.J. v. Gardner, 167 A.3d 136 (Pa. "
+        "Super. 2017). Reference blank = not researched.",
+    ),
     ("tolling.csv", "TX", "age"): (
         "18",
         "",
