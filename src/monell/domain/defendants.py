@@ -46,16 +46,21 @@ def _unnamed_note(officers: tuple[Officer, ...]) -> tuple[str, ...]:
     )
 
 
+STATEWIDE = "*"
+
+
 def local_entity(incident: Incident, entities: tuple[LocalEntity, ...]) -> LocalEntity | None:
-    for e in entities:
-        if (
-            e.state is incident.state
-            and e.agency_kind is incident.agency.kind
-            and same_place(incident.city, e.city)
-            and e.covers(incident.incident_date)
-        ):
-            return e
-    return None
+    """The row of `local_entities.csv` for this agency: one naming the city first, else one for
+    the whole state (city `*`, e.g. Alabama sheriffs, who act for the state)."""
+    found = [
+        e
+        for e in entities
+        if e.state is incident.state
+        and e.agency_kind is incident.agency.kind
+        and (e.city == STATEWIDE or same_place(incident.city, e.city))
+        and e.covers(incident.incident_date)
+    ]
+    return min(found, key=lambda e: e.city == STATEWIDE, default=None)
 
 
 def _city_name(city: str) -> str:
@@ -186,7 +191,9 @@ def _local(
     muni_notes: list[str] = []
     muni_keys = ["monell", "owen", "newport"]
     if special is not None:
-        muni_name = special.defendant
+        # A statewide row keeps the usual local government ("{municipality}") and adds its
+        # warning; a city row names the governing body itself (a police board).
+        muni_name = special.defendant.replace("{municipality}", municipality_name(incident))
         muni_confidence = special.confidence
         muni_notes.append(special.notes)
         if special.authority:
@@ -196,8 +203,8 @@ def _local(
                 Flag(
                     code=FlagCode.UNKNOWN_LAW,
                     severity=Severity.WARNING,
-                    message=f"Municipal defendant uncertain for this date: {special.notes}",
-                    authorities=(),
+                    message=f"Municipal defendant uncertain: {special.notes}",
+                    authorities=sources.cite_all([special.authority] if special.authority else []),
                 )
             )
     else:
@@ -256,7 +263,11 @@ def _local(
     if rule is not None and not rule.suable:
         # Where a local-entity row names the governing body (a police board), that body, not
         # the rule's generic "the city", is whom to sue instead.
-        instead = muni_name if special is not None else f"{rule.right_defendant} ({muni_name})"
+        instead = (
+            muni_name
+            if special is not None and special.city != STATEWIDE
+            else f"{rule.right_defendant} ({muni_name})"
+        )
         defendants.append(
             Defendant(
                 role=DefendantRole.DEPARTMENT,
@@ -275,7 +286,7 @@ def _local(
                 severity=Severity.WARNING,
                 message=(
                     f"Do not sue {incident.agency.name} as such: it is not a suable entity here. "
-                    f"Name {muni_name}. Confidence: {rule.confidence.value}."
+                    f"Name {instead}. Confidence: {rule.confidence.value}."
                 ),
                 authorities=sources.cite_all([rule.authority, "frcp_17b"]),
             )
