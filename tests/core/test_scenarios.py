@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from monell.cli.main import cli
@@ -201,6 +204,30 @@ def test_scenario_through_cli(scenario: dict[str, Any], tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["assess", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     _check(scenario, json.loads(result.stdout))
+
+
+def test_the_installed_command_with_as_of_one_day_after_the_last_day(tmp_path: Path) -> None:
+    """The real `monell` executable, with `--as-of` overriding the file's evaluated_on: the
+    Columbia retaliation claim's last day is 2026-06-01 (Mo. Rev. Stat. § 516.120(4), five
+    years from 2021-06-01), so on 2026-06-02 it has run."""
+    scenario = next(s for s in SCENARIOS if s["id"] == "mo_columbia_retaliation_last_day")
+    path = tmp_path / "columbia.yaml"
+    path.write_text(yaml.safe_dump(scenario["incident"]), encoding="utf-8")
+    exe = Path(sys.executable).parent / "monell"
+    done = subprocess.run(
+        [str(exe), "assess", str(path), "--format", "json", "--as-of", "2026-06-02"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["evaluated_on"] == "2026-06-02"
+    (deadline,) = out["deadlines"]
+    assert (deadline["deadline"], deadline["days_remaining"]) == ("2026-06-01", -1)
+    codes = {_flag_key(f) for f in out["flags"]}
+    assert "sol_expired/blocker/first_amendment_retaliation" in codes
+    assert "sol_near/warning/first_amendment_retaliation" not in codes
 
 
 # --------------------------------------------------------------------------- the table itself

@@ -388,7 +388,56 @@ def _federal(incident: Incident, sources: Sources) -> tuple[list[Defendant], lis
     return defendants, flags
 
 
+def _private_jail(incident: Incident, sources: Sources) -> tuple[list[Defendant], list[Flag]]:
+    """A private company that runs a prison or jail for the government performs the state's
+    own function of incarceration, so its guards act under color of state law (West v.
+    Atkins, the contractor-physician case, applies a fortiori). Marking them 'not suable'
+    would be the worst kind of error: it tells a prisoner to drop a good claim."""
+    keys = ["west_atkins", "lugar"]
+    guards = [
+        Defendant(
+            role=DefendantRole.PRIVATE_PARTY,
+            name=label,
+            suable=True,
+            qualified_immunity=QualifiedImmunity.NOT_AVAILABLE,
+            liability_basis=(
+                "Guards of a privately run prison or jail act under color of state law: "
+                "incarceration is the state's function, delegated by contract. Courts have "
+                "refused qualified immunity to private prison guards; check the circuit's law."
+            ),
+            authorities=sources.cite_all(keys),
+        )
+        for label in _officer_labels(incident)
+    ]
+    company = Defendant(
+        role=DefendantRole.PRIVATE_PARTY,
+        name=incident.agency.name,
+        suable=True,
+        qualified_immunity=QualifiedImmunity.NOT_AVAILABLE,
+        liability_basis=(
+            "The company acts under color of state law in running the facility, but courts "
+            "hold it liable, like a municipality, only for its own policy or custom, not merely "
+            "as the guards' employer."
+        ),
+        authorities=sources.cite_all([*keys, "monell"]),
+    )
+    flag = Flag(
+        code=FlagCode.NO_STATE_ACTION,
+        severity=Severity.INFO,
+        message=(
+            f"{incident.agency.name} is private, but the state-action exception for a "
+            "delegated public function applies: running a prison or jail for the government "
+            "is state action (West v. Atkins), so its guards can be sued under § 1983. Get the "
+            "contract with the government to show the delegation."
+        ),
+        authorities=sources.cite_all(keys),
+    )
+    return [*guards, company], [flag]
+
+
 def _private(incident: Incident, sources: Sources) -> tuple[list[Defendant], list[Flag]]:
+    if incident.agency.kind is AgencyKind.JAIL_OR_PRISON:
+        return _private_jail(incident, sources)
     keys = ["west_atkins", "lugar", "dennis_sparks", "adickes"]
     basis = (
         "A private party is liable under § 1983 only if its conduct is fairly attributable to "

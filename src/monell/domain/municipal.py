@@ -15,6 +15,19 @@ def monell_analysis(
         (d for d in defendants if d.role is DefendantRole.MUNICIPALITY and d.suable), None
     )
     if municipality is None:
+        # A private company running a jail under contract answers, like a city, only for
+        # its own policy or custom (defendants._private_jail), so the same theories reach it.
+        municipality = next(
+            (
+                d
+                for d in defendants
+                if d.role is DefendantRole.PRIVATE_PARTY
+                and d.suable
+                and d.name == incident.agency.name
+            ),
+            None,
+        )
+    if municipality is None:
         reason = {
             "state": "The employer is a state agency: a state is not a 'person', so there is no "
             "Monell claim.",
