@@ -20,7 +20,6 @@ from monell.domain.vocabulary import (
     GovernmentLevel,
     QualifiedImmunity,
     Severity,
-    State,
 )
 from monell.law.book import LocalEntity, SuableRule
 
@@ -70,14 +69,10 @@ def _city_name(city: str) -> str:
 
 def municipality_name(incident: Incident) -> str:
     """The local government that employs the officers, in the words a complaint would use.
-
-    The District of Columbia is itself the municipal corporation that § 1983 names
-    ("any State or Territory or the District of Columbia"); it has no separate city.
-    """
+    Places whose government is not "City of X" (the District of Columbia, consolidated
+    city-counties, police boards) are rows of `local_entities.csv`."""
     kind = incident.agency.kind
     level = incident.agency.level
-    if incident.state is State.DC and level in _LOCAL_LEVELS:
-        return "District of Columbia"
     if kind is AgencyKind.MUNICIPAL_POLICE:
         return (
             _city_name(incident.city)
