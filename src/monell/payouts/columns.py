@@ -186,6 +186,8 @@ class Layout:
         failed: set[str] = set()
         for name, kind, index, constant, column in self._plan:
             text = cells[index] if index >= 0 else constant
+            if not text:
+                continue  # blank: the value stays None, and blank cells are half of a file
             try:
                 if kind is Kind.TEXT:
                     values[name] = clean_text(text)
