@@ -6,10 +6,10 @@ Per file:
 2. Unless resuming, read it once to validate every row (constant memory). Any malformed
    row → `IngestError` listing file:line and reason, and nothing is written — unless
    `skip_bad`, which loads the good rows and returns the bad ones.
-3. Load it in batches; each batch's upserts and the file's new byte offset / line number
-   commit in one transaction. After a kill, the next run finds the file `loading`, seeks
-   to the recorded offset (bz2: decompresses up to it) and carries on; upserts make any
-   replayed row harmless.
+3. Load it in batches; each batch's upserts and the file's new position (byte offset and
+   line number after the last committed row) commit in one transaction. After a kill, the
+   next run finds the file `loading`, seeks to that offset (bz2: decompresses up to it)
+   and carries on; upserts make any replayed row harmless.
 4. Post-steps in the same transaction that marks it `done`: copy docket courts onto
    clusters; after a citation map, the bulk opinions' graph is the bulk one, so eyecite
    is not run on them.
@@ -88,8 +88,8 @@ def validate(path: Path, kind: bulkcsv.FileKind, header: list[str]) -> list[RowP
     problems = []
     stream, raw = bulkcsv.open_binary(path)
     try:
-        bulkcsv.seek(stream, bulkcsv.header_end(path))
-        for row in bulkcsv.iter_rows(stream, len(header), offset=0, line=1):
+        skipped = bulkcsv.skip_lines(stream, 1)
+        for row in bulkcsv.iter_rows(stream, len(header), line=1, offset=skipped):
             try:
                 _convert(kind, index, row)
             except ValueError as exc:
@@ -98,6 +98,15 @@ def validate(path: Path, kind: bulkcsv.FileKind, header: list[str]) -> list[RowP
         stream.close()
         raw.close()
     return problems
+
+
+def _header_bytes(path: Path) -> int:
+    stream, raw = bulkcsv.open_binary(path)
+    try:
+        return bulkcsv.skip_lines(stream, 1)
+    finally:
+        stream.close()
+        raw.close()
 
 
 def _state(conn: Connection, fp: str) -> sa.Row | None:
@@ -126,6 +135,7 @@ def load_file(
     if len(set(header)) != len(header):
         raise IngestError(f"{path}:1: duplicate column names in the header")
     fp = fingerprint(path)
+    header_bytes = _header_bytes(path)
     t = schema.ingest_files
     with engine.connect() as conn:
         state = _state(conn, fp)
@@ -153,7 +163,7 @@ def load_file(
                     kind=kind.name,
                     size=path.stat().st_size,
                     status="loading",
-                    byte_offset=bulkcsv.header_end(path),
+                    byte_offset=header_bytes,
                     line_no=1,
                     rows_loaded=0,
                     rows_skipped=0,
@@ -173,7 +183,7 @@ def load_file(
     written = 0
     stream, raw = bulkcsv.open_binary(path)
     try:
-        bulkcsv.seek(stream, state.byte_offset)
+        bulkcsv.skip_bytes(stream, state.byte_offset)
         batch: list[Any] = []
         batch_size = 0
         last: bulkcsv.CsvRow | None = None
@@ -202,7 +212,7 @@ def load_file(
                 after_batch(rows_loaded)
 
         for row in bulkcsv.iter_rows(
-            stream, len(header), offset=state.byte_offset, line=state.line_no
+            stream, len(header), line=state.line_no, offset=state.byte_offset
         ):
             last = row
             try:
