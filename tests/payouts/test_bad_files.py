@@ -136,3 +136,25 @@ def test_missing_path_and_bad_db_url_are_usage_errors(tmp_path: Path, db_url: st
     )
     assert bad_url.exit_code == 2
     assert "not supported" in bad_url.output
+
+
+def test_windows_1252_file_is_read_and_says_so(tmp_path: Path, engine: Engine, db_url: str) -> None:
+    path = _write(
+        tmp_path,
+        "cp1252.csv",
+        (HEADER + "2016,St. Louis,MO,2016-06-21,5000,Peña v. City \u2013 “force”\n").encode(
+            "cp1252"
+        ),
+    )
+    result = CliRunner().invoke(cli, ["payouts", "import", "--db", db_url, str(path)])
+    assert result.exit_code == 0, result.output
+    assert "note: not valid UTF-8: read as Windows-1252 (cp1252)" in result.output
+    with engine.connect() as conn:
+        text = conn.execute(select(settlements.c.summary_allegations)).scalar_one()
+    assert text == "Peña v. City \u2013 “force”"
+
+
+def test_utf8_with_bom_is_plain_utf8(tmp_path: Path, engine: Engine) -> None:
+    path = _write(tmp_path, "bom.csv", ("\ufeff" + HEADER + GOOD).encode("utf-8"))
+    report = import_files(engine, [path])
+    assert report.ok and report.new == 1 and report.files[0].notes == []

@@ -111,6 +111,7 @@ def _report_json(report: ImportReport) -> dict[str, object]:
                 "new": f.new,
                 "already_present": f.present,
                 "skipped": f.skipped,
+                "notes": f.notes,
                 "problems": [
                     {"line": p.line, "reason": p.reason, "whole_file": p.whole_file}
                     for p in f.problems
@@ -134,6 +135,7 @@ def _report_lines(report: ImportReport) -> list[str]:
             )
         else:
             lines.append(f"{f.path}: {f.rows} rows: {f.new} new, {f.present} already present")
+        lines.extend(f"  note: {note}" for note in f.notes)
         lines.extend(f"  {problem}" for problem in f.problems)
     if report.ok:
         lines.append(f"total: {report.new} new, {report.present} already present")

@@ -97,7 +97,7 @@ class ColumnMapping:
     columns: Mapping[str, str] = field(default_factory=dict)  # normalised source → field
     constants: Mapping[str, str] = field(default_factory=dict)  # field → value on every row
     date_format: str | None = None
-    encoding: str = "utf-8-sig"
+    encoding: str | None = None  # None: UTF-8 (BOM or not), else Windows-1252
     delimiter: str = ","
     kind: FileKind | None = None
     source: str = "(built-in FiveThirtyEight layout)"
@@ -150,11 +150,14 @@ def load_mapping(path: Path) -> ColumnMapping:
             date(2019, 1, 31).strftime(str(date_format))
         except ValueError as exc:
             raise LayoutError(f"{where}: date_format {date_format!r} is not valid") from exc
-    encoding = str(data.get("encoding") or "utf-8-sig")
-    try:
-        codecs.lookup(encoding)
-    except LookupError as exc:
-        raise LayoutError(f"{where}: encoding {encoding!r} is not a known text encoding") from exc
+    encoding = str(data["encoding"]) if data.get("encoding") else None
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise LayoutError(
+                f"{where}: encoding {encoding!r} is not a known text encoding"
+            ) from exc
     delimiter = str(data.get("delimiter") or ",")
     if len(delimiter) != 1:
         raise LayoutError(f"{where}: delimiter must be one character, not {delimiter!r}")

@@ -15,6 +15,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -64,6 +65,7 @@ class FileReport:
     new: int = 0
     present: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. the encoding the file was read in
 
     @property
     def skipped(self) -> int:
@@ -147,7 +149,6 @@ def _import_one(
     today: date,
     batch_size: int,
 ) -> None:
-    encoding = mapping.encoding if mapping else "utf-8-sig"
     delimiter = mapping.delimiter if mapping else ","
     try:
         raw_file = path.open("rb")
@@ -156,6 +157,24 @@ def _import_one(
             RowProblem(str(path), 0, f"cannot open: {exc.strerror}", whole_file=True)
         )
         return
+    encoding = mapping.encoding if mapping and mapping.encoding else None
+    if encoding is None:
+        sniffed = _sniff_encoding(path)
+        if sniffed is None:
+            raw_file.close()
+            report.problems.append(
+                RowProblem(
+                    str(path),
+                    _first_line_with(path, b"\x00"),
+                    "contains NUL bytes: a binary file (a spreadsheet or an image?), not a "
+                    "CSV text file; export it as CSV",
+                    whole_file=True,
+                )
+            )
+            return
+        encoding = sniffed
+        if encoding == _FALLBACK_ENCODING:
+            report.notes.append("not valid UTF-8: read as Windows-1252 (cp1252)")
     with raw_file:
         hashing = _HashingReader(raw_file)
         text = io.TextIOWrapper(io.BufferedReader(hashing), encoding=encoding, newline="")
@@ -378,6 +397,42 @@ def _log(conn: Connection, report: FileReport, today: date) -> None:
             imported_at=datetime.now(UTC),
         )
     )
+
+
+_FALLBACK_ENCODING = "cp1252"
+
+
+def _sniff_encoding(path: Path) -> str | None:
+    """UTF-8 (with or without BOM) if the whole file decodes, else cp1252; None if binary.
+
+    Windows exports from city offices are often cp1252 ("Peña", curly quotes). The file is
+    read once more in 1 MiB chunks for this: constant memory, and quick next to the import.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if b"\x00" in chunk:
+                return None
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return "utf-8-sig" if utf8 else _FALLBACK_ENCODING
+
+
+def _first_line_with(path: Path, needle: bytes) -> int:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if needle in line:
+                return number
+    return 1
 
 
 def _encoding_name(encoding: str) -> str:
