@@ -158,3 +158,16 @@ def test_utf8_with_bom_is_plain_utf8(tmp_path: Path, engine: Engine) -> None:
     path = _write(tmp_path, "bom.csv", ("\ufeff" + HEADER + GOOD).encode("utf-8"))
     report = import_files(engine, [path])
     assert report.ok and report.new == 1 and report.files[0].notes == []
+
+
+def test_a_file_of_bad_rows_lists_the_first_thousand(tmp_path: Path, engine: Engine) -> None:
+    path = _write(tmp_path, "all_bad.csv", HEADER + "2016,St. Louis,MO,,lots,x\n" * 1500)
+    report = import_files(engine, [path])
+    (file_report,) = report.files
+    assert not report.ok
+    assert (file_report.bad_rows, len(file_report.problems), file_report.unlisted) == (
+        1500,
+        1000,
+        500,
+    )
+    assert file_report.problems[-1].line == 1001

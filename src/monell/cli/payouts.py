@@ -111,6 +111,7 @@ def _report_json(report: ImportReport) -> dict[str, object]:
                 "new": f.new,
                 "already_present": f.present,
                 "skipped": f.skipped,
+                "bad_rows": f.bad_rows,
                 "notes": f.notes,
                 "problems": [
                     {"line": p.line, "reason": p.reason, "whole_file": p.whole_file}
@@ -127,7 +128,8 @@ def _report_lines(report: ImportReport) -> list[str]:
     lines: list[str] = []
     for f in report.files:
         if f.problems and not (report.ok and report.skip_bad):
-            lines.append(f"{f.path}: rejected ({len(f.problems)} problem(s)):")
+            count = f.bad_rows or len(f.problems)
+            lines.append(f"{f.path}: rejected ({count} problem(s)):")
         elif f.problems:
             lines.append(
                 f"{f.path}: {f.rows} rows: {f.new} new, {f.present} already present, "
@@ -137,6 +139,10 @@ def _report_lines(report: ImportReport) -> list[str]:
             lines.append(f"{f.path}: {f.rows} rows: {f.new} new, {f.present} already present")
         lines.extend(f"  note: {note}" for note in f.notes)
         lines.extend(f"  {problem}" for problem in f.problems)
+        if f.unlisted:
+            lines.append(
+                f"  … and {f.unlisted} more bad rows (the first {len(f.problems)} are listed)"
+            )
     if report.ok:
         lines.append(f"total: {report.new} new, {report.present} already present")
     else:

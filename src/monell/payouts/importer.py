@@ -39,6 +39,7 @@ from monell.payouts.tables import (
 )
 
 BATCH_SIZE = 2000
+MAX_LISTED = 1000  # bad rows listed per file; the rest are counted
 # One huge field (a whole file pasted into a cell) is a broken file, not a settlement.
 csv.field_size_limit(10_000_000)
 
@@ -64,12 +65,24 @@ class FileReport:
     rows: int = 0
     new: int = 0
     present: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)  # the first MAX_LISTED bad rows
     notes: list[str] = field(default_factory=list)  # e.g. the encoding the file was read in
+    bad_rows: int = 0  # every bad row, listed or not
 
     @property
     def skipped(self) -> int:
-        return sum(1 for p in self.problems if not p.whole_file)
+        return self.bad_rows
+
+    @property
+    def unlisted(self) -> int:
+        return self.bad_rows - sum(1 for p in self.problems if not p.whole_file)
+
+    def add_bad_row(self, problem: RowProblem) -> None:
+        # A wrong file (a whole export in the wrong layout) can make every one of millions of
+        # rows bad; listing the first thousand says what is wrong without holding them all.
+        self.bad_rows += 1
+        if self.bad_rows <= MAX_LISTED:
+            self.problems.append(problem)
 
     @property
     def unreadable(self) -> bool:
@@ -205,7 +218,7 @@ def _import_one(
                 if not problems:
                     values, problems = layout.extract(cells, today)
                 if problems:
-                    report.problems.append(RowProblem(str(path), line, "; ".join(problems)))
+                    report.add_bad_row(RowProblem(str(path), line, "; ".join(problems)))
                     writing = writing and skip_bad
                     continue
                 raw = dict(zip(header, cells, strict=True))
