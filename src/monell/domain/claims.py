@@ -12,7 +12,23 @@ from monell.domain.sources import Sources
 from monell.domain.vocabulary import Amendment, Conduct, CriminalCaseStatus, FlagCode, Severity
 
 # Claims that presuppose a prosecution: without one an element is missing on the facts given.
-_NEEDS_PROSECUTION = (Conduct.MALICIOUS_PROSECUTION,)
+_NEEDS_PROSECUTION = {
+    Conduct.MALICIOUS_PROSECUTION: (
+        "Malicious prosecution needs a criminal charge brought through legal process, but the "
+        "incident lists no criminal case. If no charge was filed, consider false arrest instead."
+    ),
+    # The fabricated evidence must have been used against the person in a criminal
+    # proceeding and caused a loss of liberty (McDonough v. Smith).
+    Conduct.FABRICATION_OF_EVIDENCE: (
+        "Fabrication of evidence needs the false evidence to have been used against the person "
+        "in a criminal proceeding and to have cost them their liberty, but the incident lists "
+        "no criminal case. Add the case, or consider false arrest instead."
+    ),
+}
+_NEEDS_PROSECUTION_AUTHORITIES = {
+    Conduct.MALICIOUS_PROSECUTION: ["thompson_clark", "manuel"],
+    Conduct.FABRICATION_OF_EVIDENCE: ["mcdonough"],
+}
 
 
 def identify_claims(
@@ -47,12 +63,8 @@ def identify_claims(
                 Flag(
                     code=FlagCode.CLAIM_ELEMENT_MISSING,
                     severity=Severity.WARNING,
-                    message=(
-                        "Malicious prosecution needs a criminal charge brought through legal "
-                        "process, but the incident lists no criminal case. If no charge was "
-                        "filed, consider false arrest instead."
-                    ),
-                    authorities=sources.cite_all(["thompson_clark", "manuel"]),
+                    message=_NEEDS_PROSECUTION[conduct],
+                    authorities=sources.cite_all(_NEEDS_PROSECUTION_AUTHORITIES[conduct]),
                     claim=conduct,
                 )
             )
