@@ -82,23 +82,29 @@ from pathlib import Path
 from monell.payouts.importer import import_files
 from monell.storage.database import make_engine, migrate
 engine = make_engine(sys.argv[1]); migrate(engine)
+usage0 = resource.getrusage(resource.RUSAGE_SELF)
+cpu0 = usage0.ru_utime + usage0.ru_stime
 start = time.perf_counter()
 report = import_files(engine, [Path(sys.argv[2])])
 seconds = time.perf_counter() - start
 assert report.ok, [str(p) for f in report.files for p in f.problems][:5]
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": seconds, "rows": report.files[0].rows, "new": report.new,
-                  "present": report.present,
-                  "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "present": report.present, "cpu": usage.ru_utime + usage.ru_stime - cpu0,
+                  "rss_kb": usage.ru_maxrss}))
 """
 
 PANDAS_JOB = """
 import json, resource, sys, time
 import pandas as pd
+usage0 = resource.getrusage(resource.RUSAGE_SELF)
 start = time.perf_counter()
 frame = pd.read_csv(sys.argv[1])
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "rows": len(frame),
-                  "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime
+print(json.dumps({"seconds": seconds, "rows": len(frame), "cpu": cpu,
+                  "rss_kb": usage.ru_maxrss}))
 """
 
 
@@ -149,25 +155,24 @@ def main() -> None:
     def rate(job: dict[str, float]) -> float:
         return job["rows"] / job["seconds"]
 
+    def cpu_rate(job: dict[str, float]) -> float:
+        return job["rows"] / max(job["cpu"], 1e-9)
+
     mb = 1024.0  # ru_maxrss is in KiB on Linux
     print(f"rows: {rows:,} (--quick)" if args.quick else f"rows: {rows:,}")
-    print(
-        f"import, {tenth:,} rows:  {part['seconds']:8.1f} s  {rate(part):10,.0f} rows/s  "
-        f"peak RSS {part['rss_kb'] / mb:7.1f} MB"
-    )
-    print(
-        f"import, {rows:,} rows: {whole['seconds']:8.1f} s  {rate(whole):10,.0f} rows/s  "
-        f"peak RSS {whole['rss_kb'] / mb:7.1f} MB"
-    )
-    print(
-        f"re-import (all present): {again['seconds']:8.1f} s  {rate(again):10,.0f} rows/s  "
-        f"peak RSS {again['rss_kb'] / mb:7.1f} MB"
-    )
-    print(
-        f"pandas.read_csv:         {baseline['seconds']:8.1f} s  {rate(baseline):10,.0f} rows/s  "
-        f"peak RSS {baseline['rss_kb'] / mb:7.1f} MB"
-    )
+    print(f"{'job':<26}{'seconds':>9}{'rows/s':>11}{'rows/CPU-s':>12}{'peak RSS':>12}")
+    for label, job in (
+        (f"import, {tenth:,} rows", part),
+        (f"import, {rows:,} rows", whole),
+        ("re-import (all present)", again),
+        ("pandas.read_csv", baseline),
+    ):
+        print(
+            f"{label:<26}{job['seconds']:9.1f}{rate(job):11,.0f}{cpu_rate(job):12,.0f}"
+            f"{job['rss_kb'] / mb:9.1f} MB"
+        )
     print(f"ratio import / pandas rows/s: {rate(whole) / rate(baseline):.3f}")
+    print(f"ratio import / pandas rows per CPU-second: {cpu_rate(whole) / cpu_rate(baseline):.3f}")
     print(f"ratio pandas / import peak RSS: {baseline['rss_kb'] / whole['rss_kb']:.2f}")
     print(
         f"peak RSS all rows / a tenth: {whole['rss_kb'] / part['rss_kb']:.2f} "
