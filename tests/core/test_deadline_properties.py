@@ -192,7 +192,7 @@ def test_period_changes_at_their_boundaries(
 period_dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 31))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.sampled_from(list(State)), period_dates)
 def test_period_in_force_is_the_covering_one_or_a_shorter_flagged_one(
     state: State, day: dt.date
@@ -246,7 +246,7 @@ def _incident(state: State, incident_date: dt.date, birth: dt.date | None) -> In
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     st.sampled_from([State.MO, State.KY, State.TN, State.LA, State.WI]),
     mo_dates,
