@@ -15,6 +15,12 @@ from tests.law.conftest import read_rows
 
 # (file, state or key, column) -> (our value, reference value, source for the change)
 ALLOWED: dict[tuple[str, str, str], tuple[str, str, str]] = {
+    ("tolling.csv", "GA", "age"): (
+        "18",
+        "",
+        "Ga. Code Ann. § 9-3-90(b) (statute text, law.justia.com). Reference blank = not "
+        "researched.",
+    ),
     ("tolling.csv", "IL", "age"): (
         "18",
         "",
@@ -28,11 +34,23 @@ ALLOWED: dict[tuple[str, str, str], tuple[str, str, str]] = {
         "Court, 34 Cal. App. 4th 1293 (1995) applies it to § 1983. Reference blank = not "
         "researched.",
     ),
+    ("tolling.csv", "NJ", "age"): (
+        "18",
+        "",
+        "N.J. Stat. Ann. § 2A:14-21 (statute text); Green v. Auerbach Chevrolet Corp., 127 N.J. "
+        "591 (1992). Reference blank = not researched.",
+    ),
     ("tolling.csv", "NY", "age"): (
         "18",
         "",
         "N.Y. C.P.L.R. 208(a) (statute text, nysenate.gov); Henry v. City of New York, 94 N.Y.2d "
         "275 (1999). Reference blank = not researched.",
+    ),
+    ("tolling.csv", "OH", "age"): (
+        "18",
+        "",
+        "Ohio Rev. Code § 2305.16 (statute text as quoted by a secondary page). Reference blank "
+        "= not researched.",
     ),
     ("tolling.csv", "PA", "age"): (
         "18",
