@@ -167,5 +167,6 @@ def test_officer_lists_are_linked_by_docket(engine: Engine) -> None:
     store = SettlementStore(engine)
     officers = store.officers(city="Baton Rouge", state="LA", docket_number="3:16-CV-00553")
     assert [o.officer_name for o in officers] == ["Ory Holmes", "Troy McCreary"]
+    assert len(store.officers(city="baton rouge", state="la")) == 69
     case = [r for r in store.query(city="Baton Rouge") if r.docket_number == "3:16-CV-00553"]
     assert case and case[0].amount_awarded == Decimal("45640.50")

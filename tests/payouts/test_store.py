@@ -47,4 +47,6 @@ def test_query_filters(tmp_path: Path, engine: Engine) -> None:
     early = store.query(city="Springfield", incident_before=date(2016, 1, 1))
     assert [r.calendar_year for r in early] == [2015]
     assert store.query(categories=[]) == []
+    assert len(store.query(city="Saint Louis", state="MO")) == 14
+    assert len(store.query(city="st louis")) == 14
     assert ("Springfield", "MO") in store.cities()

@@ -160,9 +160,11 @@ class SettlementStore:
         if state is not None:
             conditions.append(s.state == state.upper())
         if city is not None:
-            conditions.append(func.lower(s.city) == city.strip().lower())
+            # "St Louis", "st. louis" and "Saint Louis" all mean the stored "St. Louis".
+            spellings = sorted({c for c, _ in self.cities() if _fold(c) == _fold(city)})
+            conditions.append(s.city.in_(spellings))
         if categories is not None:
-            wanted = sorted(set(categories))
+            wanted = sorted({str(c) for c in categories})
             if not wanted:
                 return
             conditions.append(
@@ -193,9 +195,10 @@ class SettlementStore:
     ) -> list[OfficerRecord]:
         """Officers listed in a city's officer file, optionally for one docket number."""
         o = settlement_officers.c
-        stmt = select(settlement_officers).where(
-            func.lower(o.city) == city.strip().lower(), o.state == state.upper()
-        )
+        with self.engine.connect() as conn:
+            stored = conn.execute(select(o.city).distinct()).scalars().all()
+        spellings = sorted({c for c in stored if _fold(c) == _fold(city)})
+        stmt = select(settlement_officers).where(o.city.in_(spellings), o.state == state.upper())
         if docket_number is not None:
             stmt = stmt.where(o.docket_number == docket_number)
         with self.engine.connect() as conn:
@@ -213,8 +216,9 @@ class SettlementStore:
 
 
 def _fold(text: str) -> str:
-    # "St Louis" and "St. Louis" are the same city to a user typing it.
-    return " ".join(text.replace(".", " ").lower().split())
+    # "St Louis", "St. Louis" and "Saint Louis" are the same city to a user typing it.
+    words = text.replace(".", " ").lower().split()
+    return " ".join("st" if word == "saint" else word for word in words)
 
 
 def _categories_for(conn: Any, ids: list[int]) -> dict[int, tuple[str, ...]]:
