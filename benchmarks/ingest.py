@@ -222,8 +222,10 @@ def child(folder: Path, db_path: Path) -> None:
     engine = open_database(f"sqlite:///{db_path}")
     t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     opinions = 0
+    rss_after: dict[str, int] = {}
     for path, kind in order_files(sorted(folder.iterdir())):
-        report = load_file(engine, path)
+        report = load_file(engine, path, bulk_graph=True)
+        rss_after[kind.name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         if kind.name == "opinions":
             opinions = report.rows_loaded
     pending = link_pending(engine).opinions_scanned  # 0: the citation map is the graph
@@ -239,6 +241,7 @@ def child(folder: Path, db_path: Path) -> None:
                 "cpu": cpu,
                 "maxrss_kb": usage.ru_maxrss,
                 "eyecite_scanned": pending,
+                "peak_rss_mb_after": rss_after,
                 "db_bytes": sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*")),
             }
         )
@@ -324,6 +327,12 @@ def main() -> None:
                 f"{fig['cpu']:>8.1f} {rate:>8.0f} {per_core:>10.0f} {rss:>7.0f}MB "
                 f"{rss / first['rss']:>6.2f} {per_core / first['rate']:>6.2f} "
                 f"{per_core / TARGET_PER_CORE:>8.2f}×",
+                flush=True,
+            )
+            steps = ", ".join(f"{k} {v}" for k, v in fig["peak_rss_mb_after"].items())
+            print(
+                f"{'':>10} peak RSS (MB) after each file: {steps}; SQLite file "
+                f"{fig['db_bytes'] / 1e6:,.0f} MB",
                 flush=True,
             )
             shutil.rmtree(folder)

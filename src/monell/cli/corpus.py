@@ -141,13 +141,16 @@ def register(group: click.Group) -> None:
                     f"{path}: {count} opinion(s) loaded"
                     + (f", {len(problems)} bad record(s) skipped" if problems else "")
                 )
-            for path, _kind in order_files(bulk):
+            ordered = order_files(bulk)
+            bulk_graph = any(kind.name == "citation-map" for _, kind in ordered)
+            for path, _kind in ordered:
                 with _progress_bar(path.stat().st_size, path.name) as bar:
                     report = load_file(
                         engine,
                         path,
                         skip_bad=skip_bad,
                         batch_rows=batch_size,
+                        bulk_graph=bulk_graph,
                         progress=lambda pos, _total, bar=bar: bar.update(pos - bar.n),
                     )
                 _report_problems(report.problems, skipped=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -123,11 +123,14 @@ def load_file(
     batch_bytes: int = 16 << 20,
     progress: Callable[[int, int], None] | None = None,
     after_batch: Callable[[int], None] | None = None,
+    bulk_graph: bool = False,
 ) -> FileReport:
     """Load one bulk CSV file (see the module docstring for the steps).
 
     `progress(raw_bytes_read, raw_total)` drives a progress bar; `after_batch(rows_so_far)`
-    runs after each committed batch (tests use it to simulate a kill).
+    runs after each committed batch (tests use it to simulate a kill). `bulk_graph`: a
+    citation-map file comes with these opinions, so they are stored as not needing eyecite
+    (rather than flagged and then cleared by a table-wide update).
     """
     header = bulkcsv.read_header(path)
     kind = bulkcsv.detect_kind(path, header)
@@ -217,6 +220,8 @@ def load_file(
             last = row
             try:
                 item = _convert(kind, index, row)
+                if bulk_graph and isinstance(item, OpinionRow):
+                    item = replace(item, needs_extraction=False)
             except ValueError as exc:
                 if not skip_bad:
                     # The file changed since it was validated (or resumed after an edit).
