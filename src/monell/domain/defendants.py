@@ -131,8 +131,9 @@ def _individuals(incident: Incident, sources: Sources, circuit: str) -> list[Def
         keys.append("egerdahl")
         notes.append(
             "Eighth Circuit: say expressly that each officer is sued in his or her individual "
-            "capacity (and official capacity, if wanted); a complaint silent on capacity has been "
-            "read as official-capacity only."
+            "capacity (and official capacity, if wanted). Complaints silent on capacity were long "
+            "read as official-capacity only; the en banc court dropped that rule in 2025 for a "
+            "course-of-proceedings test, but an express statement avoids the fight."
         )
     return [
         Defendant(
