@@ -33,6 +33,10 @@ DEFAULT = tokenizer("default")  # Hyperscan's one-off compile is for real loads,
         ("607 F.3d 261; id. at 265; 607 F.3d, at 266", {"607 F.3d 261": 1}),  # short cites skipped
         ("98 S.Ct. 2018 and 98 S. Ct. 2018", {"98 S. Ct. 2018": 2}),
         ("No citations here, only § 1983.", {}),
+        # Justia's no-break space ("U.\u00a0S."), which Hyperscan's byte patterns would miss.
+        ("Tennessee v. Garner, 471 U.\u00a0S. 1, 8 (1985)", {"471 U.S. 1": 1}),
+        # A law review is not a case: no graph edge.
+        ("Schwartz, Police Indemnification, 89 N. Y. U. L.\u00a0Rev. 885 (2014)", {}),
     ],
 )
 def test_extract_full_citations(text, expected):

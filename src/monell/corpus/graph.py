@@ -38,6 +38,7 @@ TOKENIZER_ENV = "MONELL_EYECITE_TOKENIZER"  # "default" forces eyecite's default
 logging.getLogger("eyecite").addHandler(logging.NullHandler())
 logging.getLogger("eyecite").propagate = False
 
+_UNICODE_SPACES = ("\u00a0", "\u2009", "\u202f", "\u2002", "\u2003")
 # Main opinion of a cluster first: what a citation to the case means.
 _TYPE_RANK = {"010combined": 0, "015unamimous": 1, "020lead": 2, "025plurality": 3}
 
@@ -74,6 +75,8 @@ def _canonical(token: Any) -> str | None:
     if not volume.isdigit() or not page.isdigit():
         return None  # "___ U.S. ___" slip cites and the like name no page
     editions = token.exact_editions or token.variation_editions
+    if any(e.reporter.cite_type == "journal" for e in editions):
+        return None  # law reviews are not cases (get_citations makes them journal cites)
     names = {e.short_name for e in editions}
     reporter = names.pop() if len(names) == 1 else groups.get("reporter", "")
     return normalize_cite(volume, reporter, page)
@@ -85,6 +88,11 @@ def extract_cites(text: str, tok: Any = None) -> Counter[str]:
 
     if not text.strip():
         return Counter()
+    if not text.isascii():
+        # Justia's texts print "U.\u00a0S." with a no-break space; Hyperscan matches bytes,
+        # so its `\s` misses it where eyecite's default tokenizer does not.
+        for space in _UNICODE_SPACES:
+            text = text.replace(space, " ")
     _, found = (tok or tokenizer()).tokenize(text)
     out: Counter[str] = Counter()
     for _, token in found:
