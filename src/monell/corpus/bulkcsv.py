@@ -427,7 +427,8 @@ def iter_rows(stream: IO[bytes], width: int, *, line: int, offset: int = 0) -> I
                 problem = "malformed CSV (unexpected end of file inside a quoted value)"
                 pos = len(buf)
             else:
-                more = stream.read(max(CHUNK, len(buf)))
+                # A row longer than the buffer doubles the read; otherwise one chunk more.
+                more = stream.read(max(CHUNK, len(buf) - row_start))
                 eof = not more
                 buf, pos = buf[row_start:] + more, 0
                 continue
