@@ -27,6 +27,11 @@ ALLOWED: dict[tuple[str, str, str], tuple[str, str, str]] = {
         "735 ILCS 5/13-211(a) (statute text, P.A. 98-1077); Wallace v. Kato, 549 U.S. 384 "
         "(2007) applies it to a § 1983 claim. Reference blank = not researched.",
     ),
+    ("tolling.csv", "AZ", "age"): (
+        "18",
+        "",
+        "Ariz. Rev. Stat. § 12-502 (statute text, azleg.gov). Reference blank = not researched.",
+    ),
     ("tolling.csv", "CA", "age"): (
         "18",
         "",
@@ -63,6 +68,11 @@ ALLOWED: dict[tuple[str, str, str], tuple[str, str, str]] = {
         "",
         "Tex. Civ. Prac. & Rem. Code § 16.001 (statute text); Clyce v. Butler (5th Cir. 2017). "
         "Reference blank = not researched.",
+    ),
+    ("tolling.csv", "WA", "age"): (
+        "18",
+        "",
+        "Wash. Rev. Code § 4.16.190 (statute text, leg.wa.gov). Reference blank = not researched.",
     ),
 }
 
