@@ -35,7 +35,8 @@ DEFAULT = tokenizer("default")  # Hyperscan's one-off compile is for real loads,
         ("No citations here, only § 1983.", {}),
         # Justia's no-break space ("U.\u00a0S."), which Hyperscan's byte patterns would miss.
         ("Tennessee v. Garner, 471 U.\u00a0S. 1, 8 (1985)", {"471 U.S. 1": 1}),
-        # A law review is not a case: no graph edge.
+        # A law review or the Statutes at Large is not a case: no graph edge.
+        ("the Civil Rights Act of 1871, 17 Stat. 13, the precursor of § 1983", {}),
         ("Schwartz, Police Indemnification, 89 N. Y. U. L.\u00a0Rev. 885 (2014)", {}),
     ],
 )

@@ -75,8 +75,8 @@ def _canonical(token: Any) -> str | None:
     if not volume.isdigit() or not page.isdigit():
         return None  # "___ U.S. ___" slip cites and the like name no page
     editions = token.exact_editions or token.variation_editions
-    if any(e.reporter.cite_type == "journal" for e in editions):
-        return None  # law reviews are not cases (get_citations makes them journal cites)
+    if any(e.reporter.source != "reporters" for e in editions):
+        return None  # statutes (Stat.) and law reviews are not cases: no graph edge
     names = {e.short_name for e in editions}
     reporter = names.pop() if len(names) == 1 else groups.get("reporter", "")
     return normalize_cite(volume, reporter, page)
