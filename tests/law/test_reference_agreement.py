@@ -69,6 +69,12 @@ ALLOWED: dict[tuple[str, str, str], tuple[str, str, str]] = {
         "Tex. Civ. Prac. & Rem. Code § 16.001 (statute text); Clyce v. Butler (5th Cir. 2017). "
         "Reference blank = not researched.",
     ),
+    ("tolling.csv", "VA", "age"): (
+        "18",
+        "",
+        "Va. Code Ann. § 8.01-229(A)(1) (statute text as quoted by a secondary page). "
+        "Reference blank = not researched.",
+    ),
     ("tolling.csv", "WA", "age"): (
         "18",
         "",
