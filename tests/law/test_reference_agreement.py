@@ -39,6 +39,12 @@ ALLOWED: dict[tuple[str, str, str], tuple[str, str, str]] = {
         "Court, 34 Cal. App. 4th 1293 (1995) applies it to § 1983. Reference blank = not "
         "researched.",
     ),
+    ("tolling.csv", "MA", "age"): (
+        "18",
+        "",
+        "Mass. Gen. Laws ch. 260 § 7 (statute text); 384 Mass. 57 (1981); Kennedy v. Town of "
+        "Billerica (1st Cir.) in the sample. Reference blank = not researched.",
+    ),
     ("tolling.csv", "NJ", "age"): (
         "18",
         "",
