@@ -228,7 +228,27 @@ def fact_query(text: str, spans: list[tuple[int, int]]) -> str:
     return re.sub(r"\s+", " ", CITE_NAME.sub(" ", query))
 
 
-def citation_graph(docs: list[ResearchDocument]):
+def citation_graph(docs: list[ResearchDocument], cache: Path | None):
+    """Edges and citation spans; cached by corpus content, since eyecite takes minutes."""
+    key = hashlib.sha1("".join(f"{d.opinion_id}:{len(d.text)}" for d in docs).encode())
+    path = cache / f"citation-graph-{key.hexdigest()[:16]}.json" if cache else None
+    if path is not None and path.exists():
+        saved = json.loads(path.read_text())
+        print(f"  citation graph from cache {path}")
+        return (
+            {int(k): set(v) for k, v in saved["edges"].items()},
+            {int(k): [tuple(s) for s in v] for k, v in saved["spans"].items()},
+        )
+    edges, spans = _citation_graph(docs)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps({"edges": {k: sorted(v) for k, v in edges.items()}, "spans": spans})
+        )
+    return edges, spans
+
+
+def _citation_graph(docs: list[ResearchDocument]):
     import logging
 
     from eyecite import get_citations
@@ -268,16 +288,16 @@ def ndcg(ranked: list[int], relevant: set[int], k: int = 10) -> float:
     return dcg / ideal if ideal else 0.0
 
 
-def quality(quick: bool, workdir: Path) -> None:
+def quality(quick: bool, workdir: Path, cache: Path | None, per_opinion: int) -> None:
     files = ("scotus.jsonl",) if quick else SAMPLE_FILES
     docs = list(documents_from_jsonl(OPINIONS / f for f in files))
     if quick:
         docs = docs[::3]  # 21 opinions across the decades: edges exist, eyecite stays quick
-    edges, spans = citation_graph(docs)
+    edges, spans = citation_graph(docs, cache)
     model = load_model(quick)
     directory = workdir / "quality"
     t0 = time.perf_counter()
-    build_index(directory, docs, model, analyse=False)
+    build_index(directory, docs, model, analyse=False, passages_per_opinion=per_opinion)
     index = PrecedentIndex(directory)
     print(
         f"  index: {len(docs)} sample opinions ({', '.join(files)}), "
@@ -319,6 +339,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smoke test (seconds)")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument(
+        "--passages", type=int, default=4, help="passages embedded per opinion in the quality index"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="folder to keep the eyecite citation graph between runs",
+    )
     args = parser.parse_args()
     size = 2_000 if args.quick else args.size
     n_queries = 20 if args.quick else args.queries
@@ -331,7 +360,7 @@ def main() -> None:
                 "quality: citation graph of the shared sample"
                 f"{' (quick mode, stand-in encoder)' if args.quick else ''}"
             )
-            quality(args.quick, Path(tmp))
+            quality(args.quick, Path(tmp), args.cache, args.passages)
 
 
 if __name__ == "__main__":

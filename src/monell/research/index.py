@@ -56,17 +56,24 @@ def _schema() -> tantivy.Schema:
     return b.build()
 
 
-def embedded_passages(text: str, qi_sentences: Sequence[str]) -> list[Passage]:
-    """The passages worth embedding: the opening passages after the caption (facts and
-    procedural history come first in most opinions) and those holding a QI ruling."""
+def embedded_passages(
+    text: str, qi_sentences: Sequence[str], limit: int = PASSAGES_PER_OPINION
+) -> list[Passage]:
+    """The passages worth embedding: those holding a QI ruling (at most two), then the opening
+    passages after the caption (facts and procedural history come first in most opinions)."""
     every = passages(text, words=PASSAGE_WORDS)
-    chosen = every[1 : PASSAGES_PER_OPINION - 1] if len(every) > 1 else every[:1]
+    chosen: list[Passage] = []
     for sentence in qi_sentences:
         for p in every:
-            if sentence in p.text and p not in chosen:
+            if sentence in p.text and p not in chosen and len(chosen) < 2:
                 chosen.append(p)
                 break
-    return sorted(chosen[:PASSAGES_PER_OPINION], key=lambda p: p.index)
+    for p in every[1:] if len(every) > 1 else every:
+        if len(chosen) >= limit:
+            break
+        if p not in chosen:
+            chosen.append(p)
+    return sorted(chosen, key=lambda p: p.index)
 
 
 _NO_SIGNALS = QiSignals(False, None, None, (), (), ())
@@ -162,7 +169,7 @@ def build_index(
         signals = classify_qi(doc.text) if analyse else _NO_SIGNALS
         qi_sentences = [e.sentence for e in signals.evidence if e.field != "rights"]
         keep = (
-            embedded_passages(doc.text, qi_sentences)[:passages_per_opinion]
+            embedded_passages(doc.text, qi_sentences, passages_per_opinion)
             if encoder is not None
             else []
         )
