@@ -131,6 +131,14 @@ def _accrual(incident: Incident, conduct: Conduct, rule: str, sources: Sources) 
     case = incident.criminal_case
     if rule == "incident":
         return Accrual(incident.incident_date, "the day of the incident", False, None)
+    if rule == "legal_process" and case.legal_process_on is not None:
+        return Accrual(
+            case.legal_process_on,
+            "when the detention became pursuant to legal process (given: "
+            f"{case.legal_process_on.isoformat()})",
+            False,
+            None,
+        )
     if rule == "legal_process":
         return Accrual(
             incident.incident_date,
@@ -284,7 +292,10 @@ def compute_deadlines(incident: Incident, sources: Sources) -> tuple[list[Deadli
             rule_age = tolling_rule.age if tolling_rule else None
             deadline, tolled_until = filing_deadline(accrual.on, period.years, birth, rule_age)
             withheld: tuple[dt.date, dt.date] | None = None
-            if tolled_until is not None and conduct in _MAY_HAVE_DIED:
+            died = incident.person.deceased
+            if tolled_until is not None and (
+                died is True or (died is None and conduct in _MAY_HAVE_DIED)
+            ):
                 # A deadly-force claim may belong to the estate of a child who died; minority
                 # tolling protects the living minor, not the adult who sues for the estate. We
                 # cannot tell from the incident, so the untolled (earlier) date is the deadline.
@@ -295,13 +306,22 @@ def compute_deadlines(incident: Incident, sources: Sources) -> tuple[list[Deadli
                         code=FlagCode.UNKNOWN_LAW,
                         severity=Severity.WARNING,
                         message=(
-                            f"{conduct.value}: the person was {age} when the claim accrued. If "
-                            f"they survived, {tolling_rule.statute if tolling_rule else ''} "
-                            f"delays the start to {withheld[0].isoformat()} (deadline "
-                            f"{withheld[1].isoformat()}). If they died, the claim belongs to the "
-                            "estate, whose survival and tolling follow state law that Monell's "
-                            "data does not cover, and a wrongful-death claim has its own "
-                            f"period: the earlier deadline, {deadline.isoformat()}, is shown."
+                            f"{conduct.value}: the person was {age} when the claim accrued and "
+                            "has died, so the claim belongs to the estate, whose survival and "
+                            "tolling follow state law that Monell's data does not cover; "
+                            "minority tolling for a living child "
+                            f"({tolling_rule.statute if tolling_rule else ''}) is not applied "
+                            f"and the untolled deadline, {deadline.isoformat()}, is shown. A "
+                            "wrongful-death claim has its own period."
+                            if died is True
+                            else f"{conduct.value}: the person was {age} when the claim "
+                            f"accrued. If they survived, "
+                            f"{tolling_rule.statute if tolling_rule else ''} delays the start to "
+                            f"{withheld[0].isoformat()} (deadline {withheld[1].isoformat()}). If "
+                            "they died, the claim belongs to the estate, whose survival and "
+                            "tolling follow state law that Monell's data does not cover, and a "
+                            "wrongful-death claim has its own period: the earlier deadline, "
+                            f"{deadline.isoformat()}, is shown. Set person.deceased to settle it."
                         ),
                         authorities=(sources.cite("hardin"),),
                         claim=conduct,

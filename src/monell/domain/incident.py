@@ -41,8 +41,8 @@ TOP_LEVEL_KEYS = (
 )
 AGENCY_KEYS = ("name", "kind", "level")
 OFFICER_KEYS = ("name", "badge")
-PERSON_KEYS = ("custody", "birth_date")
-CRIMINAL_CASE_KEYS = ("status", "resolved_on", "charges")
+PERSON_KEYS = ("custody", "birth_date", "deceased")
+CRIMINAL_CASE_KEYS = ("status", "resolved_on", "charges", "legal_process_on")
 # A case must have ended for these statuses, so a resolution date makes sense only for them.
 RESOLVED_STATUSES = (
     CriminalCaseStatus.CONVICTED,
@@ -203,19 +203,35 @@ def parse_incident(data: object, *, today: dt.date) -> Incident:
             person.birth_date.isoformat(),
             f"is after incident_date ({incident_date.isoformat()})",
         )
-    if criminal_case and criminal_case.resolved_on:
-        if incident_date and criminal_case.resolved_on < incident_date:
+    if criminal_case:
+        for name, day in (
+            ("resolved_on", criminal_case.resolved_on),
+            ("legal_process_on", criminal_case.legal_process_on),
+        ):
+            if day is None:
+                continue
+            if incident_date and day < incident_date:
+                c.fail(
+                    f"criminal_case.{name}",
+                    day.isoformat(),
+                    f"is before incident_date ({incident_date.isoformat()})",
+                )
+            if evaluated_on and day > evaluated_on:
+                c.fail(
+                    f"criminal_case.{name}",
+                    day.isoformat(),
+                    f"is after evaluated_on ({evaluated_on.isoformat()}); give only dates that "
+                    "have happened",
+                )
+        if (
+            criminal_case.legal_process_on
+            and criminal_case.resolved_on
+            and criminal_case.legal_process_on > criminal_case.resolved_on
+        ):
             c.fail(
-                "criminal_case.resolved_on",
-                criminal_case.resolved_on.isoformat(),
-                f"is before incident_date ({incident_date.isoformat()})",
-            )
-        if evaluated_on and criminal_case.resolved_on > evaluated_on:
-            c.fail(
-                "criminal_case.resolved_on",
-                criminal_case.resolved_on.isoformat(),
-                f"is after evaluated_on ({evaluated_on.isoformat()}); a future date is not a "
-                "resolution",
+                "criminal_case.legal_process_on",
+                criminal_case.legal_process_on.isoformat(),
+                f"is after criminal_case.resolved_on ({criminal_case.resolved_on.isoformat()})",
             )
 
     if c.problems:
@@ -276,9 +292,13 @@ def _person(c: _Checker, value: object) -> Person | None:
         return None
     custody = c.enum("person.custody", m.get("custody", MISSING), Custody)
     birth_date = c.date("person.birth_date", m.get("birth_date", MISSING))
+    deceased = m.get("deceased")
+    if deceased is not None and not isinstance(deceased, bool):
+        c.fail("person.deceased", deceased, "must be true or false (or left out if unknown)")
+        deceased = None
     if custody is None:
         return None
-    return Person(custody=custody, birth_date=birth_date)
+    return Person(custody=custody, birth_date=birth_date, deceased=deceased)
 
 
 def _criminal_case(c: _Checker, value: object) -> CriminalCase | None:
@@ -302,9 +322,23 @@ def _criminal_case(c: _Checker, value: object) -> CriminalCase | None:
             f"{status.value}; allowed statuses with resolved_on: "
             f"{', '.join(s.value for s in RESOLVED_STATUSES)}",
         )
+    legal_process_on = c.date("criminal_case.legal_process_on", m.get("legal_process_on", MISSING))
+    if status is CriminalCaseStatus.NONE and legal_process_on is not None:
+        c.fail(
+            "criminal_case.legal_process_on",
+            legal_process_on.isoformat(),
+            "legal process (arraignment, a probable-cause hearing) means a criminal case, but "
+            "criminal_case.status is none; set the status (pending, convicted, acquitted, "
+            "dismissed)",
+        )
     if status is None:
         return None
-    return CriminalCase(status=status, resolved_on=resolved_on, charges=tuple(charges))
+    return CriminalCase(
+        status=status,
+        resolved_on=resolved_on,
+        charges=tuple(charges),
+        legal_process_on=legal_process_on,
+    )
 
 
 def _officers(c: _Checker, value: object) -> tuple[Officer, ...]:

@@ -58,12 +58,18 @@ class Officer(Value):
 class Person(Value):
     custody: Custody
     birth_date: dt.date | None = None
+    # None = not said. A claim of a person who died belongs to the estate, whose tolling
+    # differs from a living minor's.
+    deceased: bool | None = None
 
 
 class CriminalCase(Value):
     status: CriminalCaseStatus
     resolved_on: dt.date | None = None
     charges: tuple[str, ...] = ()
+    # The day detention became pursuant to legal process (arraignment, probable-cause
+    # hearing): when a false-arrest claim accrues (Wallace v. Kato).
+    legal_process_on: dt.date | None = None
 
 
 class Incident(Value):
