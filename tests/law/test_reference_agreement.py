@@ -75,6 +75,12 @@ ALLOWED: dict[tuple[str, str, str], tuple[str, str, str]] = {
         "Tex. Civ. Prac. & Rem. Code § 16.001 (statute text); Clyce v. Butler (5th Cir. 2017). "
         "Reference blank = not researched.",
     ),
+    ("tolling.csv", "TN", "age"): (
+        "18",
+        "",
+        "Tenn. Code Ann. § 28-1-106 (2000 Code text as quoted by a Tennessee Court of Appeals "
+        "opinion, single source). Reference blank = not researched.",
+    ),
     ("tolling.csv", "VA", "age"): (
         "18",
         "",
