@@ -389,7 +389,7 @@ def _private_jail(incident: Incident, sources: Sources) -> tuple[list[Defendant]
     own function of incarceration, so its guards act under color of state law (West v.
     Atkins, the contractor-physician case, applies a fortiori). Marking them 'not suable'
     would be the worst kind of error: it tells a prisoner to drop a good claim."""
-    keys = ["west_atkins", "lugar"]
+    keys = ["west_atkins", "lugar", "richardson"]
     guards = [
         Defendant(
             role=DefendantRole.PRIVATE_PARTY,
@@ -398,8 +398,8 @@ def _private_jail(incident: Incident, sources: Sources) -> tuple[list[Defendant]
             qualified_immunity=QualifiedImmunity.NOT_AVAILABLE,
             liability_basis=(
                 "Guards of a privately run prison or jail act under color of state law: "
-                "incarceration is the state's function, delegated by contract. Courts have "
-                "refused qualified immunity to private prison guards; check the circuit's law."
+                "incarceration is the state's function, delegated by contract. Guards employed "
+                "by a private prison firm may not claim qualified immunity."
             ),
             authorities=sources.cite_all(keys),
         )
