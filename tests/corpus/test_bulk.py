@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import bz2
 import io
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -225,3 +230,35 @@ def test_pg_csv_round_trip(rows, chunk):
     assert [p.cells for p in parsed] == [[c or "" for c in r] for r in rows]
     assert parsed[-1].end_line == data.count("\n")
     assert parsed[-1].end_offset == len(data.encode())
+
+
+def test_sigkill_mid_load_then_rerun_finishes_the_same(tmp_path, db_url):
+    """A real `kill -9` of `monell corpus load`, then the same command again."""
+    path = _big_opinions(tmp_path, 3000, compress=False)
+    args = ["corpus", "load", str(path), "--db", db_url, "--batch-size", "5", "--no-link"]
+    engine = open_database(db_url)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from monell.cli.main import main; main()", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            rows = _ingest_rows(engine)
+            if rows and rows[0].rows_loaded > 0:
+                break
+            time.sleep(0.05)
+        if proc.poll() is not None:
+            pytest.skip("the load finished before it could be killed")
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    [state] = _ingest_rows(engine)
+    assert state.status == "loading" and 0 < state.rows_loaded < 3000
+    result = CliRunner().invoke(cli, ["corpus", "load", str(path), "--db", db_url, "--no-link"])
+    assert result.exit_code == 0, result.output
+    assert "resumed" in result.output
+    [state] = _ingest_rows(engine)
+    assert (state.status, state.rows_loaded) == ("done", 3000)
+    assert CorpusStore(engine).count_opinions() == 3000
