@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 import sqlalchemy as sa
 
 from monell.cli.common import EXIT_BAD_INPUT, db_option, fail, parse_date_option
 
+if TYPE_CHECKING:
+    from monell.corpus.errors import RowProblem
+
 BULK_SUFFIXES = (".csv", ".csv.bz2")
 MAX_PRINTED = 20
 
 
-def _progress_bar(total: int, desc: str, unit: str = "B"):  # type: ignore[no-untyped-def]
+@contextmanager
+def _progress_bar(total: int | None, desc: str, unit: str = "B") -> Iterator[Any]:
+    """A tqdm bar on stderr, silent when stderr is not a terminal (scripts, CI, pipes)."""
     from tqdm import tqdm
 
-    return tqdm(
+    bar = tqdm(
         total=total,
         desc=desc,
         unit=unit,
@@ -26,6 +34,10 @@ def _progress_bar(total: int, desc: str, unit: str = "B"):  # type: ignore[no-un
         disable=not sys.stderr.isatty(),
         leave=False,
     )
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
@@ -63,7 +75,7 @@ def _open(db: str | None) -> sa.Engine:
     raise AssertionError("unreachable")
 
 
-def _report_problems(problems: tuple | list, skipped: bool) -> None:  # type: ignore[type-arg]
+def _report_problems(problems: Sequence[RowProblem], skipped: bool) -> None:
     for p in problems[:MAX_PRINTED]:
         click.echo(f"{'skipped' if skipped else 'error'}: {p}", err=True)
     if len(problems) > MAX_PRINTED:
@@ -145,13 +157,17 @@ def register(group: click.Group) -> None:
             bulk_graph = any(kind.name == "citation-map" for _, kind in ordered)
             for path, _kind in ordered:
                 with _progress_bar(path.stat().st_size, path.name) as bar:
+
+                    def advance(pos: int, _total: int, bar: Any = bar) -> None:
+                        bar.update(pos - bar.n)
+
                     report = load_file(
                         engine,
                         path,
                         skip_bad=skip_bad,
                         batch_rows=batch_size,
                         bulk_graph=bulk_graph,
-                        progress=lambda pos, _total, bar=bar: bar.update(pos - bar.n),
+                        progress=advance,
                     )
                 _report_problems(report.problems, skipped=True)
                 click.echo(
@@ -243,7 +259,7 @@ def register(group: click.Group) -> None:
             fail(str(exc))
         engine = _open(db)
         try:
-            with _progress_bar(0, f"CourtListener {court}", unit="opinion") as bar:
+            with _progress_bar(None, f"CourtListener {court}", unit="opinion") as bar:
                 report = api.fetch_court(
                     engine,
                     client,

@@ -240,7 +240,7 @@ def open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
     """(decoded stream, raw file): the raw file's position drives the progress bar."""
     raw = path.open("rb")
     if path.name.endswith(".bz2"):
-        return bz2.BZ2File(raw), raw  # type: ignore[return-value]
+        return bz2.BZ2File(raw), raw
     return raw, raw
 
 
@@ -387,6 +387,7 @@ def iter_rows(stream: IO[bytes], width: int, *, line: int, offset: int = 0) -> I
                 after = close + 1
             else:
                 m = _BARE.match(buf, pos)
+                assert m is not None  # the pattern matches the empty string
                 quoted, bare, after = None, m.group(), m.end()
             if after >= len(buf):
                 if not eof:

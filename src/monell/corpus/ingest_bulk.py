@@ -109,7 +109,7 @@ def _header_bytes(path: Path) -> int:
         raw.close()
 
 
-def _state(conn: Connection, fp: str) -> sa.Row | None:
+def _state(conn: Connection, fp: str) -> sa.Row[Any] | None:
     t = schema.ingest_files
     return conn.execute(sa.select(t).where(t.c.fingerprint == fp)).first()
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
@@ -104,7 +105,7 @@ class CorpusStore:
         """Opinions that cite this opinion (ids), in id order."""
         return self._neighbours(_e.c.cited_opinion_id, _e.c.citing_opinion_id, opinion_id)
 
-    def _neighbours(self, key: sa.Column, other: sa.Column, opinion_id: int) -> list[int]:
+    def _neighbours(self, key: sa.Column[int], other: sa.Column[int], opinion_id: int) -> list[int]:
         query = sa.select(other).where(key == opinion_id).order_by(other)
         with self.engine.connect() as conn:
             return list(conn.execute(query).scalars())
@@ -133,7 +134,7 @@ class CorpusStore:
         return {k: tuple(v) for k, v in out.items()}
 
 
-def _stored(row: sa.Row, cites: tuple[str, ...]) -> StoredOpinion:
+def _stored(row: sa.Row[*tuple[Any, ...]], cites: tuple[str, ...]) -> StoredOpinion:
     return StoredOpinion(
         opinion_id=row.id,
         cluster_id=row.cluster_id,
@@ -188,7 +189,7 @@ class StoreCitationIndex(CitationIndex):
             ]
 
 
-def _entry(row: sa.Row) -> CorpusEntry:
+def _entry(row: sa.Row[*tuple[Any, ...]]) -> CorpusEntry:
     return CorpusEntry(
         citation=row.cite,
         case_name=row.case_name or "",
