@@ -302,24 +302,30 @@ class CsvRow:
 # character machine like the csv module's. Unquoted values are NULLs or bare header tokens.
 _QUOTE, _COMMA, _NL, _BACKSLASH = ord('"'), ord(","), ord("\n"), ord("\\")
 _BARE = re.compile(rb'[^,"\r\n]*')
+_CLOSE = re.compile(rb'"(?=,|\r?\n|\Z)')
 CHUNK = 4 << 20
 MAX_ROW = 256 << 20  # no CourtListener row comes near this; beyond it, a quote is unclosed
 
 
 def _closing_quote(buf: bytes, start: int) -> int:
-    """Index of the quote closing a value that opened at `start - 1`, or -1 if not in `buf`:
-    a quote preceded by an odd number of backslashes is escaped."""
-    q = start
+    """Index of the quote closing a value that opened at `start - 1`, or -1 if not in `buf`.
+
+    Only a quote followed by a delimiter (or the end of the buffer) can close a value, so
+    the regex engine skips the text's many escaped quotes at C speed; a candidate preceded
+    by an odd number of backslashes is itself escaped ("said \\"no\\", then").
+    """
+    pos = start
     while True:
-        q = buf.find(b'"', q)
-        if q < 0:
+        m = _CLOSE.search(buf, pos)
+        if m is None:
             return -1
+        q = m.start()
         b = q - 1
         while buf[b] == _BACKSLASH:  # stops at the opening quote at the latest
             b -= 1
         if (q - 1 - b) % 2 == 0:
             return q
-        q += 1
+        pos = q + 1
 
 
 def _cell(quoted: bytes | None, bare: bytes) -> str:
@@ -327,7 +333,10 @@ def _cell(quoted: bytes | None, bare: bytes) -> str:
     if quoted is not None and b"\\" in raw:
         # PostgreSQL escapes only the quote and the escape character itself; split on the
         # escaped backslashes first so that a literal backslash before a quote survives.
-        raw = b"\\".join(part.replace(b'\\"', b'"') for part in raw.split(b"\\\\"))
+        if b"\\\\" in raw:
+            raw = b"\\".join(part.replace(b'\\"', b'"') for part in raw.split(b"\\\\"))
+        else:
+            raw = raw.replace(b'\\"', b'"')
     return raw.decode("utf-8")
 
 
