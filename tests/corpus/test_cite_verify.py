@@ -80,6 +80,15 @@ def test_names_and_years_are_read_from_the_text():
     ]
 
 
+def test_statutes_and_law_reviews_are_not_case_citations():
+    text = (
+        "Under 42 U.S.C. 1983 (2018) and 42 U.S.C. § 1983; see 89 N.Y.U. L. Rev. 885 "
+        "(2014); Monell v. Department of Social Services, 436 U.S. 658, 690 (1978); "
+        "id. at 694."
+    )
+    assert [c.text for c in find_citations(text)] == ["436 U.S. 658"]
+
+
 def test_names_agree_needs_both_sides():
     assert names_agree("Graham v. Connor", "Graham v. Connor, et al.")
     assert not names_agree("Graham v. Connor", "Kentucky v. Graham")

@@ -68,9 +68,15 @@ _NAME_BEFORE = re.compile(
 
 @cache
 def _known_reporters() -> frozenset[str]:
-    from reporters_db import REPORTERS, VARIATIONS_ONLY
+    from reporters_db import JOURNALS, LAWS, REPORTERS, VARIATIONS_ONLY
 
-    names: set[str] = set(VARIATIONS_ONLY)
+    # Statute codes and law reviews are real publications, just not case reporters: a
+    # "42 U.S.C. 1983 (2018)" must not be reported as an invented case citation.
+    names: set[str] = set(VARIATIONS_ONLY) | set(LAWS) | set(JOURNALS)
+    for table in (LAWS, JOURNALS):
+        for entries in table.values():
+            for entry in entries:
+                names.update(entry.get("variations", []))
     for key, entries in REPORTERS.items():
         names.add(key)
         for entry in entries:
@@ -120,6 +126,8 @@ def find_citations(text: str) -> list[TextCitation]:
     prev_end = 0
     for cite in get_citations(text):
         if not isinstance(cite, FullCaseCitation):
+            # Statutes, journals, short forms: not checked here, but not "unknown reporters".
+            taken.append(cite.span())  # type: ignore[no-untyped-call]
             continue
         start, end = cite.span()  # type: ignore[no-untyped-call]  # eyecite is untyped
         window = text[prev_end:start]
