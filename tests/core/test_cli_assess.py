@@ -217,3 +217,36 @@ def test_unreachable_database_is_a_clear_error(runner: CliRunner) -> None:
     assert result.exit_code == 2, result.output
     assert "--db" in result.stderr and "cannot read the database" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_loaded_corpus_verifies_authorities_the_sample_lacks(tmp_path: Path) -> None:
+    """Ketchum v. City of West Memphis (8th Cir. 1992) is not in the bundled sample, so it
+    prints as unverified; once the user's corpus holds it, the same assessment verifies it."""
+    record = {
+        "id": "test-ketchum",
+        "case_name": "Ketchum v. City of West Memphis",
+        "court": "ca8",
+        "date_filed": "1992-08-13",
+        "citations": ["974 F.2d 81"],
+        "docket_number": "91-3697",
+        "text": "The West Memphis Police Department and Paramedic Services are not juridical "
+        "entities suable as such. They are simply departments or subdivisions of the City.",
+        "source": {"repo": "test", "path": "inline", "commit": "none"},
+    }
+    corpus = tmp_path / "ketchum.jsonl"
+    corpus.write_text(json.dumps(record) + "\n")
+    db = f"sqlite:///{tmp_path / 'corpus.sqlite3'}"
+    runner = CliRunner()
+    loaded = runner.invoke(cli, ["corpus", "load", str(corpus), "--db", db])
+    assert loaded.exit_code == 0, loaded.output
+
+    def ketchum(args: list[str]) -> dict:
+        result = runner.invoke(cli, ["assess", str(EXAMPLE), "--format", "json", *args])
+        assert result.exit_code == 0, result.output
+        return next(a for a in _authorities(json.loads(result.stdout)) if a["key"] == "ketchum")
+
+    env_free = ketchum(["--db", f"sqlite:///{tmp_path / 'none.sqlite3'}"])
+    assert env_free["verification"]["status"] == "not_in_corpus"
+    with_corpus = ketchum(["--db", db])
+    assert with_corpus["verification"]["status"] == "found"
+    assert with_corpus["verification"]["verified"] is True

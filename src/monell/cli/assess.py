@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, parse_date_option
 from monell.domain.assess import assess
 from monell.domain.incident import IncidentError
+from monell.domain.sources import Sources
 from monell.intake import load_incident
+from monell.law.book import load_law
+from monell.law.verify import ChainedIndex, bundled_index
 from monell.report.html import render_html
 from monell.report.json_report import render_json
 from monell.report.markdown import render_markdown
 from monell.report.sections import SectionContext, build_sections
-from monell.storage.database import ENV_VAR, DatabaseUrlError, default_db_url, resolve_db_url
+from monell.storage.database import (
+    ENV_VAR,
+    DatabaseUrlError,
+    default_db_url,
+    make_engine,
+    resolve_db_url,
+)
 
 RENDERERS = {"md": render_markdown, "json": render_json, "html": render_html}
 
@@ -28,6 +40,35 @@ def section_db_url(option: str | None) -> str | None:
         return resolve_db_url(option)
     default = default_db_url()
     return default if Path(default.removeprefix("sqlite:///")).exists() else None
+
+
+@contextmanager
+def corpus_sources(db_url: str | None) -> Iterator[Sources | None]:
+    """Check the assessment's citations against the bundled sample and, when the database
+    holds an opinion corpus, against that corpus too (an authority the user's CourtListener
+    load contains then prints as verified)."""
+    if not db_url or not database_exists(db_url):
+        yield None
+        return
+    from monell.corpus.store import CorpusStore
+    from monell.research.precedents import corpus_size
+
+    engine = make_engine(db_url)
+    try:
+        if corpus_size(engine) == 0:
+            yield None
+        else:
+            index = ChainedIndex([bundled_index(), CorpusStore(engine).citation_index()])
+            yield Sources(load_law(), index)
+    finally:
+        engine.dispose()
+
+
+def database_exists(url: str) -> bool:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return True
+    return parsed.database not in (None, "", ":memory:") and Path(parsed.database).exists()
 
 
 @click.command("assess")
@@ -76,8 +117,9 @@ def assess_command(
     except DatabaseUrlError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
-    assessment = assess(incident)
     try:
+        with corpus_sources(db_url) as sources:
+            assessment = assess(incident, sources)
         sections = build_sections(assessment, SectionContext(db_url=db_url))
     except SQLAlchemyError as exc:
         click.echo(

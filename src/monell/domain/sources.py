@@ -10,18 +10,22 @@ from functools import cache
 
 from monell.domain.models import Authority, Verification
 from monell.law.book import LawBook, load_law
-from monell.law.verify import check_authority
+from monell.law.verify import CitationIndex, check_authority
 
 
 class Sources:
-    def __init__(self, book: LawBook) -> None:
+    """The law book plus the corpus citations are checked against: the bundled sample by
+    default, or (from the CLI) the sample chained with the user's loaded opinion store."""
+
+    def __init__(self, book: LawBook, index: CitationIndex | None = None) -> None:
         self.book = book
+        self.index = index
         self._cache: dict[tuple[str, str | None], Authority] = {}
 
     def cite(self, key: str, pin: str | None = None) -> Authority:
         found = self._cache.get((key, pin))
         if found is None:
-            found = self._cache[(key, pin)] = _authority(self.book, key, pin)
+            found = self._cache[(key, pin)] = _authority(self.book, key, pin, self.index)
         return found
 
     def cite_all(self, keys: tuple[str, ...] | list[str]) -> tuple[Authority, ...]:
@@ -32,10 +36,10 @@ class Sources:
         return tuple(self.cite(k) for k in seen)
 
 
-def _authority(book: LawBook, key: str, pin: str | None) -> Authority:
+def _authority(book: LawBook, key: str, pin: str | None, index: CitationIndex | None) -> Authority:
     row = book.authority(key)
     status, verified, against, note = check_authority(
-        row.kind, row.name, row.citation, row.year, row.confidence
+        row.kind, row.name, row.citation, row.year, row.confidence, index
     )
     return Authority(
         key=row.key,
