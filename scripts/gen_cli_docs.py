@@ -14,11 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "cli.md"
 
 
-def _walk(cmd: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    found = [(path, cmd)]
+def _walk(
+    cmd: click.Command, name: str, parent: click.Context | None
+) -> list[tuple[click.Context, click.Command]]:
+    # Contexts are chained as in a real invocation, so subcommands inherit the group's
+    # settings (help option names): the page shows what a user sees, whatever ran before.
+    ctx = click.Context(cmd, info_name=name, parent=parent)
+    found = [(ctx, cmd)]
     if isinstance(cmd, click.Group):
-        for name in sorted(cmd.commands):
-            found += _walk(cmd.commands[name], [*path, name])
+        for sub in sorted(cmd.commands):
+            found += _walk(cmd.commands[sub], sub, ctx)
     return found
 
 
@@ -31,12 +36,11 @@ def render() -> str:
         "when this file and the commands disagree. Exit codes: 0 success, 1 the command ran "
         "and reports findings (e.g. a citation that does not verify), 2 bad input.\n",
     ]
-    for path, cmd in _walk(cli, ["monell"]):
-        ctx = click.Context(cmd, info_name=" ".join(path))
+    for ctx, cmd in _walk(cli, "monell", None):
         formatter = ctx.make_formatter()
         formatter.width = 100
         cmd.format_help(ctx, formatter)
-        parts.append(f"## `{' '.join(path)}`\n\n```text\n{formatter.getvalue().rstrip()}\n```\n")
+        parts.append(f"## `{ctx.command_path}`\n\n```text\n{formatter.getvalue().rstrip()}\n```\n")
     return "\n".join(parts)
 
 
