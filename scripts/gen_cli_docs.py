@@ -14,33 +14,36 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "cli.md"
 
 
-def _walk(
-    cmd: click.Command, name: str, parent: click.Context | None
-) -> list[tuple[click.Context, click.Command]]:
-    # Contexts are chained as in a real invocation, so subcommands inherit the group's
-    # settings (help option names): the page shows what a user sees, whatever ran before.
-    ctx = click.Context(cmd, info_name=name, parent=parent)
-    found = [(ctx, cmd)]
+def _paths(cmd: click.Command, path: list[str]) -> list[list[str]]:
+    found = [path]
     if isinstance(cmd, click.Group):
         for sub in sorted(cmd.commands):
-            found += _walk(cmd.commands[sub], sub, ctx)
+            found += _paths(cmd.commands[sub], [*path, sub])
     return found
 
 
 def render() -> str:
+    """Each page is the output of a real `monell … --help` run, so it is exactly what a user
+    sees (and does not depend on state left by whatever ran before in the process)."""
+    from click.testing import CliRunner
+
     from monell.cli.main import cli
 
+    runner = CliRunner()
     parts = [
         "# `monell` command reference\n",
         "Generated from the code by `scripts/gen_cli_docs.py`; `tests/test_cli_docs.py` fails "
         "when this file and the commands disagree. Exit codes: 0 success, 1 the command ran "
         "and reports findings (e.g. a citation that does not verify), 2 bad input.\n",
     ]
-    for ctx, cmd in _walk(cli, "monell", None):
-        formatter = ctx.make_formatter()
-        formatter.width = 100
-        cmd.format_help(ctx, formatter)
-        parts.append(f"## `{ctx.command_path}`\n\n```text\n{formatter.getvalue().rstrip()}\n```\n")
+    for path in _paths(cli, []):
+        result = runner.invoke(
+            cli, [*path, "--help"], prog_name="monell", terminal_width=100, env={"COLUMNS": "100"}
+        )
+        if result.exit_code != 0:
+            raise RuntimeError(f"monell {' '.join(path)} --help failed: {result.output}")
+        title = " ".join(["monell", *path])
+        parts.append(f"## `{title}`\n\n```text\n{result.stdout.rstrip()}\n```\n")
     return "\n".join(parts)
 
 
