@@ -411,9 +411,10 @@ def _private_jail(incident: Incident, sources: Sources) -> tuple[list[Defendant]
         suable=True,
         qualified_immunity=QualifiedImmunity.NOT_AVAILABLE,
         liability_basis=(
-            "The company acts under color of state law in running the facility, but courts "
-            "hold it liable, like a municipality, only for its own policy or custom, not merely "
-            "as the guards' employer."
+            "The company acts under color of state law in running the facility. Courts "
+            "generally hold it liable, like a municipality, only for its own policy or custom, "
+            "not merely as the guards' employer; the rule is circuit law not in Monell's data, "
+            "so check the circuit's cases."
         ),
         authorities=sources.cite_all([*keys, "monell"]),
     )
