@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, parse_date_option
@@ -25,6 +23,7 @@ from monell.report.sections import SectionContext, build_sections
 from monell.storage.database import (
     ENV_VAR,
     DatabaseUrlError,
+    database_exists,
     default_db_url,
     make_engine,
     resolve_db_url,
@@ -39,7 +38,7 @@ def section_db_url(option: str | None) -> str | None:
     if option or os.environ.get(ENV_VAR):
         return resolve_db_url(option)
     default = default_db_url()
-    return default if Path(default.removeprefix("sqlite:///")).exists() else None
+    return default if database_exists(default) else None
 
 
 @contextmanager
@@ -62,13 +61,6 @@ def corpus_sources(db_url: str | None) -> Iterator[Sources | None]:
             yield Sources(load_law(), index)
     finally:
         engine.dispose()
-
-
-def database_exists(url: str) -> bool:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return True
-    return parsed.database not in (None, "", ":memory:") and Path(parsed.database).exists()
 
 
 @click.command("assess")

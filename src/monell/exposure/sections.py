@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-
-from sqlalchemy.engine import make_url
 
 from monell.domain.models import Assessment
 from monell.exposure import render
@@ -23,16 +20,9 @@ from monell.exposure.cpi import load_cpi
 from monell.exposure.pattern import pattern_from_store
 from monell.exposure.payers import find_payers
 from monell.report.sections import ReportSection, SectionContext, register
+from monell.storage.database import database_exists
 
 CASES_PER_TIER = 10
-
-
-def database_exists(url: str) -> bool:
-    """An SQLite file that is not there yet means nothing is loaded: don't create one."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return True
-    return parsed.database not in (None, "", ":memory:") and Path(parsed.database).exists()
 
 
 @contextmanager

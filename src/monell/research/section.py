@@ -7,26 +7,17 @@ index (printed on stderr); later calls reuse it.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-
-from sqlalchemy.engine import make_url
 
 from monell.domain.models import Assessment
 from monell.report.sections import ReportSection, SectionContext, register
+from monell.storage.database import database_exists
 
 RESULTS_PER_CLAIM = 5
 
 
-def _database_exists(url: str) -> bool:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return True
-    return parsed.database not in (None, "", ":memory:") and Path(parsed.database).exists()
-
-
 def build_precedents(assessment: Assessment, ctx: SectionContext) -> dict[str, Any] | None:
-    if not ctx.db_url or not _database_exists(ctx.db_url):
+    if not ctx.db_url or not database_exists(ctx.db_url):
         return None
     from monell.corpus.store import CorpusStore
     from monell.research.precedents import (

@@ -52,6 +52,15 @@ def resolve_db_url(option: str | None) -> str:
     return url
 
 
+def database_exists(url: str) -> bool:
+    """An SQLite file that is not there yet holds nothing: readers must not create one by
+    connecting. A server URL is assumed to exist (connecting tells)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return True
+    return parsed.database not in (None, "", ":memory:") and Path(parsed.database).exists()
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
