@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine
 
+from monell.cli.common import db_option
 from monell.payouts.caveat import CAVEAT
 from monell.payouts.importer import ImportReport
 from monell.storage.database import DatabaseUrlError, open_database
@@ -21,8 +22,6 @@ from monell.storage.database import DatabaseUrlError, open_database
 # Modules that add subcommands to `monell payouts` (e.g. comparables); each defines
 # `register_payouts(group)`. A one-line edit, like COMMAND_MODULES in cli/main.py.
 SUBCOMMAND_MODULES: tuple[str, ...] = ("monell.cli.exposure",)
-
-DB_HELP = "Database URL (default: MONELL_DB, else an SQLite file in the user data directory)."
 
 
 @click.group("payouts")
@@ -49,7 +48,7 @@ def open_db(db: str | None) -> Engine:
 
 @payouts.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--db", default=None, help=DB_HELP)
+@db_option
 @click.option(
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -168,7 +167,7 @@ def _report_lines(report: ImportReport) -> list[str]:
     show_default=True,
     help="Output format.",
 )
-@click.option("--db", default=None, help=DB_HELP)
+@db_option
 def summary_command(city: str, state: str, fmt: str, db: str | None) -> None:
     """Records, total awarded, and count / total / median by year and allegation category."""
     from monell.payouts.store import SettlementStore, UnknownCityError
