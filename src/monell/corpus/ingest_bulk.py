@@ -89,7 +89,7 @@ def validate(path: Path, kind: bulkcsv.FileKind, header: list[str]) -> list[RowP
     stream, raw = bulkcsv.open_binary(path)
     try:
         skipped = bulkcsv.skip_lines(stream, 1)
-        for row in bulkcsv.iter_rows(stream, len(header), line=1, offset=skipped):
+        for row in bulkcsv.iter_rows(stream, len(header), line=1, offset=skipped, unescape=False):
             try:
                 _convert(kind, index, row)
             except ValueError as exc:
