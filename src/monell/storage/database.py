@@ -74,6 +74,9 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Opinion texts average 36 kB: 16 KiB pages store one in 3 pages instead of 9 (only
+    # takes effect when the file is created, before WAL mode is set).
+    cursor.execute("PRAGMA page_size=16384")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
