@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from monell.research.embedding import Encoder
+from monell.research.embedding import Encoder, encode_query
 from monell.research.index import PrecedentIndex
 
 RRF_K = 60
@@ -44,7 +44,7 @@ def hybrid_search(
     lexical = index.bm25(text, courts=courts, decided_before=decided_before, limit=depth)
     semantic = []
     if encoder is not None and index.model is not None:
-        vector = encoder.encode([text])[0]
+        vector = encode_query(encoder, text)
         semantic = index.semantic(vector, courts=courts, decided_before=decided_before, limit=depth)
     fused: dict[int, dict[str, float | int | None]] = {}
     for rank, hit in enumerate(lexical, start=1):
