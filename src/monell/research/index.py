@@ -9,8 +9,10 @@ Court and date filters are part of the index, not a pass over a top-k afterwards
   cutoff) found by binary search — a zero-copy view multiplied by the query vector.
 
 On disk (one folder): `tantivy/`, `vectors.npy` (float32, unit rows, memory-mapped on load),
-`rows.npz` (opinion id, passage number and date of every row) and `manifest.json` (courts'
-row ranges, model name, corpus fingerprint). Built from `ResearchDocument`s, so the same code
+`rows.npz` (opinion id, passage number and date of every row), `graph.npz` (each opinion's
+court and date, and the opinions it cites: the citation graph that search follows from its
+best matches to the authorities they rely on) and `manifest.json` (courts' row ranges, model
+name, corpus fingerprint). Built from `ResearchDocument`s, so the same code
 indexes the opinion store and synthetic benchmark corpora.
 """
 
@@ -20,7 +22,7 @@ import datetime as dt
 import json
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ from monell.research.qi import QiSignals
 from monell.research.qi import classify as classify_qi
 from monell.research.sentences import Passage, passages
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: graph.npz
 EPOCH = dt.date(1970, 1, 1)
 UNDATED = 10**7  # days; far beyond any real decision date
 PASSAGE_WORDS = 90
@@ -138,11 +140,14 @@ def build_index(
     batch: int = 64,
     analyse: bool = True,
     passages_per_opinion: int = PASSAGES_PER_OPINION,
+    cites: Mapping[int, Iterable[int]] | None = None,
 ) -> int:
     """Build the index into `directory` (replacing it atomically); return the opinion count.
 
     With `encoder=None` only BM25 is built and the manifest says so. `analyse=False` skips
     the QI rules (benchmark corpora of synthetic text, where they would mean nothing).
+    `cites`: citing opinion id → the ids it cites (the corpus citation graph); edges to
+    opinions not among `documents` are dropped.
     """
     tmp = directory.with_name(directory.name + ".building")
     if tmp.exists():
@@ -166,7 +171,9 @@ def build_index(
         pending.clear()
 
     count = 0
+    seen: _Opinions = _Opinions()
     for doc in documents:
+        seen.add(doc)
         signals = classify_qi(doc.text) if analyse else _NO_SIGNALS
         qi_sentences = [e.sentence for e in signals.evidence if e.field != "rights"]
         keep = (
@@ -193,6 +200,7 @@ def build_index(
     flush()
     writer.commit()
     writer.wait_merging_threads()
+    edges = write_graph(tmp, seen, cites or {})
     write_vectors(
         tmp,
         rows,
@@ -200,6 +208,7 @@ def build_index(
         encoder.dim if encoder else 0,
         fingerprint,
         count,
+        edges,
     )
     if directory.exists():
         shutil.rmtree(directory)
@@ -207,8 +216,61 @@ def build_index(
     return count
 
 
+@dataclass
+class _Opinions:
+    """Court and date of every indexed opinion, gathered while the documents stream past."""
+
+    ids: list[int] = field(default_factory=list)
+    courts: list[str] = field(default_factory=list)
+    dates: list[int] = field(default_factory=list)
+
+    def add(self, doc: ResearchDocument) -> None:
+        self.ids.append(doc.opinion_id)
+        self.courts.append(doc.court)
+        self.dates.append(day_number(doc.date_filed))
+
+
+def write_graph(directory: Path, seen: _Opinions, cites: Mapping[int, Iterable[int]]) -> int:
+    """Write graph.npz (CSR: citing ids, offsets, cited ids; plus per-opinion court and date);
+    return the number of edges kept."""
+    ids = np.array(seen.ids, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    court_names = sorted(set(seen.courts))
+    code = {c: i for i, c in enumerate(court_names)}
+    courts = np.array([code[c] for c in seen.courts], dtype=np.int32)[order]
+    dates = np.array(seen.dates, dtype=np.int64)[order]
+    known = set(seen.ids)
+    citing: list[int] = []
+    offsets = [0]
+    cited: list[int] = []
+    for source in sorted(cites):
+        targets = sorted({t for t in cites[source] if t in known and t != source})
+        if source in known and targets:
+            citing.append(source)
+            cited.extend(targets)
+            offsets.append(len(cited))
+    np.savez(
+        directory / "graph.npz",
+        opinion=ids,
+        court=courts,
+        date=dates,
+        court_names=np.array(court_names, dtype=str),
+        citing=np.array(citing, dtype=np.int64),
+        offsets=np.array(offsets, dtype=np.int64),
+        cited=np.array(cited, dtype=np.int64),
+    )
+    return len(cited)
+
+
 def write_vectors(
-    directory: Path, rows: _Rows, model: str | None, dim: int, fingerprint: str, count: int
+    directory: Path,
+    rows: _Rows,
+    model: str | None,
+    dim: int,
+    fingerprint: str,
+    count: int,
+    edges: int = 0,
 ) -> None:
     """Sort the passage rows by (court, date) and write matrix, row arrays and manifest."""
     matrix = np.concatenate(rows.vectors) if rows.vectors else np.zeros((0, dim), np.float32)
@@ -222,6 +284,7 @@ def write_vectors(
         model,
         fingerprint,
         count,
+        edges,
     )
 
 
@@ -235,6 +298,7 @@ def write_sorted(
     model: str | None,
     fingerprint: str,
     count: int,
+    edges: int = 0,
 ) -> None:
     court_names = sorted(set(courts.tolist()))
     code = {c: i for i, c in enumerate(court_names)}
@@ -261,6 +325,7 @@ def write_sorted(
         "fingerprint": fingerprint,
         "opinions": count,
         "rows": len(order),
+        "citation_edges": edges,
         "courts": ranges,
     }
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
@@ -404,6 +469,14 @@ class PrecedentIndex:
         self.row_opinion = rows["opinion"]
         self.row_passage = rows["passage"]
         self.row_date = rows["date"]
+        graph = np.load(directory / "graph.npz")
+        self.graph_opinion = graph["opinion"]
+        self.graph_court = graph["court"]
+        self.graph_date = graph["date"]
+        self.graph_court_names = [str(c) for c in graph["court_names"]]
+        self.graph_citing = graph["citing"]
+        self.graph_offsets = graph["offsets"]
+        self.graph_cited = graph["cited"]
         self._blas: Any = None
         self.court_ranges: dict[str, tuple[int, int]] = {
             c: (r[0], r[1]) for c, r in self.manifest["courts"].items()
@@ -518,6 +591,37 @@ class PrecedentIndex:
                     best[opinion] = (s, int(self.row_passage[row]))
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
         return [Hit(o, s, p) for o, (s, p) in ranked]
+
+    # ------------------------------------------------------------------ citation graph
+
+    def cited_by(self, opinion_id: int) -> np.ndarray:
+        """Ids of the indexed opinions that `opinion_id` cites (empty if none or unknown)."""
+        i = int(np.searchsorted(self.graph_citing, opinion_id))
+        if i >= len(self.graph_citing) or int(self.graph_citing[i]) != opinion_id:
+            return self.graph_cited[:0]
+        return self.graph_cited[self.graph_offsets[i] : self.graph_offsets[i + 1]]
+
+    def admissible(
+        self,
+        opinion_ids: np.ndarray,
+        courts: Sequence[str] | None,
+        decided_before: dt.date | None,
+    ) -> np.ndarray:
+        """Which of `opinion_ids` pass the court and date filters (the same filters as BM25
+        and the semantic slices: undated opinions never pass a date filter)."""
+        at = np.searchsorted(self.graph_opinion, opinion_ids)
+        at = np.minimum(at, max(len(self.graph_opinion) - 1, 0))
+        ok = (
+            self.graph_opinion[at] == opinion_ids
+            if len(self.graph_opinion)
+            else np.zeros(len(opinion_ids), dtype=bool)
+        )
+        if courts is not None:
+            wanted = [i for i, c in enumerate(self.graph_court_names) if c in set(courts)]
+            ok &= np.isin(self.graph_court[at], wanted)
+        if decided_before is not None:
+            ok &= self.graph_date[at] < day_number(decided_before)
+        return np.asarray(ok, dtype=bool)
 
     # ------------------------------------------------------------------ stored facts
 

@@ -2,8 +2,8 @@
 
 The index lives next to the database (an SQLite file `X.sqlite3` gets `X.sqlite3.research/`;
 a PostgreSQL URL gets a folder in the user data directory named after a hash of the URL) and
-is rebuilt when the corpus fingerprint (opinion count, id range, citation count) or the QI
-rules change.
+is rebuilt when the corpus fingerprint (opinion count, id range, citation count, citation-graph
+edge count) or the QI rules change.
 
 Every citation in a result goes through `monell.law.verify` against the store's citation
 index; a result with no reporter citation, or one that does not verify, says so in
@@ -53,13 +53,29 @@ def index_directory(db_url: str) -> Path:
 def corpus_fingerprint(engine: Engine) -> str:
     from monell.corpus import schema
 
-    o, c = schema.opinions, schema.citations
+    o, c, e = schema.opinions, schema.citations, schema.edges
     with engine.connect() as conn:
         n, lo, hi = conn.execute(
             sa.select(sa.func.count(), sa.func.min(o.c.id), sa.func.max(o.c.id))
         ).one()
         cites = conn.execute(sa.select(sa.func.count()).select_from(c)).scalar_one()
-    return f"opinions={n};ids={lo}..{hi};citations={cites}"
+        edges = conn.execute(sa.select(sa.func.count()).select_from(e)).scalar_one()
+    return f"opinions={n};ids={lo}..{hi};citations={cites};edges={edges}"
+
+
+def citation_graph(engine: Engine) -> dict[int, list[int]]:
+    """citing opinion id → cited opinion ids, from the store's citation graph."""
+    from monell.corpus import schema
+
+    e = schema.edges
+    out: dict[int, list[int]] = {}
+    with engine.connect() as conn:
+        rows = conn.execution_options(yield_per=50_000).execute(
+            sa.select(e.c.citing_opinion_id, e.c.cited_opinion_id)
+        )
+        for citing, cited in rows:
+            out.setdefault(int(citing), []).append(int(cited))
+    return out
 
 
 def corpus_size(engine: Engine) -> int:
@@ -104,7 +120,13 @@ def open_retrieval(
             f"building the precedent index in {directory} "
             f"({'BM25 + embeddings' if encoder else 'BM25 only'}; once per corpus change)"
         )
-        build_index(directory, documents_from_store(engine), encoder, fingerprint=fingerprint)
+        build_index(
+            directory,
+            documents_from_store(engine),
+            encoder,
+            fingerprint=fingerprint,
+            cites=citation_graph(engine),
+        )
         index = PrecedentIndex(directory)
     mode = "hybrid" if encoder is not None and index.model else "bm25"
     return Retrieval(index, encoder, mode, warning)
@@ -134,6 +156,8 @@ class Precedent:
     semantic_rank: int | None
     passage: str
     opinion_id: int
+    graph_rank: int | None  # rank among the authorities the best text matches cite
+    cited_by_matches: int  # how many of those matches cite it
 
 
 def _verify(
@@ -238,6 +262,8 @@ def assemble(
                 semantic_rank=hit.semantic_rank,
                 passage=_passage(meta, hit, query),
                 opinion_id=hit.opinion_id,
+                graph_rank=hit.graph_rank,
+                cited_by_matches=hit.cited_by_matches,
             )
         )
         if len(out) >= limit:
@@ -323,8 +349,10 @@ def result_markdown(i: int, r: dict[str, Any]) -> str:
     weight = "binding" if r["binding"] else "persuasive"
     qi = r["qi_outcome"] or "no QI ruling detected"
     passage = r["passage"][:600] + ("…" if len(r["passage"]) > 600 else "")
+    matches = r.get("cited_by_matches") or 0
+    relied = f"; cited by {matches} of the closest matches" if matches else ""
     return (
         f"{i}. *{r['case_name']}*, {cite}{mark} ({r['court_name']}, "
-        f"{r['date_filed'] or 'undated'}) — {weight}; QI: {qi}; score {r['score']:.4f}\n"
+        f"{r['date_filed'] or 'undated'}) — {weight}; QI: {qi}{relied}; score {r['score']:.4f}\n"
         f"   > {passage}"
     )
