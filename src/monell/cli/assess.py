@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, parse_date_option
+from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, format_option, parse_date_option
 from monell.domain.assess import assess
 from monell.domain.incident import IncidentError
 from monell.domain.sources import Sources
@@ -65,13 +65,9 @@ def corpus_sources(db_url: str | None) -> Iterator[Sources | None]:
 
 @click.command("assess")
 @click.argument("incident_file", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(RENDERERS)),
-    default="md",
-    show_default=True,
-    help="md: memo with plain summary; json: the stable contract; html: standalone memo page.",
+@format_option(
+    tuple(sorted(RENDERERS)),
+    "md: memo with plain summary; json: the stable contract; html: standalone memo page.",
 )
 @click.option(
     "--as-of",

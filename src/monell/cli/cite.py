@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from monell.cli.common import EXIT_FINDINGS, EXIT_OK, db_option, fail
+from monell.cli.common import EXIT_FINDINGS, EXIT_OK, db_option, fail, format_option
 
 
 def _read(source: str) -> str:
@@ -34,14 +34,7 @@ def register(group: click.Group) -> None:
 
     @cite.command("verify")
     @click.argument("source", metavar="FILE|-")
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["json", "md"]),
-        default="md",
-        show_default=True,
-        help="json: one object per citation; md: a table.",
-    )
+    @format_option(("json", "md"), "json: one object per citation; md: a table.")
     @db_option
     def verify(source: str, fmt: str, db: str | None) -> None:
         """List every case citation in FILE (or stdin with -) with its status.

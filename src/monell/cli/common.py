@@ -35,6 +35,18 @@ def db_option(func: F) -> F:
     )(func)
 
 
+def format_option(choices: tuple[str, ...], help: str) -> Callable[[F], F]:
+    """`--format` (stored as `fmt`), defaulting to md: one spelling for every command."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default="md",
+        show_default=True,
+        help=help,
+    )
+
+
 def parse_date_option(name: str, value: str | None) -> dt.date | None:
     if value is None:
         return None

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, fail
+from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, fail, format_option
 from monell.domain.incident import IncidentError
 from monell.domain.models import Incident
 from monell.storage.database import DatabaseUrlError
@@ -27,10 +27,7 @@ PLOT_HELP = (
 )
 
 
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True,
-    help=FORMAT_HELP,
-)  # fmt: skip
+md_json_option = format_option(("md", "json"), FORMAT_HELP)
 
 
 def _incident(path: str) -> Incident:
@@ -82,13 +79,9 @@ def _save_plots(fig: Any, paths: tuple[str, ...]) -> None:
 
 @click.command("payers")
 @click.argument("incident_file", metavar="INCIDENT_FILE", type=click.Path(dir_okay=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "json", "request"]),
-    default="md",
-    show_default=True,
-    help=f"{FORMAT_HELP} request: only the public-records request letter, ready to send.",
+@format_option(
+    ("md", "json", "request"),
+    f"{FORMAT_HELP} request: only the public-records request letter, ready to send.",
 )
 @click.option("-o", "--output", metavar="PATH", default=None, help="Write to this file.")
 def payers_command(incident_file: str, fmt: str, output: str | None) -> None:
@@ -129,7 +122,7 @@ def _year_option(value: int | None) -> int | None:
 @click.command("comparables")
 @click.argument("incident_file", metavar="INCIDENT_FILE", type=click.Path(dir_okay=False))
 @db_option
-@format_option
+@md_json_option
 @click.option(
     "--year",
     type=int,
@@ -178,7 +171,7 @@ def comparables_command(
 @click.command("pattern")
 @click.argument("incident_file", metavar="INCIDENT_FILE", type=click.Path(dir_okay=False))
 @db_option
-@format_option
+@md_json_option
 @click.option("--plot", "plots", metavar="PATH", multiple=True, help=PLOT_HELP)
 def pattern_command(incident_file: str, db: str | None, fmt: str, plots: tuple[str, ...]) -> None:
     """Monell pattern evidence: earlier payouts against the same agency for the same conduct

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine
 
-from monell.cli.common import db_option
+from monell.cli.common import db_option, format_option
 from monell.payouts.caveat import CAVEAT
 from monell.payouts.importer import ImportReport
 from monell.storage.database import DatabaseUrlError, open_database
@@ -60,14 +60,7 @@ def open_db(db: str | None) -> Engine:
     is_flag=True,
     help="Load the rows that parse and report the ones skipped, instead of rejecting the file.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "json"]),
-    default="md",
-    show_default=True,
-    help="Report format.",
-)
+@format_option(("md", "json"), "Report format.")
 def import_command(
     paths: tuple[Path, ...], db: str | None, mapping: Path | None, skip_bad: bool, fmt: str
 ) -> None:
@@ -159,14 +152,7 @@ def _report_lines(report: ImportReport) -> list[str]:
 @payouts.command("summary")
 @click.option("--city", required=True, help="City name as in the data, e.g. 'St. Louis'.")
 @click.option("--state", required=True, help="Two-letter state code, e.g. MO.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "json"]),
-    default="md",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("md", "json"), "Output format.")
 @db_option
 def summary_command(city: str, state: str, fmt: str, db: str | None) -> None:
     """Records, total awarded, and count / total / median by year and allegation category."""
@@ -191,14 +177,7 @@ def summary_command(city: str, state: str, fmt: str, db: str | None) -> None:
     default=None,
     help="Hand-labelled CSV (default: data/labels/settlement_categories.csv in the repo).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "json"]),
-    default="md",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("md", "json"), "Output format.")
 def evaluate_command(labels: Path | None, fmt: str) -> None:
     """Precision and recall of the category rules against the hand labels (tuning and held-out)."""
     from monell.payouts.evaluate import (

@@ -16,7 +16,14 @@ from typing import Any
 
 import click
 
-from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, fail, parse_date_option
+from monell.cli.common import (
+    EXIT_BAD_INPUT,
+    db_option,
+    emit,
+    fail,
+    format_option,
+    parse_date_option,
+)
 
 LIMIT_HELP = "Results per claim (or per query)."
 FORMAT_HELP = "json: result objects (stable keys); md: a list a lawyer can read."
@@ -75,14 +82,7 @@ def _retrieval(engine: Any, db: str | None, bm25_only: bool) -> Any:
 
 @precedents_group.command("incident", hidden=True)
 @click.argument("incident_file", type=click.Path(dir_okay=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "md"]),
-    default="md",
-    show_default=True,
-    help=FORMAT_HELP,
-)
+@format_option(("json", "md"), FORMAT_HELP)
 @click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True, help=LIMIT_HELP)
 @click.option("--bm25-only", is_flag=True, help="Skip the embedding model (lexical only).")
 @db_option
@@ -134,14 +134,7 @@ def incident_command(
     default=None,
     help="Only opinions decided strictly before this date (YYYY-MM-DD).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "md"]),
-    default="md",
-    show_default=True,
-    help=FORMAT_HELP,
-)
+@format_option(("json", "md"), FORMAT_HELP)
 @click.option(
     "--limit", type=click.IntRange(1, 100), default=10, show_default=True, help=LIMIT_HELP
 )
