@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -16,7 +15,6 @@ from monell.corpus.graph import link_pending, tokenizer
 from monell.corpus.ingest_bulk import load_file, order_files
 from monell.corpus.ingest_jsonl import load_jsonl
 from monell.corpus.store import CorpusStore
-from monell.storage.database import make_engine, migrate
 
 from .conftest import FIXTURES, SHARED_OPINIONS
 from .test_bulk import Killed, _big_opinions, _corrupt, _line_of_opinion
@@ -32,16 +30,8 @@ def _clear(engine: Engine) -> None:
 
 
 @pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    url = os.environ.get("MONELL_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("MONELL_TEST_POSTGRES_URL is not set")
-    engine = make_engine(url)
-    migrate(engine)
-    _clear(engine)
-    yield engine
-    _clear(engine)
-    engine.dispose()
+def pg_engine(postgres: Callable[[Callable[[Engine], None]], Engine]) -> Engine:
+    return postgres(_clear)
 
 
 def test_jsonl_and_bulk_load_idempotent_on_postgres(pg_engine, tmp_path):

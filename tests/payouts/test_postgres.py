@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +21,6 @@ from monell.payouts.tables import (
     settlement_officers,
     settlements,
 )
-from monell.storage.database import make_engine, migrate
 
 from .realdata import FIXTURES, city_file
 
@@ -30,16 +28,8 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    url = os.environ.get("MONELL_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("MONELL_TEST_POSTGRES_URL is not set")
-    engine = make_engine(url)
-    migrate(engine)
-    _clear(engine)
-    yield engine
-    _clear(engine)
-    engine.dispose()
+def pg_engine(postgres: Callable[[Callable[[Engine], None]], Engine]) -> Engine:
+    return postgres(_clear)
 
 
 def _clear(engine: Engine) -> None:
