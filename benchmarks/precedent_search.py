@@ -14,7 +14,9 @@
    decided-before date, as `monell precedents` does. Printed: p50/p95 of BM25, of the
    semantic pre-filtered slices, of the whole hybrid query (index side), the model's own
    query-encoding time, and the baseline "score every row, then drop what the filter
-   excludes" measured in the same run.
+   excludes" measured in the same run. The index also holds a synthetic citation graph
+   (each opinion cites 5 others) so that the hybrid's graph list costs what it would; its
+   own time (20 seeds' citations, filtered) is printed too.
 2. Quality. The shared sample's own citation graph: eyecite finds the reporter citations in
    each opinion; an edge goes to every sample opinion (court's own voice) carrying that
    citation and decided earlier. Query = the citing opinion's opening facts (200 words after
@@ -54,12 +56,13 @@ sys.path.insert(0, str(REPO / "src"))
 from monell.research.documents import ResearchDocument, documents_from_jsonl  # noqa: E402
 from monell.research.embedding import encode_query  # noqa: E402
 from monell.research.index import PrecedentIndex, build_index  # noqa: E402
-from monell.research.search import hybrid_search  # noqa: E402
+from monell.research.search import GRAPH_SEEDS, graph_votes, hybrid_search  # noqa: E402
 from monell.research.sentences import passages  # noqa: E402
 
 OPINIONS = REPO.parent / "shared" / "data" / "opinions"
 SAMPLE_FILES = ("scotus.jsonl", "scotus_1983.jsonl", "ca1_1983.jsonl", "ca1_general_sample.jsonl")
 CIRCUITS = [f"ca{i}" for i in range(1, 12)] + ["cadc"]
+CITES_PER_OPINION = 5
 DISTRICTS = ["moed", "mowd", "mnd", "ned", "iand", "iasd", "ared", "arwd", "ndd", "sdd", "mad",
              "nhd", "med", "rid", "prd", "nysd", "nyed", "cand", "cacd", "txsd", "ilnd", "paed",
              "gand", "dcd"]  # fmt: skip
@@ -149,6 +152,10 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
     print(f"  embedded a pool of {len(pool)} real passages in {time.perf_counter() - t0:.1f} s")
     encoder = PoolEncoder(pool, model.name)
     directory = workdir / "synthetic"
+    # A citation graph of the same size: each opinion cites CITES_PER_OPINION others, so the
+    # hybrid's graph list (followed from the top text matches) costs what it would.
+    graph_rng = random.Random(11)
+    cites = {i: graph_rng.sample(range(1, size + 1), CITES_PER_OPINION) for i in range(1, size + 1)}
     t0 = time.perf_counter()
     count = build_index(
         directory,
@@ -158,12 +165,15 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
         passages_per_opinion=2,
         writer_heap=512_000_000,
         batch=2048,
+        cites=cites,
     )
+    del cites
     build_s = time.perf_counter() - t0
     index = PrecedentIndex(directory)
     print(
         f"  index: {count:,} synthetic opinions, {index.manifest['rows']:,} passage rows, "
-        f"built in {build_s:.0f} s ({count / build_s:,.0f} opinions/s)"
+        f"{index.manifest['citation_edges']:,} citation edges, built in {build_s:.0f} s "
+        f"({count / build_s:,.0f} opinions/s)"
     )
 
     queries = []
@@ -175,6 +185,7 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
         queries.append((" ".join(text[at : at + 60]), ("scotus", circuit), before))
 
     encode_s, bm25_s, sem_s, hybrid_s, naive_s, allowed_rows = [], [], [], [], [], []
+    graph_s = []
     for text, courts, before in queries:
         t0 = time.perf_counter()
         model.encode([text])
@@ -189,6 +200,10 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
         t0 = time.perf_counter()
         hybrid_search(index, text, encoder=encoder, courts=courts, decided_before=before, limit=10)
         hybrid_s.append(time.perf_counter() - t0)
+        seeds = [int(o) for o in rng.sample(range(1, size + 1), GRAPH_SEEDS)]
+        t0 = time.perf_counter()
+        graph_votes(index, seeds, courts=courts, decided_before=before)
+        graph_s.append(time.perf_counter() - t0)
         allowed_rows.append(sum(e - s for s, e in index.row_slices(courts, before)))
         # Baseline: score every row, then apply the filter to the scores (post-filtering).
         t0 = time.perf_counter()
@@ -210,7 +225,8 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
     )
     print(f"  BM25 (tantivy, filters in the query)        {ms(bm25_s)}")
     print(f"  semantic (pre-filtered matrix slices)       {ms(sem_s)}")
-    print(f"  hybrid, index side (BM25 + semantic + RRF)  {ms(hybrid_s)}")
+    print(f"  graph list alone ({GRAPH_SEEDS} seeds' citations)     {ms(graph_s)}")
+    print(f"  hybrid, index side (BM25 + semantic + graph + RRF) {ms(hybrid_s)}")
     print(f"  query encoding by the model ({model.name[:32]}) {ms(encode_s)}")
     total = [h + e for h, e in zip(hybrid_s, encode_s, strict=True)]
     print(f"  hybrid end to end (encoding + index)        {ms(total)}")

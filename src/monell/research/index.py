@@ -617,7 +617,8 @@ class PrecedentIndex:
             else np.zeros(len(opinion_ids), dtype=bool)
         )
         if courts is not None:
-            wanted = [i for i, c in enumerate(self.graph_court_names) if c in set(courts)]
+            names = set(courts)
+            wanted = [i for i, c in enumerate(self.graph_court_names) if c in names]
             ok &= np.isin(self.graph_court[at], wanted)
         if decided_before is not None:
             ok &= self.graph_date[at] < day_number(decided_before)

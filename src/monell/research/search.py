@@ -20,6 +20,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from monell.research.embedding import Encoder, encode_query
 from monell.research.index import Hit, PrecedentIndex
 
@@ -62,13 +64,17 @@ def graph_votes(
     """Votes and voter counts for the opinions that `seeds` (best first) cite, filtered."""
     votes: dict[int, float] = {}
     voters: dict[int, int] = {}
-    for rank, seed in enumerate(seeds, start=1):
-        cited = index.cited_by(seed)
-        if not len(cited):
-            continue
-        for target in cited[index.admissible(cited, courts, decided_before)].tolist():
-            votes[target] = votes.get(target, 0.0) + 1.0 / (RRF_K + rank)
-            voters[target] = voters.get(target, 0) + 1
+    cited = [(rank, index.cited_by(seed)) for rank, seed in enumerate(seeds, start=1)]
+    cited = [(rank, targets) for rank, targets in cited if len(targets)]
+    if not cited:
+        return votes, voters
+    # One filter call for all seeds' citations (a few hundred ids), not one per seed.
+    targets = np.concatenate([t for _, t in cited])
+    weights = np.concatenate([np.full(len(t), 1.0 / (RRF_K + rank)) for rank, t in cited])
+    keep = index.admissible(targets, courts, decided_before)
+    for target, weight in zip(targets[keep].tolist(), weights[keep].tolist(), strict=True):
+        votes[target] = votes.get(target, 0.0) + weight
+        voters[target] = voters.get(target, 0) + 1
     return votes, voters
 
 
