@@ -43,6 +43,14 @@ def test_graph_is_stored_with_edges_outside_the_corpus_dropped(index: PrecedentI
     assert index.manifest["citation_edges"] == 8
 
 
+def test_a_bm25_only_index_still_keeps_passages_to_show(index: PrecedentIndex) -> None:
+    # A result found only through the graph has no matching passage of its own; the memo
+    # shows the stored passage that best fits the query, so there must be one.
+    meta = index.meta(10)
+    assert meta is not None and meta["passages"]
+    assert "reasonableness" in str(meta["passages"][0]).lower()
+
+
 def test_authority_cited_by_the_fact_matches_is_found_without_sharing_a_word(
     index: PrecedentIndex,
 ) -> None:

@@ -36,7 +36,7 @@ from monell.research.qi import QiSignals
 from monell.research.qi import classify as classify_qi
 from monell.research.sentences import Passage, passages
 
-FORMAT_VERSION = 2  # 2: graph.npz
+FORMAT_VERSION = 3  # 2: graph.npz; 3: passages kept without an encoder
 EPOCH = dt.date(1970, 1, 1)
 UNDATED = 10**7  # days; far beyond any real decision date
 PASSAGE_WORDS = 90
@@ -176,11 +176,9 @@ def build_index(
         seen.add(doc)
         signals = classify_qi(doc.text) if analyse else _NO_SIGNALS
         qi_sentences = [e.sentence for e in signals.evidence if e.field != "rights"]
-        keep = (
-            embedded_passages(doc.text, qi_sentences, passages_per_opinion)
-            if encoder is not None
-            else []
-        )
+        # Kept in `meta` even without an encoder: a result found by BM25 or through the
+        # citation graph still shows the passage of it that best matches the query.
+        keep = embedded_passages(doc.text, qi_sentences, passages_per_opinion)
         meta = _meta(doc, signals, keep)
         writer.add_document(
             tantivy.Document(
