@@ -171,3 +171,21 @@ def test_a_file_of_bad_rows_lists_the_first_thousand(tmp_path: Path, engine: Eng
         500,
     )
     assert file_report.problems[-1].line == 1001
+
+
+def test_import_settings_do_not_outlive_the_import(engine: Engine, tmp_path: Path) -> None:
+    # The pooled connection goes back with SQLite's defaults, not the import's 256 MB cache,
+    # after a good import and after a rejected one alike.
+    def settings() -> tuple[int, int]:
+        with engine.connect() as conn:
+            return (
+                conn.exec_driver_sql("PRAGMA cache_size").scalar_one(),
+                conn.exec_driver_sql("PRAGMA temp_store").scalar_one(),
+            )
+
+    assert import_files(engine, [city_file("stlouis_edited.csv")]).new == 14
+    assert settings() == (-2000, 0)
+    bad = _write(tmp_path, "bad.csv", "city,state,amount_awarded\nSt. Louis,MO,lots\n")
+    assert not import_files(engine, [bad]).ok
+    assert settings() == (-2000, 0)
+    assert _count(engine) == 14

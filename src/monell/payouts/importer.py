@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -138,14 +139,7 @@ def import_files(
     today = today or date.today()
     reports: list[FileReport] = []
     try:
-        with engine.begin() as conn:
-            if conn.dialect.name == "sqlite":
-                # A bounded page cache big enough for the row_hash index's upper levels: past
-                # a few million rows the default 2 MB made every insert a page miss. Each
-                # multi-row INSERT keeps a statement journal (to undo itself alone); in memory
-                # it is a few MB, on disk it wrote 1.75 GB of temp files per 200k rows.
-                conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-                conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
+        with engine.connect() as conn, _import_pragmas(conn), conn.begin():
             for path in paths:
                 report = FileReport(path=str(path))
                 reports.append(report)
@@ -161,6 +155,32 @@ def import_files(
             report.new = 0
         return rejected.report
     return result
+
+
+@contextmanager
+def _import_pragmas(conn: Connection) -> Iterator[None]:
+    """SQLite settings for the length of one import, then the defaults again: the connection
+    goes back to the pool and must not keep a 256 MB cache in a long-lived process.
+
+    A bounded page cache big enough for the row_hash index's upper levels: past a few million
+    rows the default 2 MB made every insert a page miss. Each multi-row INSERT keeps a
+    statement journal (to undo itself alone); in memory it is a few MB, on disk it wrote
+    1.75 GB of temp files per 200k rows.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
+    conn.commit()  # ends SQLAlchemy's autobegun transaction; the import begins its own
+    try:
+        yield
+    finally:
+        if conn.in_transaction():  # only after an error inside the transaction block
+            conn.rollback()
+        conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
+        conn.exec_driver_sql("PRAGMA temp_store=DEFAULT")
+        conn.commit()
 
 
 def _import_one(
