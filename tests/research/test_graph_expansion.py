@@ -101,3 +101,11 @@ def test_an_index_without_a_graph_still_searches(tmp_path: Path) -> None:
     assert index.manifest["citation_edges"] == 0
     hits = hybrid_search(index, QUERY, encoder=None, limit=10)
     assert {h.opinion_id for h in hits} == {1, 2, 3}
+
+
+def test_an_empty_index_admits_nothing(tmp_path: Path) -> None:
+    build_index(tmp_path / "index", [], None, fingerprint="t")
+    index = PrecedentIndex(tmp_path / "index")
+    ids = np.array([1, 2], dtype=np.int64)
+    assert index.admissible(ids, ["scotus"], dt.date(2020, 1, 1)).tolist() == [False, False]
+    assert hybrid_search(index, QUERY, encoder=None, courts=["scotus"]) == []

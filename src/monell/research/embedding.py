@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any, Protocol
 
 import numpy as np
@@ -40,6 +41,14 @@ class PackagedEncoder:
     dim: int
     model: Any
     batch_size: int = 32
+
+    @property
+    def max_pieces(self) -> int:
+        """Word pieces the model reads of one text, besides its [CLS] and [SEP] markers."""
+        return int(self.model.max_seq_length) - 2
+
+    def count_pieces(self, text: str) -> int:
+        return len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
@@ -86,23 +95,48 @@ def load_encoder() -> PackagedEncoder:
     return PackagedEncoder(MODEL_NAME, dim, model)
 
 
-QUERY_CHUNK_WORDS = 70  # ≈ 90–100 word pieces: inside the model's 128-piece window
+QUERY_CHUNK_WORDS = 70  # without a tokenizer: ≈ 90–100 word pieces, inside a 128 window
 
 
-def encode_query(
-    encoder: Encoder, text: str, *, chunk_words: int = QUERY_CHUNK_WORDS
-) -> np.ndarray:
+def encode_query(encoder: Encoder, text: str) -> np.ndarray:
     """One unit vector for a query of any length.
 
-    The model reads 128 word pieces and silently drops the rest, so a 200-word fact section
-    or incident narrative would be judged on its first ~90 words. The query is cut into
-    chunks the model reads whole, and their unit vectors are averaged (then renormalised).
-    On the sample's citation-graph benchmark this took semantic recall@10 from 0.228 to 0.237
-    (2026-11-25; benchmarks/precedent_search.py).
+    The model reads a fixed window of word pieces (128 here) and silently drops the rest, so a
+    200-word fact section or incident narrative would be judged on its first ~90 words. A
+    query that fits is encoded whole. A longer one is cut into the fewest equal-sized runs of
+    words that each fit (counted with the model's own tokenizer when the encoder has one,
+    else at most QUERY_CHUNK_WORDS words), and the runs' vectors are averaged weighted by
+    their length, so a short tail cannot outweigh a long head.
     """
     words = text.split()
-    chunks = [" ".join(words[i : i + chunk_words]) for i in range(0, len(words), chunk_words)]
-    vectors = encoder.encode(chunks or [""])
-    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return mean / norm if norm > 0 else mean
+    if not words:
+        return _unit(np.asarray(encoder.encode([""]), dtype=np.float32)[0])
+    count = getattr(encoder, "count_pieces", None)
+    pieces = int(getattr(encoder, "max_pieces", 0) or 0)
+    tokenized = count is not None and pieces > 0
+    limit = pieces if tokenized else QUERY_CHUNK_WORDS
+
+    def size(run: list[str]) -> int:
+        return int(count(" ".join(run))) if count is not None and tokenized else len(run)
+
+    total = size(words)
+    parts = max(1, -(-total // limit))
+    while True:
+        runs = _equal_runs(words, parts)
+        sizes = [size(run) for run in runs]
+        if max(sizes) <= limit or parts >= len(words):
+            break
+        parts += 1
+    vectors = np.asarray(encoder.encode([" ".join(run) for run in runs]), dtype=np.float32)
+    weights = np.asarray(sizes, dtype=np.float32)[:, None]
+    return _unit((vectors * weights).sum(axis=0) / float(weights.sum()))
+
+
+def _equal_runs(words: list[str], parts: int) -> list[list[str]]:
+    bounds = [round(i * len(words) / parts) for i in range(parts + 1)]
+    return [words[a:b] for a, b in pairwise(bounds) if b > a]
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector

@@ -607,13 +607,11 @@ class PrecedentIndex:
     ) -> np.ndarray:
         """Which of `opinion_ids` pass the court and date filters (the same filters as BM25
         and the semantic slices: undated opinions never pass a date filter)."""
+        if not len(self.graph_opinion):
+            return np.zeros(len(opinion_ids), dtype=bool)
         at = np.searchsorted(self.graph_opinion, opinion_ids)
-        at = np.minimum(at, max(len(self.graph_opinion) - 1, 0))
-        ok = (
-            self.graph_opinion[at] == opinion_ids
-            if len(self.graph_opinion)
-            else np.zeros(len(opinion_ids), dtype=bool)
-        )
+        at = np.minimum(at, len(self.graph_opinion) - 1)
+        ok = self.graph_opinion[at] == opinion_ids
         if courts is not None:
             names = set(courts)
             wanted = [i for i, c in enumerate(self.graph_court_names) if c in names]
