@@ -48,7 +48,9 @@ class PackagedEncoder:
         return int(self.model.max_seq_length) - 2
 
     def count_pieces(self, text: str) -> int:
-        return len(self.model.tokenizer(text, add_special_tokens=False)["input_ids"])
+        # verbose=False: counting a long query is the point, not a mistake to warn about.
+        tokens = self.model.tokenizer(text, add_special_tokens=False, verbose=False)
+        return len(tokens["input_ids"])
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
