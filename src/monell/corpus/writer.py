@@ -23,16 +23,7 @@ from monell.corpus.records import (
     OpinionRow,
     _Row,
 )
-
-
-def _insert(conn: Connection, table: sa.Table) -> Any:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table)
+from monell.storage.database import dialect_insert
 
 
 def _upsert(
@@ -44,7 +35,7 @@ def _upsert(
 ) -> None:
     if not rows:
         return
-    stmt = _insert(conn, table)
+    stmt = dialect_insert(conn, table)
     updates: dict[str, Any] = {
         c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys
     }
@@ -139,4 +130,6 @@ def ensure_courts(conn: Connection, court_ids: Sequence[str]) -> None:
         ).params()
         for cid in court_ids
     ]
-    conn.execute(_insert(conn, schema.courts).on_conflict_do_nothing(index_elements=["id"]), rows)
+    conn.execute(
+        dialect_insert(conn, schema.courts).on_conflict_do_nothing(index_elements=["id"]), rows
+    )

@@ -27,9 +27,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, Table, insert
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Engine, insert
 
 from monell.payouts.categories import default_categoriser
 from monell.payouts.columns import ColumnMapping, FileKind, Layout, LayoutError, resolve_layout
@@ -40,6 +38,7 @@ from monell.payouts.tables import (
     settlement_officers,
     settlements,
 )
+from monell.storage.database import dialect_insert
 
 BATCH_SIZE = 2000
 IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache during an import (a fixed cap, not per row)
@@ -338,7 +337,12 @@ def _flush(
     # One statement per batch: rows already present are skipped by the unique row_hash index
     # and the new ones come back with their ids, so each row costs one index probe, not three.
     new_ids = dict(
-        conn.execute(_insert_new(conn, table).returning(table.c.row_hash, table.c.id), rows).all()
+        conn.execute(
+            dialect_insert(conn, table)
+            .on_conflict_do_nothing(index_elements=["row_hash"])
+            .returning(table.c.row_hash, table.c.id),
+            rows,
+        ).all()
     )
     report.present += len(rows) - len(new_ids)
     report.new += len(new_ids)
@@ -355,17 +359,6 @@ def _flush(
     ]
     if category_rows:
         conn.execute(insert(settlement_categories), category_rows)
-
-
-def _insert_new(conn: Connection, table: Table) -> Any:
-    """INSERT … ON CONFLICT (row_hash) DO NOTHING in the connection's dialect."""
-    if conn.dialect.name == "postgresql":
-        return postgresql_insert(table).on_conflict_do_nothing(index_elements=["row_hash"])
-    if conn.dialect.name == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=["row_hash"])
-    raise NotImplementedError(
-        f"payouts import supports SQLite and PostgreSQL, not {conn.dialect.name}"
-    )
 
 
 def _settlement_row(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -59,6 +60,20 @@ def database_exists(url: str) -> bool:
     if parsed.get_backend_name() != "sqlite":
         return True
     return parsed.database not in (None, "", ":memory:") and Path(parsed.database).exists()
+
+
+def dialect_insert(conn: Connection, table: Table) -> Any:
+    """`INSERT` in the connection's dialect, so callers can add `ON CONFLICT …` (SQLite and
+    PostgreSQL spell it the same way in SQLAlchemy, but through their own `insert`)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    raise NotImplementedError(f"Monell supports SQLite and PostgreSQL, not {conn.dialect.name}")
 
 
 def make_engine(url: str) -> Engine:
