@@ -174,9 +174,7 @@ def _import_pragmas(conn: Connection) -> Iterator[None]:
     conn.commit()  # ends SQLAlchemy's autobegun transaction; the import begins its own
     try:
         yield
-    finally:
-        if conn.in_transaction():  # only after an error inside the transaction block
-            conn.rollback()
+    finally:  # the import's transaction has ended (committed or rolled back) by now
         conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
         conn.exec_driver_sql("PRAGMA temp_store=DEFAULT")
         conn.commit()

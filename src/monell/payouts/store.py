@@ -8,7 +8,7 @@ they never touch the tables directly, so the storage of money (integer cents) an
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -161,8 +161,7 @@ class SettlementStore:
             conditions.append(s.state == state.upper())
         if city is not None:
             # "St Louis", "st. louis" and "Saint Louis" all mean the stored "St. Louis".
-            spellings = sorted({c for c, _ in self.cities() if _fold(c) == _fold(city)})
-            conditions.append(s.city.in_(spellings))
+            conditions.append(s.city.in_(_spellings((c for c, _ in self.cities()), city)))
         if categories is not None:
             wanted = sorted({str(c) for c in categories})
             if not wanted:
@@ -197,8 +196,9 @@ class SettlementStore:
         o = settlement_officers.c
         with self.engine.connect() as conn:
             stored = conn.execute(select(o.city).distinct()).scalars().all()
-        spellings = sorted({c for c in stored if _fold(c) == _fold(city)})
-        stmt = select(settlement_officers).where(o.city.in_(spellings), o.state == state.upper())
+        stmt = select(settlement_officers).where(
+            o.city.in_(_spellings(stored, city)), o.state == state.upper()
+        )
         if docket_number is not None:
             stmt = stmt.where(o.docket_number == docket_number)
         with self.engine.connect() as conn:
@@ -219,6 +219,12 @@ def _fold(text: str) -> str:
     # "St Louis", "St. Louis" and "Saint Louis" are the same city to a user typing it.
     words = text.replace(".", " ").lower().split()
     return " ".join("st" if word == "saint" else word for word in words)
+
+
+def _spellings(stored: Iterable[str], city: str) -> list[str]:
+    """The stored spellings of `city`, however the user typed it."""
+    wanted = _fold(city)
+    return sorted({c for c in stored if _fold(c) == wanted})
 
 
 def _categories_for(conn: Any, ids: list[int]) -> dict[int, tuple[str, ...]]:

@@ -121,13 +121,11 @@ def encode_query(encoder: Encoder, text: str) -> np.ndarray:
     def size(run: list[str]) -> int:
         return int(count(" ".join(run))) if count is not None and tokenized else len(run)
 
-    total = size(words)
-    parts = max(1, -(-total // limit))
-    while True:
+    runs, sizes = [words], [size(words)]
+    parts = -(-sizes[0] // limit)  # the fewest runs that could fit
+    while max(sizes) > limit and parts <= len(words):
         runs = _equal_runs(words, parts)
         sizes = [size(run) for run in runs]
-        if max(sizes) <= limit or parts >= len(words):
-            break
         parts += 1
     vectors = np.asarray(encoder.encode([" ".join(run) for run in runs]), dtype=np.float32)
     weights = np.asarray(sizes, dtype=np.float32)[:, None]

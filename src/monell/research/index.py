@@ -234,9 +234,8 @@ def write_graph(directory: Path, seen: _Opinions, cites: Mapping[int, Iterable[i
     ids = np.array(seen.ids, dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
-    court_names = sorted(set(seen.courts))
-    code = {c: i for i, c in enumerate(court_names)}
-    courts = np.array([code[c] for c in seen.courts], dtype=np.int32)[order]
+    court_names, court_codes = _court_codes(seen.courts)
+    courts = court_codes[order]
     dates = np.array(seen.dates, dtype=np.int64)[order]
     known = set(seen.ids)
     citing: list[int] = []
@@ -259,6 +258,13 @@ def write_graph(directory: Path, seen: _Opinions, cites: Mapping[int, Iterable[i
         cited=np.array(cited, dtype=np.int64),
     )
     return len(cited)
+
+
+def _court_codes(courts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Court ids sorted, and each entry's position in that list (int32)."""
+    names = sorted(set(courts))
+    code = {c: i for i, c in enumerate(names)}
+    return names, np.array([code[c] for c in courts], dtype=np.int32)
 
 
 def write_vectors(
@@ -298,9 +304,7 @@ def write_sorted(
     count: int,
     edges: int = 0,
 ) -> None:
-    court_names = sorted(set(courts.tolist()))
-    code = {c: i for i, c in enumerate(court_names)}
-    court_codes = np.array([code[c] for c in courts.tolist()], dtype=np.int32)
+    court_names, court_codes = _court_codes(courts.tolist())
     order = np.lexsort((opinions, dates, court_codes))
     np.save(directory / "vectors.npy", np.ascontiguousarray(matrix[order], dtype=np.float32))
     np.savez(
@@ -315,7 +319,7 @@ def write_sorted(
             int(np.searchsorted(sorted_codes, i, "left")),
             int(np.searchsorted(sorted_codes, i, "right")),
         ]
-        for c, i in code.items()
+        for i, c in enumerate(court_names)
     }
     manifest = {
         "format": FORMAT_VERSION,

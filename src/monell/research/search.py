@@ -42,11 +42,10 @@ class RankedHit:
     cited_by_matches: int = 0  # how many of the top text matches cite this opinion
 
 
-def _rrf(*ranked: Sequence[int]) -> dict[int, float]:
-    scores: dict[int, float] = {}
-    for ranking in ranked:
-        for rank, opinion in enumerate(ranking, start=1):
-            scores[opinion] = scores.get(opinion, 0.0) + 1.0 / (RRF_K + rank)
+def _fuse(scores: dict[int, float], ranking: Sequence[int]) -> dict[int, float]:
+    """Add one ranked list's reciprocal-rank terms to `scores` (in place; returned)."""
+    for rank, opinion in enumerate(ranking, start=1):
+        scores[opinion] = scores.get(opinion, 0.0) + 1.0 / (RRF_K + rank)
     return scores
 
 
@@ -99,15 +98,14 @@ def hybrid_search(
         semantic = index.semantic(vector, courts=courts, decided_before=decided_before, limit=depth)
     lexical_ids = [h.opinion_id for h in lexical]
     semantic_ids = [h.opinion_id for h in semantic]
-    text_scores = _rrf(lexical_ids, semantic_ids)
-    votes: dict[int, float] = {}
+    scores = _fuse(_fuse({}, lexical_ids), semantic_ids)
     voters: dict[int, int] = {}
     graph_ids: list[int] = []
     if graph:
-        seeds = _order(text_scores)[:GRAPH_SEEDS]
+        seeds = _order(scores)[:GRAPH_SEEDS]
         votes, voters = graph_votes(index, seeds, courts=courts, decided_before=decided_before)
         graph_ids = _order(votes)
-    scores = _rrf(lexical_ids, semantic_ids, graph_ids)
+        _fuse(scores, graph_ids)
     bm25 = {h.opinion_id: (rank, h.score) for rank, h in enumerate(lexical, start=1)}
     sem = {h.opinion_id: (rank, h) for rank, h in enumerate(semantic, start=1)}
     graph_rank = {o: rank for rank, o in enumerate(graph_ids, start=1)}
