@@ -22,10 +22,12 @@ import datetime as dt
 import json
 import re
 import shutil
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import tantivy
@@ -41,6 +43,10 @@ EPOCH = dt.date(1970, 1, 1)
 UNDATED = 10**7  # days; far beyond any real decision date
 PASSAGE_WORDS = 90
 PASSAGES_PER_OPINION = 4
+
+CitationEdges: TypeAlias = Mapping[int, Iterable[int]] | Iterable[tuple[int, int]]
+"""The citation graph: citing id → cited ids, or (citing, cited) pairs by ascending citing id."""
+_EDGE_CHUNK = 1 << 16  # pairs per numpy block while building the CSR arrays
 
 
 def day_number(day: dt.date | None) -> int:
@@ -140,14 +146,15 @@ def build_index(
     batch: int = 64,
     analyse: bool = True,
     passages_per_opinion: int = PASSAGES_PER_OPINION,
-    cites: Mapping[int, Iterable[int]] | None = None,
+    cites: CitationEdges | None = None,
 ) -> int:
     """Build the index into `directory` (replacing it atomically); return the opinion count.
 
     With `encoder=None` only BM25 is built and the manifest says so. `analyse=False` skips
     the QI rules (benchmark corpora of synthetic text, where they would mean nothing).
-    `cites`: citing opinion id → the ids it cites (the corpus citation graph); edges to
-    opinions not among `documents` are dropped.
+    `cites`: the corpus citation graph, as a mapping or as a stream of (citing, cited) pairs
+    ordered by citing id (how the store's is read, so a large graph is never held as Python
+    objects); edges to opinions not among `documents` are dropped.
     """
     tmp = directory.with_name(directory.name + ".building")
     if tmp.exists():
@@ -198,7 +205,7 @@ def build_index(
     flush()
     writer.commit()
     writer.wait_merging_threads()
-    edges = write_graph(tmp, seen, cites or {})
+    edges = write_graph(tmp, seen, cites if cites is not None else ())
     write_vectors(
         tmp,
         rows,
@@ -228,7 +235,7 @@ class _Opinions:
         self.dates.append(day_number(doc.date_filed))
 
 
-def write_graph(directory: Path, seen: _Opinions, cites: Mapping[int, Iterable[int]]) -> int:
+def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
     """Write graph.npz (CSR: citing ids, offsets, cited ids; plus per-opinion court and date);
     return the number of edges kept."""
     ids = np.array(seen.ids, dtype=np.int64)
@@ -237,27 +244,84 @@ def write_graph(directory: Path, seen: _Opinions, cites: Mapping[int, Iterable[i
     court_names, court_codes = _court_codes(seen.courts)
     courts = court_codes[order]
     dates = np.array(seen.dates, dtype=np.int64)[order]
-    known = set(seen.ids)
-    citing: list[int] = []
-    offsets = [0]
-    cited: list[int] = []
-    for source in sorted(cites):
-        targets = sorted({t for t in cites[source] if t in known and t != source})
-        if source in known and targets:
-            citing.append(source)
-            cited.extend(targets)
-            offsets.append(len(cited))
+    pairs = _mapping_pairs(cites) if isinstance(cites, Mapping) else cites
+    citing, offsets, cited = _citation_csr(ids, pairs)
     np.savez(
         directory / "graph.npz",
         opinion=ids,
         court=courts,
         date=dates,
         court_names=np.array(court_names, dtype=str),
-        citing=np.array(citing, dtype=np.int64),
-        offsets=np.array(offsets, dtype=np.int64),
-        cited=np.array(cited, dtype=np.int64),
+        citing=citing,
+        offsets=offsets,
+        cited=cited,
     )
     return len(cited)
+
+
+def _mapping_pairs(cites: Mapping[int, Iterable[int]]) -> Iterator[tuple[int, int]]:
+    """A mapping's edges as pairs in the order `_citation_csr` needs (citing id ascending)."""
+    for source in sorted(cites):
+        for target in cites[source]:
+            yield source, target
+
+
+def _citation_csr(
+    known: np.ndarray, pairs: Iterable[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR arrays (citing, offsets, cited) of the edges between `known` (sorted) opinions,
+    without self-edges or duplicates, targets sorted.
+
+    Built block by block into int64 buffers: 10M edges as a dict of lists cost about 1 GB of
+    Python objects; here they cost their 8 bytes each. A citing id's edges can straddle two
+    blocks, so the last id of a block waits for the next one; that needs the pairs grouped
+    by ascending citing id, which is checked.
+    """
+    citing, cited, offsets = array("q"), array("q"), array("q", [0])
+    flat = chain.from_iterable(pairs)
+    held = np.empty((0, 2), dtype=np.int64)
+    last: int | None = None
+    while True:
+        block = np.fromiter(islice(flat, 2 * _EDGE_CHUNK), dtype=np.int64).reshape(-1, 2)
+        final = len(block) < _EDGE_CHUNK
+        if len(block):
+            sources = block[:, 0]
+            if (last is not None and sources[0] < last) or bool(np.any(sources[1:] < sources[:-1])):
+                raise ValueError("citation pairs must be ordered by citing opinion id")
+            last = int(sources[-1])
+            keep = (sources != block[:, 1]) & _among(known, sources) & _among(known, block[:, 1])
+            block = block[keep]
+        block = np.concatenate([held, block])
+        if final:
+            held = block[:0]
+        else:
+            cut = int(np.searchsorted(block[:, 0], block[-1, 0])) if len(block) else 0
+            block, held = block[:cut], block[cut:]
+        if len(block):
+            block = block[np.lexsort((block[:, 1], block[:, 0]))]
+            fresh = np.ones(len(block), dtype=bool)
+            fresh[1:] = np.any(block[1:] != block[:-1], axis=1)
+            block = block[fresh]
+            ids, counts = np.unique(block[:, 0], return_counts=True)
+            citing.frombytes(ids.tobytes())
+            cited.frombytes(np.ascontiguousarray(block[:, 1]).tobytes())
+            ends = offsets[-1] + np.cumsum(counts, dtype=np.int64)
+            offsets.frombytes(ends.tobytes())
+        if final:
+            break
+    return (
+        np.frombuffer(citing, dtype=np.int64),
+        np.frombuffer(offsets, dtype=np.int64),
+        np.frombuffer(cited, dtype=np.int64),
+    )
+
+
+def _among(known: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Which `values` are in the sorted array `known`."""
+    if not len(known):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(known, values), len(known) - 1)
+    return np.asarray(known[at] == values, dtype=bool)
 
 
 def _court_codes(courts: Sequence[str]) -> tuple[list[str], np.ndarray]:

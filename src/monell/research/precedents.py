@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -63,19 +63,21 @@ def corpus_fingerprint(engine: Engine) -> str:
     return f"opinions={n};ids={lo}..{hi};citations={cites};edges={edges}"
 
 
-def citation_graph(engine: Engine) -> dict[int, list[int]]:
-    """citing opinion id → cited opinion ids, from the store's citation graph."""
+def citation_graph(engine: Engine) -> Iterator[tuple[int, int]]:
+    """(citing, cited) opinion id pairs of the store's citation graph, by citing then cited id.
+
+    A generator over a batched query in the primary key's order, opened only when the index
+    build reaches the graph: of a corpus's 10M edges only one batch is ever Python objects.
+    """
     from monell.corpus import schema
 
     e = schema.edges
-    out: dict[int, list[int]] = {}
+    query = sa.select(e.c.citing_opinion_id, e.c.cited_opinion_id).order_by(
+        e.c.citing_opinion_id, e.c.cited_opinion_id
+    )
     with engine.connect() as conn:
-        rows = conn.execution_options(yield_per=50_000).execute(
-            sa.select(e.c.citing_opinion_id, e.c.cited_opinion_id)
-        )
-        for citing, cited in rows:
-            out.setdefault(int(citing), []).append(int(cited))
-    return out
+        for citing, cited in conn.execution_options(yield_per=50_000).execute(query):
+            yield int(citing), int(cited)
 
 
 def corpus_size(engine: Engine) -> int:
