@@ -15,8 +15,9 @@
    semantic pre-filtered slices, of the whole hybrid query (index side), the model's own
    query-encoding time, and the baseline "score every row, then drop what the filter
    excludes" measured in the same run. The index also holds a synthetic citation graph
-   (each opinion cites 5 others) so that the hybrid's graph list costs what it would; its
-   own time (20 seeds' citations, filtered) is printed too.
+   (each opinion cites 5 others, one of them a "landmark" of Zipf popularity, so a few
+   opinions have thousands of citers) so that the hybrid's graph and co-citation lists cost
+   what they would; their own times are printed too.
 2. Quality. The shared sample's own citation graph: eyecite finds the reporter citations in
    each opinion; an edge goes to every sample opinion (court's own voice) carrying that
    citation and decided earlier. Query = the citing opinion's opening facts (200 words after
@@ -25,10 +26,12 @@
    Relevant = the cited earlier opinions in the corpus. recall@10 and nDCG@10, same index,
    same date filter (decided before the citing opinion), for: BM25 alone (the baseline),
    semantic alone, the text hybrid (BM25 + semantic) and the full hybrid `monell precedents`
-   runs (BM25 + semantic + the citation graph followed from the best text matches). The graph
+   runs (BM25 + semantic + the citation graph followed from the best text matches + the
+   authorities cited beside the first page), and that hybrid without co-citation. The graph
    in the index is the same eyecite graph; a query can never profit from its own citations,
    because the date filter admits only opinions decided before the citing one, and they and
-   the opinions they cite are all older than it.
+   the opinions they cite are all older than it (co-citation reads only citers decided
+   before the citing one, so the query's own citations never vote).
 
 `--quick` is the smoke test a unit test runs: 2,000 synthetic opinions and scotus.jsonl only,
 with a hashing stand-in for the model, so it says nothing about speed or quality.
@@ -56,7 +59,13 @@ sys.path.insert(0, str(REPO / "src"))
 from monell.research.documents import ResearchDocument, documents_from_jsonl  # noqa: E402
 from monell.research.embedding import encode_query  # noqa: E402
 from monell.research.index import PrecedentIndex, build_index  # noqa: E402
-from monell.research.search import GRAPH_SEEDS, graph_votes, hybrid_search  # noqa: E402
+from monell.research.search import (  # noqa: E402
+    CO_CITED_FROM,
+    GRAPH_SEEDS,
+    co_citation_votes,
+    graph_votes,
+    hybrid_search,
+)
 from monell.research.sentences import passages  # noqa: E402
 
 OPINIONS = REPO.parent / "shared" / "data" / "opinions"
@@ -125,6 +134,28 @@ def synthetic_docs(n: int, texts: list[str], seed: int = 1983):
         )
 
 
+def synthetic_citations(size: int, seed: int = 11):
+    """(citing, cited) pairs in citing order: each opinion cites CITES_PER_OPINION others,
+    all but one at random and one among the first 0.5% of ids (the "landmarks"), drawn with
+    Zipf popularity — so, as in real case law, a few opinions have thousands of citers and
+    the co-citation list's cap on citers per result is exercised."""
+    rng = np.random.default_rng(seed)
+    landmarks = max(1, size // 200)
+    popularity = 1.0 / np.arange(1, landmarks + 1)
+    popularity /= popularity.sum()
+    for start in range(1, size + 1, 100_000):
+        ids = np.arange(start, min(size, start + 99_999) + 1)
+        targets = np.column_stack(
+            [
+                rng.integers(1, size + 1, size=(len(ids), CITES_PER_OPINION - 1)),
+                rng.choice(landmarks, size=len(ids), p=popularity) + 1,
+            ]
+        )
+        for citing, row in zip(ids.tolist(), targets.tolist(), strict=True):
+            for cited in row:
+                yield citing, cited
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1)]
@@ -152,10 +183,6 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
     print(f"  embedded a pool of {len(pool)} real passages in {time.perf_counter() - t0:.1f} s")
     encoder = PoolEncoder(pool, model.name)
     directory = workdir / "synthetic"
-    # A citation graph of the same size: each opinion cites CITES_PER_OPINION others, so the
-    # hybrid's graph list (followed from the top text matches) costs what it would.
-    graph_rng = random.Random(11)
-    cites = {i: graph_rng.sample(range(1, size + 1), CITES_PER_OPINION) for i in range(1, size + 1)}
     t0 = time.perf_counter()
     count = build_index(
         directory,
@@ -165,9 +192,8 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
         passages_per_opinion=2,
         writer_heap=512_000_000,
         batch=2048,
-        cites=cites,
+        cites=synthetic_citations(size),
     )
-    del cites
     build_s = time.perf_counter() - t0
     index = PrecedentIndex(directory)
     print(
@@ -185,7 +211,8 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
         queries.append((" ".join(text[at : at + 60]), ("scotus", circuit), before))
 
     encode_s, bm25_s, sem_s, hybrid_s, naive_s, allowed_rows = [], [], [], [], [], []
-    graph_s = []
+    graph_s, co_s = [], []
+    landmarks = max(1, size // 200)
     for text, courts, before in queries:
         t0 = time.perf_counter()
         model.encode([text])
@@ -204,6 +231,12 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
         t0 = time.perf_counter()
         graph_votes(index, seeds, courts=courts, decided_before=before)
         graph_s.append(time.perf_counter() - t0)
+        # A first page of 10 results, 3 of them landmarks (the most-cited opinions).
+        page = rng.sample(range(1, landmarks + 1), min(3, landmarks))
+        page += rng.sample(range(landmarks + 1, size + 1), CO_CITED_FROM - len(page))
+        t0 = time.perf_counter()
+        co_citation_votes(index, page, courts=courts, decided_before=before)
+        co_s.append(time.perf_counter() - t0)
         allowed_rows.append(sum(e - s for s, e in index.row_slices(courts, before)))
         # Baseline: score every row, then apply the filter to the scores (post-filtering).
         t0 = time.perf_counter()
@@ -225,8 +258,9 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
     )
     print(f"  BM25 (tantivy, filters in the query)        {ms(bm25_s)}")
     print(f"  semantic (pre-filtered matrix slices)       {ms(sem_s)}")
-    print(f"  graph list alone ({GRAPH_SEEDS} seeds' citations)     {ms(graph_s)}")
-    print(f"  hybrid, index side (BM25 + semantic + graph + RRF) {ms(hybrid_s)}")
+    print(f"  graph list alone ({GRAPH_SEEDS} seeds' citations)   {ms(graph_s)}")
+    print(f"  co-citation alone (10 results, 3 landmarks) {ms(co_s)}")
+    print(f"  hybrid, index side (all four lists + RRF)   {ms(hybrid_s)}")
     print(f"  query encoding by the model ({model.name[:32]}) {ms(encode_s)}")
     total = [h + e for h, e in zip(hybrid_s, encode_s, strict=True)]
     print(f"  hybrid end to end (encoding + index)        {ms(total)}")
@@ -332,6 +366,7 @@ def quality(quick: bool, workdir: Path, cache: Path | None, per_opinion: int) ->
         "bm25": dict(encoder=None, graph=False),
         "semantic": None,
         "text hybrid": dict(encoder=model, graph=False),
+        "+ graph": dict(encoder=model, graph=True, co_citation=False),
         "hybrid": dict(encoder=model, graph=True),
     }
     results: dict[str, tuple[list[float], list[float]]] = {m: ([], []) for m in modes}
@@ -363,6 +398,14 @@ def quality(quick: bool, workdir: Path, cache: Path | None, per_opinion: int) ->
         print(
             f"  {mode:12s} recall@10 {recall:.3f}   nDCG@10 {gain:.3f}   "
             f"vs BM25 {recall / base[0]:.2f}x / {gain / base[1]:.2f}x"
+        )
+    # How much the ratio moves with the queries drawn: the same runs, odd and even queries.
+    for name, part in (("odd", slice(0, None, 2)), ("even", slice(1, None, 2))):
+        b = [float(np.mean(v[part])) for v in results["bm25"]]
+        h = [float(np.mean(v[part])) for v in results["hybrid"]]
+        print(
+            f"  {name} half ({len(results['bm25'][0][part])} queries): hybrid/BM25 "
+            f"{h[0] / b[0]:.2f}x / {h[1] / b[1]:.2f}x"
         )
     print(
         f"  ratio hybrid/BM25: recall@10 {means['hybrid'][0] / base[0]:.2f}x, "

@@ -10,10 +10,11 @@ Court and date filters are part of the index, not a pass over a top-k afterwards
 
 On disk (one folder): `tantivy/`, `vectors.npy` (float32, unit rows, memory-mapped on load),
 `rows.npz` (opinion id, passage number and date of every row), `graph.npz` (each opinion's
-court and date, and the opinions it cites: the citation graph that search follows from its
-best matches to the authorities they rely on) and `manifest.json` (courts' row ranges, model
-name, corpus fingerprint). Built from `ResearchDocument`s, so the same code
-indexes the opinion store and synthetic benchmark corpora.
+court and date, the opinions it cites, and the opinions citing it, newest first: the
+citation graph that search follows from its best matches to the authorities they rely on,
+and from those authorities to the ones courts cite beside them) and `manifest.json` (courts'
+row ranges, model name, corpus fingerprint). Built from `ResearchDocument`s, so the same
+code indexes the opinion store and synthetic benchmark corpora.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from monell.research.qi import QiSignals
 from monell.research.qi import classify as classify_qi
 from monell.research.sentences import Passage, passages
 
-FORMAT_VERSION = 3  # 2: graph.npz; 3: passages kept without an encoder
+FORMAT_VERSION = 4  # 2: graph.npz; 3: passages kept without an encoder; 4: citers in graph.npz
 EPOCH = dt.date(1970, 1, 1)
 UNDATED = 10**7  # days; far beyond any real decision date
 PASSAGE_WORDS = 90
@@ -246,6 +247,7 @@ def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
     dates = np.array(seen.dates, dtype=np.int64)[order]
     pairs = _mapping_pairs(cites) if isinstance(cites, Mapping) else cites
     citing, offsets, cited = _citation_csr(ids, pairs)
+    authorities, citer_offsets, citers = _citers_csr(ids, dates, citing, offsets, cited)
     np.savez(
         directory / "graph.npz",
         opinion=ids,
@@ -255,6 +257,9 @@ def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
         citing=citing,
         offsets=offsets,
         cited=cited,
+        authorities=authorities,
+        citer_offsets=citer_offsets,
+        citers=citers,
     )
     return len(cited)
 
@@ -314,6 +319,40 @@ def _citation_csr(
         np.frombuffer(offsets, dtype=np.int64),
         np.frombuffer(cited, dtype=np.int64),
     )
+
+
+def _citers_csr(
+    ids: np.ndarray, dates: np.ndarray, citing: np.ndarray, offsets: np.ndarray, cited: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The reverse CSR (cited ids, offsets, citing ids): each cited opinion's citers newest
+    first, undated last, ties by id — so a search that can follow only some citers follows
+    the latest statements of the law."""
+    sources = np.repeat(citing, np.diff(offsets))
+    age = -dates[np.searchsorted(ids, sources)] if len(ids) else sources
+    age[age <= -UNDATED] = UNDATED
+    order = np.lexsort((sources, age, cited))
+    targets = cited[order]
+    authorities, counts = np.unique(targets, return_counts=True)
+    citer_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return authorities.astype(np.int64), citer_offsets, sources[order].astype(np.int64)
+
+
+def _gather(
+    keys: np.ndarray, offsets: np.ndarray, values: np.ndarray, wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR rows of `wanted` keys (missing keys have none), concatenated, and for each
+    value the position in `wanted` it belongs to."""
+    wanted = np.asarray(wanted, dtype=np.int64)
+    if not len(keys) or not len(wanted):
+        return values[:0], np.zeros(0, dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    found = keys[at] == wanted
+    starts = np.where(found, offsets[at], 0)
+    lengths = np.where(found, offsets[np.minimum(at + 1, len(offsets) - 1)] - starts, 0)
+    owner = np.repeat(np.arange(len(wanted), dtype=np.int64), lengths)
+    first = np.cumsum(lengths) - lengths  # where each row starts in the output
+    position = np.arange(int(lengths.sum()), dtype=np.int64) - first[owner] + starts[owner]
+    return values[position], owner
 
 
 def _among(known: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -543,6 +582,9 @@ class PrecedentIndex:
         self.graph_citing = graph["citing"]
         self.graph_offsets = graph["offsets"]
         self.graph_cited = graph["cited"]
+        self.graph_authorities = graph["authorities"]
+        self.graph_citer_offsets = graph["citer_offsets"]
+        self.graph_citers = graph["citers"]
         self._blas: Any = None
         self.court_ranges: dict[str, tuple[int, int]] = {
             c: (r[0], r[1]) for c, r in self.manifest["courts"].items()
@@ -666,6 +708,24 @@ class PrecedentIndex:
         if i >= len(self.graph_citing) or int(self.graph_citing[i]) != opinion_id:
             return self.graph_cited[:0]
         return self.graph_cited[self.graph_offsets[i] : self.graph_offsets[i + 1]]
+
+    def citers_of(self, opinion_id: int) -> np.ndarray:
+        """Ids of the indexed opinions citing `opinion_id`, newest first (empty if none)."""
+        i = int(np.searchsorted(self.graph_authorities, opinion_id))
+        if i >= len(self.graph_authorities) or int(self.graph_authorities[i]) != opinion_id:
+            return self.graph_citers[:0]
+        return self.graph_citers[self.graph_citer_offsets[i] : self.graph_citer_offsets[i + 1]]
+
+    def cited_by_each(self, opinion_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`cited_by` for many opinions at once: (cited ids, position in `opinion_ids` of the
+        opinion citing each), in input order — one gather instead of a Python loop."""
+        return _gather(self.graph_citing, self.graph_offsets, self.graph_cited, opinion_ids)
+
+    def citers_of_each(self, opinion_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`citers_of` for many opinions at once, each one's citers newest first."""
+        return _gather(
+            self.graph_authorities, self.graph_citer_offsets, self.graph_citers, opinion_ids
+        )
 
     def admissible(
         self,

@@ -160,6 +160,8 @@ class Precedent:
     opinion_id: int
     graph_rank: int | None  # rank among the authorities the best text matches cite
     cited_by_matches: int  # how many of those matches cite it
+    co_citation_rank: int | None  # rank among authorities cited beside the first page
+    co_cited_by: int  # how many opinions cite it beside a first-page result
 
 
 def _verify(
@@ -266,6 +268,8 @@ def assemble(
                 opinion_id=hit.opinion_id,
                 graph_rank=hit.graph_rank,
                 cited_by_matches=hit.cited_by_matches,
+                co_citation_rank=hit.co_citation_rank,
+                co_cited_by=hit.co_cited_by,
             )
         )
         if len(out) >= limit:
@@ -353,6 +357,9 @@ def result_markdown(i: int, r: dict[str, Any]) -> str:
     passage = r["passage"][:600] + ("…" if len(r["passage"]) > 600 else "")
     matches = r.get("cited_by_matches") or 0
     relied = f"; cited by {matches} of the closest matches" if matches else ""
+    beside = r.get("co_cited_by") or 0
+    if beside:
+        relied += f"; cited beside other results in {beside} opinion{'s' if beside > 1 else ''}"
     return (
         f"{i}. *{r['case_name']}*, {cite}{mark} ({r['court_name']}, "
         f"{r['date_filed'] or 'undated'}) — {weight}; QI: {qi}{relied}; score {r['score']:.4f}\n"

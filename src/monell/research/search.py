@@ -2,13 +2,19 @@
 
 Reciprocal rank fusion (Cormack, Clarke & Büttcher, SIGIR 2009) needs no score calibration
 between a BM25 score and a cosine, which is why it is used here: each list contributes
-1 / (k + rank) with k = 60. Three lists:
+1 / (k + rank) with k = 60. Four lists:
 - lexical: BM25 over the whole text;
 - semantic: the best-matching embedded passage of each opinion;
 - graph: the authorities that the best text matches cite. Lawyers find controlling law the
   same way — read the cases closest to the facts, then the precedents those cases rely on.
   Each of the top `GRAPH_SEEDS` fused text matches votes 1 / (k + its rank) for every opinion
   it cites; opinions are ranked by their votes.
+- co-citation: the authorities courts cite beside the first page of results (Small, "Co-
+  citation in the scientific literature", 24 J. Am. Soc'y Info. Sci. 265 (1973)). For each
+  of the top `CO_CITED_FROM` results after the graph list, the newest `CO_CITERS`
+  permitted opinions citing it vote 1 / (k + that result's rank) for everything else they
+  cite. The graph list finds what fact-alike cases rely on; this one finds what travels with
+  the authorities already found (Graham v. Connor brings Tennessee v. Garner).
 Every list obeys the same court and date filters inside the index (see `index.py`), so fusion
 never sees an opinion the incident may not use; the graph list checks the cited opinion's own
 court and date, since a permitted case may cite one that is not.
@@ -27,6 +33,8 @@ from monell.research.index import Hit, PrecedentIndex
 
 RRF_K = 60
 GRAPH_SEEDS = 20  # fused text matches whose citations are followed
+CO_CITED_FROM = 10  # results (the first page) whose co-cited authorities are followed
+CO_CITERS = 100  # newest permitted citers read per result: bounds the work for a Graham
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class RankedHit:
     passage: int | None
     graph_rank: int | None = None
     cited_by_matches: int = 0  # how many of the top text matches cite this opinion
+    co_citation_rank: int | None = None
+    co_cited_by: int = 0  # how many opinions cite it beside a first-page result
 
 
 def _fuse(scores: dict[int, float], ranking: Sequence[int]) -> dict[int, float]:
@@ -77,6 +87,41 @@ def graph_votes(
     return votes, voters
 
 
+def co_citation_votes(
+    index: PrecedentIndex,
+    results: Sequence[int],
+    *,
+    courts: Sequence[str] | None,
+    decided_before: dt.date | None,
+) -> tuple[dict[int, float], dict[int, int]]:
+    """Votes and citer counts for the opinions cited beside `results` (best first), by
+    permitted citers; citers and cited opinions both pass the court and date filters, so no
+    opinion decided on or after the cutoff contributes knowledge or comes back."""
+    items = np.asarray(results, dtype=np.int64)
+    citers, item = index.citers_of_each(items)
+    keep = index.admissible(citers, courts, decided_before)
+    citers, item = citers[keep], item[keep]
+    # The newest CO_CITERS permitted citers of each result (citers are stored newest first).
+    first = np.searchsorted(item, item, side="left")
+    nth = np.arange(len(item)) - first
+    citers, item = citers[nth < CO_CITERS], item[nth < CO_CITERS]
+    cited, row = index.cited_by_each(citers)
+    source = item[row]
+    keep = (cited != items[source]) & index.admissible(cited, courts, decided_before)
+    cited, source, by = cited[keep], source[keep], citers[row][keep]
+    if not len(cited):
+        return {}, {}
+    weight = 1.0 / (RRF_K + 1.0 + source)  # the result's rank is its position + 1
+    targets, inverse = np.unique(cited, return_inverse=True)
+    votes = np.bincount(inverse, weights=weight, minlength=len(targets))
+    pairs = np.unique(np.stack([cited, by]), axis=1)  # one count per (target, citer)
+    counted, counts = np.unique(pairs[0], return_counts=True)
+    return (
+        dict(zip(targets.tolist(), votes.tolist(), strict=True)),
+        dict(zip(counted.tolist(), counts.tolist(), strict=True)),
+    )
+
+
 def hybrid_search(
     index: PrecedentIndex,
     text: str,
@@ -87,10 +132,12 @@ def hybrid_search(
     limit: int = 10,
     depth: int = 100,
     graph: bool = True,
+    co_citation: bool = True,
 ) -> list[RankedHit]:
     """Top `limit` opinions for `text`. BM25 alone when `encoder` is None or the index holds
     no vectors (the caller reports which retrieval ran); `graph=False` leaves out the
-    citation-graph list (the benchmark's text-only comparison)."""
+    citation-graph and co-citation lists (the benchmark's text-only comparison),
+    `co_citation=False` the co-citation list alone (its ablation)."""
     lexical = index.bm25(text, courts=courts, decided_before=decided_before, limit=depth)
     semantic: list[Hit] = []
     if encoder is not None and index.model is not None:
@@ -100,15 +147,25 @@ def hybrid_search(
     semantic_ids = [h.opinion_id for h in semantic]
     scores = _fuse(_fuse({}, lexical_ids), semantic_ids)
     voters: dict[int, int] = {}
+    co_citers: dict[int, int] = {}
     graph_ids: list[int] = []
+    co_ids: list[int] = []
     if graph:
         seeds = _order(scores)[:GRAPH_SEEDS]
         votes, voters = graph_votes(index, seeds, courts=courts, decided_before=decided_before)
         graph_ids = _order(votes)
         _fuse(scores, graph_ids)
+    if graph and co_citation:
+        first_page = _order(scores)[:CO_CITED_FROM]
+        co_votes, co_citers = co_citation_votes(
+            index, first_page, courts=courts, decided_before=decided_before
+        )
+        co_ids = _order(co_votes)
+        _fuse(scores, co_ids)
     bm25 = {h.opinion_id: (rank, h.score) for rank, h in enumerate(lexical, start=1)}
     sem = {h.opinion_id: (rank, h) for rank, h in enumerate(semantic, start=1)}
     graph_rank = {o: rank for rank, o in enumerate(graph_ids, start=1)}
+    co_rank = {o: rank for rank, o in enumerate(co_ids, start=1)}
     out = []
     for opinion_id in _order(scores)[:limit]:
         b = bm25.get(opinion_id)
@@ -124,6 +181,8 @@ def hybrid_search(
                 passage=s[1].passage if s else None,
                 graph_rank=graph_rank.get(opinion_id),
                 cited_by_matches=voters.get(opinion_id, 0),
+                co_citation_rank=co_rank.get(opinion_id),
+                co_cited_by=co_citers.get(opinion_id, 0),
             )
         )
     return out
