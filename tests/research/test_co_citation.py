@@ -175,23 +175,29 @@ from hypothesis import strategies as st  # noqa: E402
     courts=st.one_of(st.none(), st.lists(st.sampled_from(RANDOM_COURTS), min_size=1, unique=True)),
     before=st.one_of(st.none(), st.dates(dt.date(1960, 1, 1), dt.date(2020, 1, 1))),
     cap=st.integers(1, 5),
+    window=st.sampled_from([1, 2, 1024]),
 )
 def test_vectorised_votes_equal_the_plain_loop(
     random_index: PrecedentIndex,
     results: list[int],
-    courts,
-    before,
-    cap: int,  # type: ignore[no-untyped-def]
+    courts: list[str] | None,
+    before: dt.date | None,
+    cap: int,
+    window: int,
 ) -> None:
-    old = search.CO_CITERS
-    search.CO_CITERS = cap  # hypothesis and function-scoped monkeypatch do not mix
+    from monell.research import index as index_module
+
+    old, old_window = search.CO_CITERS, index_module.CITER_WINDOW
+    # hypothesis and function-scoped monkeypatch do not mix; a window of 1 or 2 citers
+    # makes the court filter scan several growing windows.
+    search.CO_CITERS, index_module.CITER_WINDOW = cap, window
     try:
         votes, counts = search.co_citation_votes(
             random_index, results, courts=courts, decided_before=before
         )
         want_votes, want_counts = _reference(random_index, results, courts, before)
     finally:
-        search.CO_CITERS = old
+        search.CO_CITERS, index_module.CITER_WINDOW = old, old_window
     assert counts == want_counts
     assert votes.keys() == want_votes.keys()
     for k, v in want_votes.items():

@@ -44,6 +44,7 @@ EPOCH = dt.date(1970, 1, 1)
 UNDATED = 10**7  # days; far beyond any real decision date
 PASSAGE_WORDS = 90
 PASSAGES_PER_OPINION = 4
+CITER_WINDOW = 1024  # citers court-checked at a time by `recent_citers` (the window grows 4×)
 
 CitationEdges: TypeAlias = Mapping[int, Iterable[int]] | Iterable[tuple[int, int]]
 """The citation graph: citing id → cited ids, or (citing, cited) pairs by ascending citing id."""
@@ -247,7 +248,7 @@ def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
     dates = np.array(seen.dates, dtype=np.int64)[order]
     pairs = _mapping_pairs(cites) if isinstance(cites, Mapping) else cites
     citing, offsets, cited = _citation_csr(ids, pairs)
-    authorities, citer_offsets, citers = _citers_csr(ids, dates, citing, offsets, cited)
+    authorities, citer_offsets, citers, citer_age = _citers_csr(ids, dates, citing, offsets, cited)
     np.savez(
         directory / "graph.npz",
         opinion=ids,
@@ -260,6 +261,7 @@ def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
         authorities=authorities,
         citer_offsets=citer_offsets,
         citers=citers,
+        citer_age=citer_age,
     )
     return len(cited)
 
@@ -323,10 +325,11 @@ def _citation_csr(
 
 def _citers_csr(
     ids: np.ndarray, dates: np.ndarray, citing: np.ndarray, offsets: np.ndarray, cited: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The reverse CSR (cited ids, offsets, citing ids): each cited opinion's citers newest
-    first, undated last, ties by id — so a search that can follow only some citers follows
-    the latest statements of the law."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The reverse CSR (cited ids, offsets, citing ids, sort key): each cited opinion's
+    citers newest first, undated last, ties by id — so a search that can follow only some
+    citers follows the latest statements of the law. The key (−days, UNDATED for undated)
+    rises along each row, so a date cutoff is one binary search per row."""
     sources = np.repeat(citing, np.diff(offsets))
     age = -dates[np.searchsorted(ids, sources)] if len(ids) else sources
     age[age <= -UNDATED] = UNDATED
@@ -334,7 +337,12 @@ def _citers_csr(
     targets = cited[order]
     authorities, counts = np.unique(targets, return_counts=True)
     citer_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return authorities.astype(np.int64), citer_offsets, sources[order].astype(np.int64)
+    return (
+        authorities.astype(np.int64),
+        citer_offsets,
+        sources[order].astype(np.int64),
+        age[order].astype(np.int64),
+    )
 
 
 def _gather(
@@ -585,6 +593,7 @@ class PrecedentIndex:
         self.graph_authorities = graph["authorities"]
         self.graph_citer_offsets = graph["citer_offsets"]
         self.graph_citers = graph["citers"]
+        self.graph_citer_age = graph["citer_age"]
         self._blas: Any = None
         self.court_ranges: dict[str, tuple[int, int]] = {
             c: (r[0], r[1]) for c, r in self.manifest["courts"].items()
@@ -721,11 +730,38 @@ class PrecedentIndex:
         opinion citing each), in input order — one gather instead of a Python loop."""
         return _gather(self.graph_citing, self.graph_offsets, self.graph_cited, opinion_ids)
 
-    def citers_of_each(self, opinion_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """`citers_of` for many opinions at once, each one's citers newest first."""
-        return _gather(
-            self.graph_authorities, self.graph_citer_offsets, self.graph_citers, opinion_ids
-        )
+    def recent_citers(
+        self,
+        opinion_id: int,
+        courts: Sequence[str] | None,
+        decided_before: dt.date | None,
+        limit: int,
+    ) -> np.ndarray:
+        """The newest `limit` citers of `opinion_id` that pass the filters, newest first.
+
+        Reads only what it needs: the date cutoff is a binary search in the row, and the
+        court filter runs over growing windows — a landmark with 100,000 citers costs a
+        window, not 100,000 lookups."""
+        i = int(np.searchsorted(self.graph_authorities, opinion_id))
+        if i >= len(self.graph_authorities) or int(self.graph_authorities[i]) != opinion_id:
+            return self.graph_citers[:0]
+        lo, hi = int(self.graph_citer_offsets[i]), int(self.graph_citer_offsets[i + 1])
+        if decided_before is not None:
+            age = self.graph_citer_age[lo:hi]
+            end = lo + int(np.searchsorted(age, UNDATED, side="left"))
+            lo += int(np.searchsorted(age, -day_number(decided_before), side="right"))
+            hi = end
+        if courts is None:
+            return self.graph_citers[lo : min(hi, lo + limit)]
+        found: list[np.ndarray] = []
+        count, window = 0, CITER_WINDOW
+        while lo < hi and count < limit:
+            chunk = self.graph_citers[lo : min(hi, lo + window)]
+            kept = chunk[self.admissible(chunk, courts, None)][: limit - count]
+            found.append(kept)
+            count += len(kept)
+            lo, window = lo + len(chunk), window * 4
+        return np.concatenate(found) if found else self.graph_citers[:0]
 
     def admissible(
         self,

@@ -98,13 +98,11 @@ def co_citation_votes(
     permitted citers; citers and cited opinions both pass the court and date filters, so no
     opinion decided on or after the cutoff contributes knowledge or comes back."""
     items = np.asarray(results, dtype=np.int64)
-    citers, item = index.citers_of_each(items)
-    keep = index.admissible(citers, courts, decided_before)
-    citers, item = citers[keep], item[keep]
-    # The newest CO_CITERS permitted citers of each result (citers are stored newest first).
-    first = np.searchsorted(item, item, side="left")
-    nth = np.arange(len(item)) - first
-    citers, item = citers[nth < CO_CITERS], item[nth < CO_CITERS]
+    if not len(items):
+        return {}, {}
+    found = [index.recent_citers(int(r), courts, decided_before, CO_CITERS) for r in items]
+    citers = np.concatenate(found)
+    item = np.repeat(np.arange(len(items)), [len(f) for f in found])
     cited, row = index.cited_by_each(citers)
     source = item[row]
     keep = (cited != items[source]) & index.admissible(cited, courts, decided_before)
