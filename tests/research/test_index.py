@@ -94,6 +94,22 @@ def test_hybrid_never_returns_filtered_documents(index: PrecedentIndex) -> None:
     assert {h.opinion_id for h in unfiltered} & {1, 2, 3, 6}
 
 
+def test_bm25_run_beside_the_encoder_gives_the_same_ranks(index: PrecedentIndex) -> None:
+    # BM25 runs on a worker thread while the query is encoded; its list must be the one a
+    # direct call returns, for every search of a concurrent batch.
+    from concurrent.futures import ThreadPoolExecutor
+
+    direct = [h.opinion_id for h in index.bm25(SHOOTING, limit=100)]
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(
+            pool.map(lambda _: hybrid_search(index, SHOOTING, encoder=HashingEncoder()), range(8))
+        )
+    for hits in runs:
+        ranked = {h.opinion_id: h.bm25_rank for h in hits if h.bm25_rank is not None}
+        assert ranked and all(direct[rank - 1] == o for o, rank in ranked.items())
+    assert all([h.opinion_id for h in r] == [h.opinion_id for h in runs[0]] for r in runs)
+
+
 def test_meta_keeps_what_results_show(index: PrecedentIndex) -> None:
     meta = index.meta(5)
     assert meta is not None

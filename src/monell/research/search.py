@@ -23,8 +23,11 @@ court and date, since a permitted case may cite one that is not.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -50,6 +53,14 @@ class RankedHit:
     cited_by_matches: int = 0  # how many of the top text matches cite this opinion
     co_citation_rank: int | None = None
     co_cited_by: int = 0  # how many opinions cite it beside a first-page result
+
+
+@cache
+def _lexical_pool() -> ThreadPoolExecutor:
+    """Threads for BM25, which runs while the query is encoded and the matrix scored: tantivy,
+    torch and numpy all release the GIL, so the two halves overlap (300k opinions, p95
+    30 → 20 ms for BM25 + semantic, 2026-11-26). Shared by concurrent searches."""
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="monell-bm25")
 
 
 def _fuse(scores: dict[int, float], ranking: Sequence[int]) -> dict[int, float]:
@@ -136,11 +147,16 @@ def hybrid_search(
     no vectors (the caller reports which retrieval ran); `graph=False` leaves out the
     citation-graph and co-citation lists (the benchmark's text-only comparison),
     `co_citation=False` the co-citation list alone (its ablation)."""
-    lexical = index.bm25(text, courts=courts, decided_before=decided_before, limit=depth)
     semantic: list[Hit] = []
     if encoder is not None and index.model is not None:
+        pending = _lexical_pool().submit(
+            index.bm25, text, courts=courts, decided_before=decided_before, limit=depth
+        )
         vector = encode_query(encoder, text)
         semantic = index.semantic(vector, courts=courts, decided_before=decided_before, limit=depth)
+        lexical = pending.result()
+    else:
+        lexical = index.bm25(text, courts=courts, decided_before=decided_before, limit=depth)
     lexical_ids = [h.opinion_id for h in lexical]
     semantic_ids = [h.opinion_id for h in semantic]
     scores = _fuse(_fuse({}, lexical_ids), semantic_ids)
