@@ -15,10 +15,10 @@
    semantic pre-filtered slices, of the whole hybrid query (index side, BM25 on a worker
    thread beside the semantic scoring), the model's own query-encoding time, the hybrid end
    to end with the real model encoding the query (BM25 runs meanwhile), and the baseline
-   "score every row, then drop what the filter excludes" measured in the same run. The index also holds a synthetic citation graph
-   (each opinion cites 5 others, one of them a "landmark" of Zipf popularity, so a few
-   opinions have thousands of citers) so that the hybrid's graph and co-citation lists cost
-   what they would; their own times are printed too.
+   "score every row, then drop what the filter excludes" measured in the same run. The
+   index also holds a synthetic citation graph (each opinion cites 5 others, one of them a
+   "landmark" of Zipf popularity, so a few opinions have thousands of citers) so that the
+   hybrid's graph and co-citation lists cost what they would; their own times are printed.
 2. Quality. The shared sample's own citation graph: eyecite finds the reporter citations in
    each opinion; an edge goes to every sample opinion (court's own voice) carrying that
    citation and decided earlier. Query = the citing opinion's opening facts (200 words after
@@ -406,7 +406,7 @@ def quality(quick: bool, workdir: Path, cache: Path | None, per_opinion: int) ->
     # How much the ratio moves with the queries drawn: a paired bootstrap over queries, and
     # the same runs split into odd and even queries.
     boot = np.random.default_rng(1983)
-    for k, metric in enumerate(("recall@10", "nDCG@10")):
+    for k, metric in enumerate(("recall@10", "nDCG@10") if n else ()):
         b_v, h_v = np.array(results["bm25"][k]), np.array(results["hybrid"][k])
         draws = boot.integers(0, n, size=(2000, n))
         ratios = h_v[draws].mean(axis=1) / b_v[draws].mean(axis=1)

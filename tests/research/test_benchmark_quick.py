@@ -25,5 +25,10 @@ def test_quick_benchmark_runs_and_prints_its_figures(shared_opinions: Path) -> N
         "recall@10",
         "nDCG@10",
         "ratio hybrid/BM25",
+        "co-citation alone",
+        "hybrid end to end (encoding beside BM25)",
+        "+ graph",
+        "95% bootstrap interval",
+        "odd half",
     ):
         assert figure in done.stdout

@@ -30,8 +30,17 @@ DOCS = [
     (31, "ca8", dt.date(2019, 1, 1), "A pursuit appeal after the incident. " * 6),
     (32, "ca2", dt.date(2005, 1, 1), "A pursuit appeal elsewhere. " * 6),
     (33, "ca8", None, "An undated pursuit appeal. " * 6),
+    (34, "ca8", dt.date(2017, 6, 1), "A custody appeal. " * 6),
 ]
-CITES = {1: [10], 2: [10], 30: [10, 20, 23], 31: [10, 21], 32: [10, 22], 33: [10, 22]}
+CITES = {
+    1: [10],
+    2: [10],
+    30: [10, 20, 23],
+    31: [10, 21],
+    32: [10, 22],
+    33: [10, 22],
+    34: [10],
+}
 QUERY = "officer tased handcuffed arrestee face down not resisting"
 MISSOURI_2018 = {"courts": ["scotus", "ca8"], "decided_before": dt.date(2018, 1, 1)}
 
@@ -45,7 +54,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> PrecedentIndex:
 
 
 def test_citers_are_stored_newest_first_undated_last(index: PrecedentIndex) -> None:
-    assert index.citers_of(10).tolist() == [31, 2, 1, 30, 32, 33]
+    assert index.citers_of(10).tolist() == [31, 34, 2, 1, 30, 32, 33]
     assert index.citers_of(22).tolist() == [32, 33]
     assert index.citers_of(1).tolist() == []
     assert index.citers_of(999).tolist() == []
@@ -81,8 +90,29 @@ def test_citers_read_per_result_are_capped_newest_first(
 ) -> None:
     monkeypatch.setattr(search, "CO_CITERS", 1)
     hits = {h.opinion_id: h for h in hybrid_search(index, QUERY, encoder=None, **MISSOURI_2018)}
-    # Graham's newest permitted citer is opinion 2, which cites nothing else: Garner is lost.
+    # Graham's newest permitted citer that is not a fact match is 34, which cites nothing
+    # else: Garner is lost.
     assert 20 not in hits
+
+
+def test_the_fact_matches_do_not_vote_twice(tmp_path: Path) -> None:
+    # Fact match 1 cites Graham (10) and Garner (20); fact match 2 cites Graham. Opinion 1
+    # is the only opinion citing Garner beside Graham, and the graph list already counted it.
+    docs = [
+        ResearchDocument(1, "Case 1", "ca8", dt.date(2015, 1, 1), "Published", (), TASER),
+        ResearchDocument(2, "Case 2", "ca8", dt.date(2016, 1, 1), "Published", (), TASER),
+        ResearchDocument(10, "Graham", "scotus", dt.date(1989, 5, 15), "Published", (), "x. " * 6),
+        ResearchDocument(20, "Garner", "scotus", dt.date(1985, 3, 27), "Published", (), "y. " * 6),
+    ]
+    build_index(tmp_path / "i", docs, None, fingerprint="t", cites={1: [10, 20], 2: [10]})
+    index = PrecedentIndex(tmp_path / "i")
+    with_co = {h.opinion_id: h for h in hybrid_search(index, QUERY, encoder=None)}
+    without = {
+        h.opinion_id: h for h in hybrid_search(index, QUERY, encoder=None, co_citation=False)
+    }
+    assert with_co[20].cited_by_matches == 1
+    assert with_co[20].co_cited_by == 0 and with_co[20].co_citation_rank is None
+    assert with_co[20].score == without[20].score
 
 
 def test_graph_off_leaves_co_citation_out(index: PrecedentIndex) -> None:
@@ -107,9 +137,9 @@ def test_markdown_says_why_a_co_cited_result_is_there() -> None:
         "score": 0.01,
     }
     text = result_markdown(1, row)
-    assert "cited beside other results in 3 opinions" in text
+    assert "3 other opinions cite it alongside these results" in text
     assert "cited by" not in text
-    assert "in 1 opinion;" in result_markdown(1, row | {"co_cited_by": 1})
+    assert "1 other opinion cites it alongside" in result_markdown(1, row | {"co_cited_by": 1})
 
 
 def test_an_index_without_citers_still_searches(tmp_path: Path) -> None:
@@ -123,6 +153,7 @@ def test_an_index_without_citers_still_searches(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- against a plain reference
 
 RANDOM_COURTS = ["scotus", "ca8", "ca2"]
+RANDOM_DATES = [dt.date(1960, 1, 1) + dt.timedelta(days=d) for d in range(0, 20000, 997)]
 
 
 @pytest.fixture(scope="module")
@@ -132,9 +163,8 @@ def random_index(tmp_path_factory: pytest.TempPathFactory) -> PrecedentIndex:
     rng = random.Random(1983)
     docs, cites = [], {}
     for i in range(1, 61):
-        date = (
-            None if i % 17 == 0 else dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(20000))
-        )
+        # Few distinct dates, so citers share days and a cutoff often falls on one.
+        date = None if i % 17 == 0 else rng.choice(RANDOM_DATES)
         docs.append(
             ResearchDocument(
                 i, f"Case {i}", rng.choice(RANDOM_COURTS), date, "Published", (), f"Text {i}."
@@ -146,7 +176,7 @@ def random_index(tmp_path_factory: pytest.TempPathFactory) -> PrecedentIndex:
     return PrecedentIndex(directory)
 
 
-def _reference(index: PrecedentIndex, results, courts, before):  # type: ignore[no-untyped-def]
+def _reference(index: PrecedentIndex, results, courts, before, seeds):  # type: ignore[no-untyped-def]
     """The plain loop the vectorised votes must equal."""
     import numpy as np
 
@@ -156,7 +186,9 @@ def _reference(index: PrecedentIndex, results, courts, before):  # type: ignore[
     votes: dict[int, float] = {}
     citers: dict[int, set[int]] = {}
     for rank, result in enumerate(results, start=1):
-        permitted = [int(c) for c in index.citers_of(result) if ok(int(c))][: search.CO_CITERS]
+        permitted = [int(c) for c in index.citers_of(result) if ok(int(c)) and int(c) not in seeds][
+            : search.CO_CITERS
+        ]
         for citer in permitted:
             for target in index.cited_by(citer).tolist():
                 if target != result and ok(target):
@@ -173,7 +205,10 @@ from hypothesis import strategies as st  # noqa: E402
 @given(
     results=st.lists(st.integers(1, 66), unique=True, max_size=12),
     courts=st.one_of(st.none(), st.lists(st.sampled_from(RANDOM_COURTS), min_size=1, unique=True)),
-    before=st.one_of(st.none(), st.dates(dt.date(1960, 1, 1), dt.date(2020, 1, 1))),
+    before=st.one_of(
+        st.none(), st.sampled_from(RANDOM_DATES), st.dates(dt.date(1960, 1, 1), dt.date(2020, 1, 1))
+    ),
+    seeds=st.lists(st.integers(1, 66), unique=True, max_size=10),
     cap=st.integers(1, 5),
     window=st.sampled_from([1, 2, 1024]),
 )
@@ -182,6 +217,7 @@ def test_vectorised_votes_equal_the_plain_loop(
     results: list[int],
     courts: list[str] | None,
     before: dt.date | None,
+    seeds: list[int],
     cap: int,
     window: int,
 ) -> None:
@@ -193,9 +229,9 @@ def test_vectorised_votes_equal_the_plain_loop(
     search.CO_CITERS, index_module.CITER_WINDOW = cap, window
     try:
         votes, counts = search.co_citation_votes(
-            random_index, results, courts=courts, decided_before=before
+            random_index, results, courts=courts, decided_before=before, seeds=seeds
         )
-        want_votes, want_counts = _reference(random_index, results, courts, before)
+        want_votes, want_counts = _reference(random_index, results, courts, before, set(seeds))
     finally:
         search.CO_CITERS, index_module.CITER_WINDOW = old, old_window
     assert counts == want_counts
@@ -209,3 +245,15 @@ def test_the_random_graph_has_co_citations_to_compare(random_index: PrecedentInd
         random_index, list(range(1, 61)), courts=None, decided_before=None
     )
     assert len(votes) > 20 and max(counts.values()) > 1  # the comparison above is not vacuous
+
+
+def test_citers_are_stored_newest_first_in_every_row(random_index: PrecedentIndex) -> None:
+    index = random_index
+    for row in range(len(index.graph_authorities)):
+        lo, hi = index.graph_citer_offsets[row], index.graph_citer_offsets[row + 1]
+        age = index.graph_citer_age[lo:hi].tolist()
+        citers = index.graph_citers[lo:hi].tolist()
+        pairs = list(zip(age, citers, strict=True))
+        assert pairs == sorted(pairs)  # key, then id, rising
+        dated = [d for d in age if d < 10**7]
+        assert age == dated + [10**7] * (len(age) - len(dated))  # undated last

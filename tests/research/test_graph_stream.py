@@ -23,7 +23,19 @@ from monell.research.precedents import citation_graph
 from monell.storage.database import make_engine, migrate
 
 KNOWN = (1, 2, 3, 5, 8, 13)
-GRAPH_ARRAYS = ("opinion", "court", "date", "court_names", "citing", "offsets", "cited")
+GRAPH_ARRAYS = (
+    "opinion",
+    "court",
+    "date",
+    "court_names",
+    "citing",
+    "offsets",
+    "cited",
+    "authorities",
+    "citer_offsets",
+    "citers",
+    "citer_age",
+)
 
 
 def _opinions(ids: Iterable[int]) -> _Opinions:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -94,12 +95,23 @@ def test_hybrid_never_returns_filtered_documents(index: PrecedentIndex) -> None:
     assert {h.opinion_id for h in unfiltered} & {1, 2, 3, 6}
 
 
-def test_bm25_run_beside_the_encoder_gives_the_same_ranks(index: PrecedentIndex) -> None:
+def test_bm25_run_beside_the_encoder_gives_the_same_ranks(
+    index: PrecedentIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # BM25 runs on a worker thread while the query is encoded; its list must be the one a
     # direct call returns, for every search of a concurrent batch.
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     direct = [h.opinion_id for h in index.bm25(SHOOTING, limit=100)]
+    threads: set[str] = set()
+    bm25 = index.bm25
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        threads.add(threading.current_thread().name)
+        return bm25(*args, **kwargs)
+
+    monkeypatch.setattr(index, "bm25", recording)
     with ThreadPoolExecutor(4) as pool:
         runs = list(
             pool.map(lambda _: hybrid_search(index, SHOOTING, encoder=HashingEncoder()), range(8))
@@ -108,6 +120,7 @@ def test_bm25_run_beside_the_encoder_gives_the_same_ranks(index: PrecedentIndex)
         ranked = {h.opinion_id: h.bm25_rank for h in hits if h.bm25_rank is not None}
         assert ranked and all(direct[rank - 1] == o for o, rank in ranked.items())
     assert all([h.opinion_id for h in r] == [h.opinion_id for h in runs[0]] for r in runs)
+    assert threads and all(t.startswith("monell-bm25") for t in threads)  # on the BM25 pool
 
 
 def test_meta_keeps_what_results_show(index: PrecedentIndex) -> None:

@@ -337,11 +337,13 @@ def _citers_csr(
     targets = cited[order]
     authorities, counts = np.unique(targets, return_counts=True)
     citer_offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    citers = sources[order]
+    del sources
     return (
-        authorities.astype(np.int64),
+        authorities.astype(np.int64, copy=False),
         citer_offsets,
-        sources[order].astype(np.int64),
-        age[order].astype(np.int64),
+        citers.astype(np.int64, copy=False),
+        age[order].astype(np.int32),  # −days fits 32 bits for any real date
     )
 
 
@@ -736,11 +738,13 @@ class PrecedentIndex:
         courts: Sequence[str] | None,
         decided_before: dt.date | None,
         limit: int,
+        exclude: np.ndarray | None = None,
     ) -> np.ndarray:
-        """The newest `limit` citers of `opinion_id` that pass the filters, newest first.
+        """The newest `limit` citers of `opinion_id` that pass the filters and are not in
+        `exclude` (sorted), newest first.
 
         Reads only what it needs: the date cutoff is a binary search in the row, and the
-        court filter runs over growing windows — a landmark with 100,000 citers costs a
+        other checks run over growing windows — a landmark with 100,000 citers costs a
         window, not 100,000 lookups."""
         i = int(np.searchsorted(self.graph_authorities, opinion_id))
         if i >= len(self.graph_authorities) or int(self.graph_authorities[i]) != opinion_id:
@@ -751,13 +755,16 @@ class PrecedentIndex:
             end = lo + int(np.searchsorted(age, UNDATED, side="left"))
             lo += int(np.searchsorted(age, -day_number(decided_before), side="right"))
             hi = end
-        if courts is None:
-            return self.graph_citers[lo : min(hi, lo + limit)]
         found: list[np.ndarray] = []
         count, window = 0, CITER_WINDOW
         while lo < hi and count < limit:
             chunk = self.graph_citers[lo : min(hi, lo + window)]
-            kept = chunk[self.admissible(chunk, courts, None)][: limit - count]
+            keep = np.ones(len(chunk), dtype=bool)
+            if courts is not None:
+                keep &= self.admissible(chunk, courts, None)
+            if exclude is not None and len(exclude):
+                keep &= ~_among(exclude, chunk)
+            kept = chunk[keep][: limit - count]
             found.append(kept)
             count += len(kept)
             lo, window = lo + len(chunk), window * 4

@@ -161,7 +161,7 @@ class Precedent:
     graph_rank: int | None  # rank among the authorities the best text matches cite
     cited_by_matches: int  # how many of those matches cite it
     co_citation_rank: int | None  # rank among authorities cited beside the first page
-    co_cited_by: int  # how many opinions cite it beside a first-page result
+    co_cited_by: int  # newest permitted citers of first-page results (not fact matches) citing it
 
 
 def _verify(
@@ -359,7 +359,10 @@ def result_markdown(i: int, r: dict[str, Any]) -> str:
     relied = f"; cited by {matches} of the closest matches" if matches else ""
     beside = r.get("co_cited_by") or 0
     if beside:
-        relied += f"; cited beside other results in {beside} opinion{'s' if beside > 1 else ''}"
+        cite = "cites" if beside == 1 else "cite"
+        relied += (
+            f"; {beside} other opinion{'s' if beside > 1 else ''} {cite} it alongside these results"
+        )
     return (
         f"{i}. *{r['case_name']}*, {cite}{mark} ({r['court_name']}, "
         f"{r['date_filed'] or 'undated'}) — {weight}; QI: {qi}{relied}; score {r['score']:.4f}\n"

@@ -12,8 +12,8 @@ between a BM25 score and a cosine, which is why it is used here: each list contr
 - co-citation: the authorities courts cite beside the first page of results (Small, "Co-
   citation in the scientific literature", 24 J. Am. Soc'y Info. Sci. 265 (1973)). For each
   of the top `CO_CITED_FROM` results after the graph list, the newest `CO_CITERS`
-  permitted opinions citing it vote 1 / (k + that result's rank) for everything else they
-  cite. The graph list finds what fact-alike cases rely on; this one finds what travels with
+  permitted opinions citing it — other than the graph list's seeds, whose citations that
+  list has counted — vote 1 / (k + that result's rank) for everything else they cite. The graph list finds what fact-alike cases rely on; this one finds what travels with
   the authorities already found (Graham v. Connor brings Tennessee v. Garner).
 Every list obeys the same court and date filters inside the index (see `index.py`), so fusion
 never sees an opinion the incident may not use; the graph list checks the cited opinion's own
@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
@@ -52,15 +52,23 @@ class RankedHit:
     graph_rank: int | None = None
     cited_by_matches: int = 0  # how many of the top text matches cite this opinion
     co_citation_rank: int | None = None
-    co_cited_by: int = 0  # how many opinions cite it beside a first-page result
+    co_cited_by: int = 0  # citers of first-page results (not the seeds) that also cite it
 
 
-@cache
+_POOL_LOCK = threading.Lock()
+_POOL: list[ThreadPoolExecutor] = []  # at most one, made on first use
+
+
 def _lexical_pool() -> ThreadPoolExecutor:
     """Threads for BM25, which runs while the query is encoded and the matrix scored: tantivy,
     torch and numpy all release the GIL, so the two halves overlap (300k opinions, p95
-    30 → 20 ms for BM25 + semantic, 2026-11-26). Shared by concurrent searches."""
-    return ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="monell-bm25")
+    30 → 20 ms for BM25 + semantic, 2026-11-26). Shared by concurrent searches; the lock
+    keeps two first callers from making two pools."""
+    with _POOL_LOCK:
+        if not _POOL:
+            workers = os.cpu_count() or 2
+            _POOL.append(ThreadPoolExecutor(workers, thread_name_prefix="monell-bm25"))
+        return _POOL[0]
 
 
 def _fuse(scores: dict[int, float], ranking: Sequence[int]) -> dict[int, float]:
@@ -104,14 +112,18 @@ def co_citation_votes(
     *,
     courts: Sequence[str] | None,
     decided_before: dt.date | None,
+    seeds: Sequence[int] = (),
 ) -> tuple[dict[int, float], dict[int, int]]:
     """Votes and citer counts for the opinions cited beside `results` (best first), by
     permitted citers; citers and cited opinions both pass the court and date filters, so no
-    opinion decided on or after the cutoff contributes knowledge or comes back."""
+    opinion decided on or after the cutoff contributes knowledge or comes back. The graph
+    list's `seeds` are not citers here: their citations are counted there already, and
+    counting them twice would be a hidden extra weight on the graph list."""
     items = np.asarray(results, dtype=np.int64)
     if not len(items):
         return {}, {}
-    found = [index.recent_citers(int(r), courts, decided_before, CO_CITERS) for r in items]
+    exclude = np.unique(np.asarray(seeds, dtype=np.int64))
+    found = [index.recent_citers(int(r), courts, decided_before, CO_CITERS, exclude) for r in items]
     citers = np.concatenate(found)
     item = np.repeat(np.arange(len(items)), [len(f) for f in found])
     cited, row = index.cited_by_each(citers)
@@ -164,6 +176,7 @@ def hybrid_search(
     co_citers: dict[int, int] = {}
     graph_ids: list[int] = []
     co_ids: list[int] = []
+    seeds: list[int] = []
     if graph:
         seeds = _order(scores)[:GRAPH_SEEDS]
         votes, voters = graph_votes(index, seeds, courts=courts, decided_before=decided_before)
@@ -172,7 +185,7 @@ def hybrid_search(
     if graph and co_citation:
         first_page = _order(scores)[:CO_CITED_FROM]
         co_votes, co_citers = co_citation_votes(
-            index, first_page, courts=courts, decided_before=decided_before
+            index, first_page, courts=courts, decided_before=decided_before, seeds=seeds
         )
         co_ids = _order(co_votes)
         _fuse(scores, co_ids)
