@@ -1,4 +1,4 @@
-"""Hybrid ranking: BM25, embedding similarity and the citation graph, fused by reciprocal rank.
+"""Hybrid ranking: BM25, embeddings, the citation graph and co-citation, fused by reciprocal rank.
 
 Reciprocal rank fusion (Cormack, Clarke & Büttcher, SIGIR 2009) needs no score calibration
 between a BM25 score and a cosine, which is why it is used here: each list contributes
@@ -13,8 +13,9 @@ between a BM25 score and a cosine, which is why it is used here: each list contr
   citation in the scientific literature", 24 J. Am. Soc'y Info. Sci. 265 (1973)). For each
   of the top `CO_CITED_FROM` results after the graph list, the newest `CO_CITERS`
   permitted opinions citing it — other than the graph list's seeds, whose citations that
-  list has counted — vote 1 / (k + that result's rank) for everything else they cite. The graph list finds what fact-alike cases rely on; this one finds what travels with
-  the authorities already found (Graham v. Connor brings Tennessee v. Garner).
+  list has counted — vote 1 / (k + that result's rank) for everything else they cite. The
+  graph list finds what fact-alike cases rely on; this one finds what travels with the
+  authorities already found (Graham v. Connor brings Tennessee v. Garner).
 Every list obeys the same court and date filters inside the index (see `index.py`), so fusion
 never sees an opinion the incident may not use; the graph list checks the cited opinion's own
 court and date, since a permitted case may cite one that is not.
