@@ -359,9 +359,9 @@ def result_markdown(i: int, r: dict[str, Any]) -> str:
     relied = f"; cited by {matches} of the closest matches" if matches else ""
     beside = r.get("co_cited_by") or 0
     if beside:
-        cite = "cites" if beside == 1 else "cite"
+        verb = "cites" if beside == 1 else "cite"
         relied += (
-            f"; {beside} other opinion{'s' if beside > 1 else ''} {cite} it alongside these results"
+            f"; {beside} other opinion{'s' if beside > 1 else ''} {verb} it alongside these results"
         )
     return (
         f"{i}. *{r['case_name']}*, {cite}{mark} ({r['court_name']}, "
