@@ -347,6 +347,14 @@ def _citers_csr(
     )
 
 
+def _row(keys: np.ndarray, offsets: np.ndarray, key: int) -> tuple[int, int]:
+    """The value range [lo, hi) of `key`'s row in a CSR with sorted `keys`; (0, 0) if absent."""
+    i = int(np.searchsorted(keys, key))
+    if i >= len(keys) or int(keys[i]) != key:
+        return 0, 0
+    return int(offsets[i]), int(offsets[i + 1])
+
+
 def _gather(
     keys: np.ndarray, offsets: np.ndarray, values: np.ndarray, wanted: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -715,17 +723,13 @@ class PrecedentIndex:
 
     def cited_by(self, opinion_id: int) -> np.ndarray:
         """Ids of the indexed opinions that `opinion_id` cites (empty if none or unknown)."""
-        i = int(np.searchsorted(self.graph_citing, opinion_id))
-        if i >= len(self.graph_citing) or int(self.graph_citing[i]) != opinion_id:
-            return self.graph_cited[:0]
-        return self.graph_cited[self.graph_offsets[i] : self.graph_offsets[i + 1]]
+        lo, hi = _row(self.graph_citing, self.graph_offsets, opinion_id)
+        return self.graph_cited[lo:hi]
 
     def citers_of(self, opinion_id: int) -> np.ndarray:
         """Ids of the indexed opinions citing `opinion_id`, newest first (empty if none)."""
-        i = int(np.searchsorted(self.graph_authorities, opinion_id))
-        if i >= len(self.graph_authorities) or int(self.graph_authorities[i]) != opinion_id:
-            return self.graph_citers[:0]
-        return self.graph_citers[self.graph_citer_offsets[i] : self.graph_citer_offsets[i + 1]]
+        lo, hi = _row(self.graph_authorities, self.graph_citer_offsets, opinion_id)
+        return self.graph_citers[lo:hi]
 
     def cited_by_each(self, opinion_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """`cited_by` for many opinions at once: (cited ids, position in `opinion_ids` of the
@@ -746,10 +750,7 @@ class PrecedentIndex:
         Reads only what it needs: the date cutoff is a binary search in the row, and the
         other checks run over growing windows — a landmark with 100,000 citers costs a
         window, not 100,000 lookups."""
-        i = int(np.searchsorted(self.graph_authorities, opinion_id))
-        if i >= len(self.graph_authorities) or int(self.graph_authorities[i]) != opinion_id:
-            return self.graph_citers[:0]
-        lo, hi = int(self.graph_citer_offsets[i]), int(self.graph_citer_offsets[i + 1])
+        lo, hi = _row(self.graph_authorities, self.graph_citer_offsets, opinion_id)
         if decided_before is not None:
             age = self.graph_citer_age[lo:hi]
             end = lo + int(np.searchsorted(age, UNDATED, side="left"))
