@@ -83,6 +83,22 @@ def _order(scores: dict[int, float]) -> list[int]:
     return sorted(scores, key=lambda o: (-scores[o], o))
 
 
+def _tally(
+    cited: np.ndarray, weight: np.ndarray, voter: np.ndarray
+) -> tuple[dict[int, float], dict[int, int]]:
+    """Summed vote weight and number of distinct voters per cited opinion."""
+    if not len(cited):
+        return {}, {}
+    targets, inverse = np.unique(cited, return_inverse=True)
+    votes = np.bincount(inverse, weights=weight, minlength=len(targets))
+    pairs = np.unique(np.stack([cited, voter]), axis=1)  # one count per (target, voter)
+    counted, counts = np.unique(pairs[0], return_counts=True)
+    return (
+        dict(zip(targets.tolist(), votes.tolist(), strict=True)),
+        dict(zip(counted.tolist(), counts.tolist(), strict=True)),
+    )
+
+
 def graph_votes(
     index: PrecedentIndex,
     seeds: Sequence[int],
@@ -91,20 +107,11 @@ def graph_votes(
     decided_before: dt.date | None,
 ) -> tuple[dict[int, float], dict[int, int]]:
     """Votes and voter counts for the opinions that `seeds` (best first) cite, filtered."""
-    votes: dict[int, float] = {}
-    voters: dict[int, int] = {}
-    cited = [(rank, index.cited_by(seed)) for rank, seed in enumerate(seeds, start=1)]
-    cited = [(rank, targets) for rank, targets in cited if len(targets)]
-    if not cited:
-        return votes, voters
-    # One filter call for all seeds' citations (a few hundred ids), not one per seed.
-    targets = np.concatenate([t for _, t in cited])
-    weights = np.concatenate([np.full(len(t), 1.0 / (RRF_K + rank)) for rank, t in cited])
-    keep = index.admissible(targets, courts, decided_before)
-    for target, weight in zip(targets[keep].tolist(), weights[keep].tolist(), strict=True):
-        votes[target] = votes.get(target, 0.0) + weight
-        voters[target] = voters.get(target, 0) + 1
-    return votes, voters
+    ranked = np.asarray(seeds, dtype=np.int64)
+    cited, row = index.cited_by_each(ranked)
+    keep = index.admissible(cited, courts, decided_before)
+    weight = 1.0 / (RRF_K + 1.0 + row[keep])  # a seed's rank is its position + 1
+    return _tally(cited[keep], weight, ranked[row[keep]])
 
 
 def co_citation_votes(
@@ -130,18 +137,8 @@ def co_citation_votes(
     cited, row = index.cited_by_each(citers)
     source = item[row]
     keep = (cited != items[source]) & index.admissible(cited, courts, decided_before)
-    cited, source, by = cited[keep], source[keep], citers[row][keep]
-    if not len(cited):
-        return {}, {}
-    weight = 1.0 / (RRF_K + 1.0 + source)  # the result's rank is its position + 1
-    targets, inverse = np.unique(cited, return_inverse=True)
-    votes = np.bincount(inverse, weights=weight, minlength=len(targets))
-    pairs = np.unique(np.stack([cited, by]), axis=1)  # one count per (target, citer)
-    counted, counts = np.unique(pairs[0], return_counts=True)
-    return (
-        dict(zip(targets.tolist(), votes.tolist(), strict=True)),
-        dict(zip(counted.tolist(), counts.tolist(), strict=True)),
-    )
+    weight = 1.0 / (RRF_K + 1.0 + source[keep])  # the result's rank is its position + 1
+    return _tally(cited[keep], weight, citers[row][keep])
 
 
 def hybrid_search(
