@@ -1,10 +1,18 @@
-"""Shared fixtures for the research tests: the shared opinion sample and the label file."""
+"""Shared fixtures for the research tests: the shared opinion sample, the label file, and a
+small BM25-only index with a citation graph."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
+
+from monell.research.documents import ResearchDocument
+from monell.research.index import PrecedentIndex, build_index
+
+Opinion = tuple[int, str, dt.date | None, str]  # id, court, date filed, text
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_OPINIONS = REPO.parent / "shared" / "data" / "opinions"
@@ -16,3 +24,12 @@ def shared_opinions() -> Path:
     if not SHARED_OPINIONS.exists():
         pytest.fail(f"{SHARED_OPINIONS} is missing: CI runs with ../shared beside the repo")
     return SHARED_OPINIONS
+
+
+def graph_index(
+    directory: Path, opinions: Iterable[Opinion], cites: Mapping[int, Iterable[int]] | None = None
+) -> PrecedentIndex:
+    """A BM25-only index of `opinions` ("Case <id>", published) with citation graph `cites`."""
+    docs = [ResearchDocument(i, f"Case {i}", c, d, "Published", (), t) for i, c, d, t in opinions]
+    build_index(directory, docs, None, fingerprint="t", cites=cites)
+    return PrecedentIndex(directory)

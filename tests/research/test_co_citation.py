@@ -7,12 +7,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monell.research import search
-from monell.research.documents import ResearchDocument
-from monell.research.index import PrecedentIndex, build_index
+from monell.research.index import PrecedentIndex
 from monell.research.precedents import result_markdown
 from monell.research.search import hybrid_search
+
+from .conftest import graph_index
 
 TASER = "Officer tased a handcuffed arrestee who lay face down and did not resist. " * 6
 DOCS = [
@@ -47,10 +50,7 @@ MISSOURI_2018 = {"courts": ["scotus", "ca8"], "decided_before": dt.date(2018, 1,
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> PrecedentIndex:
-    directory = tmp_path_factory.mktemp("cocite") / "index"
-    docs = [ResearchDocument(i, f"Case {i}", c, d, "Published", (), t) for i, c, d, t in DOCS]
-    build_index(directory, docs, None, fingerprint="t", cites=CITES)
-    return PrecedentIndex(directory)
+    return graph_index(tmp_path_factory.mktemp("cocite") / "index", DOCS, CITES)
 
 
 def test_citers_are_stored_newest_first_undated_last(index: PrecedentIndex) -> None:
@@ -98,14 +98,13 @@ def test_citers_read_per_result_are_capped_newest_first(
 def test_the_fact_matches_do_not_vote_twice(tmp_path: Path) -> None:
     # Fact match 1 cites Graham (10) and Garner (20); fact match 2 cites Graham. Opinion 1
     # is the only opinion citing Garner beside Graham, and the graph list already counted it.
-    docs = [
-        ResearchDocument(1, "Case 1", "ca8", dt.date(2015, 1, 1), "Published", (), TASER),
-        ResearchDocument(2, "Case 2", "ca8", dt.date(2016, 1, 1), "Published", (), TASER),
-        ResearchDocument(10, "Graham", "scotus", dt.date(1989, 5, 15), "Published", (), "x. " * 6),
-        ResearchDocument(20, "Garner", "scotus", dt.date(1985, 3, 27), "Published", (), "y. " * 6),
+    opinions = [
+        (1, "ca8", dt.date(2015, 1, 1), TASER),
+        (2, "ca8", dt.date(2016, 1, 1), TASER),
+        (10, "scotus", dt.date(1989, 5, 15), "x. " * 6),
+        (20, "scotus", dt.date(1985, 3, 27), "y. " * 6),
     ]
-    build_index(tmp_path / "i", docs, None, fingerprint="t", cites={1: [10, 20], 2: [10]})
-    index = PrecedentIndex(tmp_path / "i")
+    index = graph_index(tmp_path / "i", opinions, {1: [10, 20], 2: [10]})
     with_co = {h.opinion_id: h for h in hybrid_search(index, QUERY, encoder=None)}
     without = {
         h.opinion_id: h for h in hybrid_search(index, QUERY, encoder=None, co_citation=False)
@@ -145,9 +144,7 @@ def test_markdown_says_why_a_co_cited_result_is_there() -> None:
 
 
 def test_an_index_without_citers_still_searches(tmp_path: Path) -> None:
-    docs = [ResearchDocument(i, f"Case {i}", c, d, "Published", (), t) for i, c, d, t in DOCS]
-    build_index(tmp_path / "index", docs, None, fingerprint="t")
-    index = PrecedentIndex(tmp_path / "index")
+    index = graph_index(tmp_path / "index", DOCS)
     assert index.citers_of(10).tolist() == []
     assert {h.opinion_id for h in hybrid_search(index, QUERY, encoder=None)} == {1, 2}
 
@@ -163,19 +160,13 @@ def random_index(tmp_path_factory: pytest.TempPathFactory) -> PrecedentIndex:
     import random
 
     rng = random.Random(1983)
-    docs, cites = [], {}
+    opinions, cites = [], {}
     for i in range(1, 61):
         # Few distinct dates, so citers share days and a cutoff often falls on one.
         date = None if i % 17 == 0 else rng.choice(RANDOM_DATES)
-        docs.append(
-            ResearchDocument(
-                i, f"Case {i}", rng.choice(RANDOM_COURTS), date, "Published", (), f"Text {i}."
-            )
-        )
+        opinions.append((i, rng.choice(RANDOM_COURTS), date, f"Text {i}."))
         cites[i] = rng.sample(range(1, 66), rng.randrange(0, 8))  # 61–65 are not indexed
-    directory = tmp_path_factory.mktemp("cocite-random") / "index"
-    build_index(directory, docs, None, fingerprint="t", cites=cites)
-    return PrecedentIndex(directory)
+    return graph_index(tmp_path_factory.mktemp("cocite-random") / "index", opinions, cites)
 
 
 def _reference(index: PrecedentIndex, results, courts, before, seeds):  # type: ignore[no-untyped-def]
@@ -197,10 +188,6 @@ def _reference(index: PrecedentIndex, results, courts, before, seeds):  # type: 
                     votes[target] = votes.get(target, 0.0) + 1.0 / (search.RRF_K + rank)
                     citers.setdefault(target, set()).add(citer)
     return votes, {t: len(c) for t, c in citers.items()}
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=150, deadline=None)

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from monell.research.documents import ResearchDocument
-from monell.research.index import PrecedentIndex, build_index
+from monell.research.index import PrecedentIndex
 from monell.research.search import hybrid_search
+
+from .conftest import graph_index
 
 TASER = "Officer tased a handcuffed arrestee who lay face down and did not resist. " * 6
 DOCS = [
@@ -30,10 +31,7 @@ QUERY = "officer tased handcuffed arrestee face down not resisting"
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> PrecedentIndex:
-    directory = tmp_path_factory.mktemp("graph") / "index"
-    docs = [ResearchDocument(i, f"Case {i}", c, d, "Published", (), t) for i, c, d, t in DOCS]
-    build_index(directory, docs, None, fingerprint="t", cites=CITES)
-    return PrecedentIndex(directory)
+    return graph_index(tmp_path_factory.mktemp("graph") / "index", DOCS, CITES)
 
 
 def test_graph_is_stored_with_edges_outside_the_corpus_dropped(index: PrecedentIndex) -> None:
@@ -95,17 +93,14 @@ def test_admissible_matches_the_filters(index: PrecedentIndex) -> None:
 
 
 def test_an_index_without_a_graph_still_searches(tmp_path: Path) -> None:
-    docs = [ResearchDocument(i, f"Case {i}", c, d, "Published", (), t) for i, c, d, t in DOCS]
-    build_index(tmp_path / "index", docs, None, fingerprint="t")
-    index = PrecedentIndex(tmp_path / "index")
+    index = graph_index(tmp_path / "index", DOCS)
     assert index.manifest["citation_edges"] == 0
     hits = hybrid_search(index, QUERY, encoder=None, limit=10)
     assert {h.opinion_id for h in hits} == {1, 2, 3}
 
 
 def test_an_empty_index_admits_nothing(tmp_path: Path) -> None:
-    build_index(tmp_path / "index", [], None, fingerprint="t")
-    index = PrecedentIndex(tmp_path / "index")
+    index = graph_index(tmp_path / "index", [])
     ids = np.array([1, 2], dtype=np.int64)
     assert index.admissible(ids, ["scotus"], dt.date(2020, 1, 1)).tolist() == [False, False]
     assert hybrid_search(index, QUERY, encoder=None, courts=["scotus"]) == []
