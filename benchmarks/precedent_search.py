@@ -135,13 +135,18 @@ def synthetic_docs(n: int, texts: list[str], seed: int = 1983):
         )
 
 
+def landmark_count(size: int) -> int:
+    """How many of the first ids are "landmarks" in a synthetic corpus: 0.5%."""
+    return max(1, size // 200)
+
+
 def synthetic_citations(size: int, seed: int = 11):
     """(citing, cited) pairs in citing order: each opinion cites CITES_PER_OPINION others,
     all but one at random and one among the first 0.5% of ids (the "landmarks"), drawn with
     Zipf popularity — so, as in real case law, a few opinions have thousands of citers and
     the co-citation list's cap on citers per result is exercised."""
     rng = np.random.default_rng(seed)
-    landmarks = max(1, size // 200)
+    landmarks = landmark_count(size)
     popularity = 1.0 / np.arange(1, landmarks + 1)
     popularity /= popularity.sum()
     for start in range(1, size + 1, 100_000):
@@ -213,7 +218,7 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
 
     encode_s, bm25_s, sem_s, hybrid_s, naive_s, allowed_rows = [], [], [], [], [], []
     graph_s, co_s, total_s = [], [], []
-    landmarks = max(1, size // 200)
+    landmarks = landmark_count(size)
     for text, courts, before in queries:
         t0 = time.perf_counter()
         model.encode([text])
