@@ -1,4 +1,4 @@
-"""The citation graph reaches graph.npz as a stream of id pairs from the store, in compact
+"""The citation graph reaches the index as a stream of id pairs from the store, in compact
 arrays, and comes out the same as from a mapping: self-edges, duplicates and edges leaving
 the index dropped, targets sorted."""
 
@@ -49,8 +49,7 @@ def _opinions(ids: Iterable[int]) -> _Opinions:
 def _graph(directory: Path, cites: index_module.CitationEdges, ids: Iterable[int] = KNOWN) -> dict:
     directory.mkdir()
     write_graph(directory, _opinions(ids), cites)
-    with np.load(directory / "graph.npz") as graph:
-        return {name: graph[name] for name in GRAPH_ARRAYS}
+    return {name: np.load(directory / "graph" / f"{name}.npy") for name in GRAPH_ARRAYS}
 
 
 def _assert_identical(a: dict, b: dict) -> None:

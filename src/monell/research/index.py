@@ -8,12 +8,13 @@ Court and date filters are part of the index, not a pass over a top-k afterwards
   use are, per allowed court, one contiguous slice [court start, first row on/after the
   cutoff) found by binary search — a zero-copy view multiplied by the query vector.
 
-On disk (one folder): `tantivy/`, `vectors.npy` (float32, unit rows, memory-mapped on load),
-`rows.npz` (opinion id, passage number and date of every row), `graph.npz` (each opinion's
-court and date, the opinions it cites, and the opinions citing it, newest first: the
-citation graph that search follows from its best matches to the authorities they rely on,
-and from those authorities to the ones courts cite beside them) and `manifest.json` (courts'
-row ranges, model name, corpus fingerprint). Built from `ResearchDocument`s, so the same
+On disk (one folder; every array a `.npy` file memory-mapped on load, so opening the index
+reads no array up front): `tantivy/`, `vectors.npy` (float32, unit rows), `rows/` (opinion
+id, passage number and date of every row), `graph/` (each opinion's court and date, the
+opinions it cites, and the opinions citing it, newest first: the citation graph that search
+follows from its best matches to the authorities they rely on, and from those authorities to
+the ones courts cite beside them) and `manifest.json` (courts' row ranges, model name,
+corpus fingerprint). Built from `ResearchDocument`s, so the same
 code indexes the opinion store and synthetic benchmark corpora.
 """
 
@@ -39,7 +40,7 @@ from monell.research.qi import QiSignals
 from monell.research.qi import classify as classify_qi
 from monell.research.sentences import Passage, passages
 
-FORMAT_VERSION = 4  # 2: graph.npz; 3: passages kept without an encoder; 4: citers in graph.npz
+FORMAT_VERSION = 5  # 2: citation graph; 3: passages without an encoder; 4: citers; 5: .npy dirs
 EPOCH = dt.date(1970, 1, 1)
 UNDATED = 10**7  # days; far beyond any real decision date
 PASSAGE_WORDS = 90
@@ -238,8 +239,8 @@ class _Opinions:
 
 
 def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
-    """Write graph.npz (CSR: citing ids, offsets, cited ids; plus per-opinion court and date);
-    return the number of edges kept."""
+    """Write `graph/` (CSR: citing ids, offsets, cited ids; the reverse CSR of citers; plus
+    per-opinion court and date); return the number of edges kept."""
     ids = np.array(seen.ids, dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
@@ -249,8 +250,8 @@ def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
     pairs = _mapping_pairs(cites) if isinstance(cites, Mapping) else cites
     citing, offsets, cited = _citation_csr(ids, pairs)
     authorities, citer_offsets, citers, citer_age = _citers_csr(ids, dates, citing, offsets, cited)
-    np.savez(
-        directory / "graph.npz",
+    _save_arrays(
+        directory / "graph",
         opinion=ids,
         court=courts,
         date=dates,
@@ -264,6 +265,17 @@ def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
         citer_age=citer_age,
     )
     return len(cited)
+
+
+def _save_arrays(folder: Path, **arrays: np.ndarray) -> None:
+    """One `.npy` per array, so a reader can memory-map each (an `.npz` must be read whole)."""
+    folder.mkdir()
+    for name, values in arrays.items():
+        np.save(folder / f"{name}.npy", values)
+
+
+def _load_arrays(folder: Path) -> dict[str, np.ndarray]:
+    return {path.stem: np.load(path, mmap_mode="r") for path in folder.glob("*.npy")}
 
 
 def _mapping_pairs(cites: Mapping[int, Iterable[int]]) -> Iterator[tuple[int, int]]:
@@ -428,8 +440,8 @@ def write_sorted(
     court_names, court_codes = _court_codes(courts.tolist())
     order = np.lexsort((opinions, dates, court_codes))
     np.save(directory / "vectors.npy", np.ascontiguousarray(matrix[order], dtype=np.float32))
-    np.savez(
-        directory / "rows.npz",
+    _save_arrays(
+        directory / "rows",
         opinion=opinions[order],
         passage=passage_no[order],
         date=dates[order],
@@ -588,11 +600,11 @@ class PrecedentIndex:
         self.index.reload()
         self.schema = self.index.schema
         self.vectors = np.load(directory / "vectors.npy", mmap_mode="r")
-        rows = np.load(directory / "rows.npz")
+        rows = _load_arrays(directory / "rows")
         self.row_opinion = rows["opinion"]
         self.row_passage = rows["passage"]
         self.row_date = rows["date"]
-        graph = np.load(directory / "graph.npz")
+        graph = _load_arrays(directory / "graph")
         self.graph_opinion = graph["opinion"]
         self.graph_court = graph["court"]
         self.graph_date = graph["date"]
