@@ -12,8 +12,9 @@
    would take hours, and the latency of the filtered matrix product does not depend on what
    the vectors say. Each query uses a circuit filter (Supreme Court + one circuit) and a
    decided-before date, as `monell precedents` does. Printed: p50/p95 of BM25, of the
-   semantic pre-filtered slices, of the whole hybrid query (index side, BM25 on a worker
-   thread beside the semantic scoring), the model's own query-encoding time, the hybrid end
+   semantic pre-filtered slices, of the learned ranker alone (features of 100 candidates and
+   their scores), of the whole hybrid query (index side, BM25 on a worker thread beside the
+   semantic scoring, the ranker included), the model's own query-encoding time, the hybrid end
    to end with the real model encoding the query (BM25 runs meanwhile), and the baseline
    "score every row, then drop what the filter excludes" measured in the same run. The
    index also holds a synthetic citation graph (each opinion cites 5 others, one of them a
@@ -26,9 +27,14 @@
    with citations and "X v. Y" names removed so a query cannot simply name its answer.
    Relevant = the cited earlier opinions in the corpus. recall@10 and nDCG@10, same index,
    same date filter (decided before the citing opinion), for: BM25 alone (the baseline),
-   semantic alone, the text hybrid (BM25 + semantic) and the full hybrid `monell precedents`
-   runs (BM25 + semantic + the citation graph followed from the best text matches + the
-   authorities cited beside the first page), and that hybrid without co-citation. The graph
+   semantic alone, the text hybrid (BM25 + semantic), + the citation graph followed from the
+   best text matches, the RRF hybrid (+ the authorities cited beside the first page), and
+   the hybrid `monell precedents` runs: the RRF hybrid's first 100 candidates ordered by the
+   learned ranker. Its figures are cross-validated: query i falls in fold i mod 5, and each
+   fold is ranked by a model trained (same code as the shipped file) on the other four, so
+   no query is ranked by a model that saw its answers. `--write-ranker PATH` then trains on
+   all queries and writes the ranker file (the shipped one is
+   src/monell/research/data/precedent_ranker.json). The graph
    in the index is the same eyecite graph; a query can never profit from its own citations,
    because the date filter admits only opinions decided before the citing one, and they and
    the opinions they cite are all older than it (co-citation reads only citers decided
@@ -41,6 +47,7 @@ with a hashing stand-in for the model, so it says nothing about speed or quality
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -60,12 +67,15 @@ sys.path.insert(0, str(REPO / "src"))
 from monell.research.documents import ResearchDocument, documents_from_jsonl  # noqa: E402
 from monell.research.embedding import encode_query  # noqa: E402
 from monell.research.index import PrecedentIndex, build_index  # noqa: E402
+from monell.research.rerank import TreeEnsemble, fit, load_ranker  # noqa: E402
 from monell.research.search import (  # noqa: E402
     CO_CITED_FROM,
     GRAPH_SEEDS,
     co_citation_votes,
     graph_votes,
     hybrid_search,
+    rank_features,
+    retrieve,
 )
 from monell.research.sentences import passages  # noqa: E402
 
@@ -73,6 +83,7 @@ OPINIONS = REPO.parent / "shared" / "data" / "opinions"
 SAMPLE_FILES = ("scotus.jsonl", "scotus_1983.jsonl", "ca1_1983.jsonl", "ca1_general_sample.jsonl")
 CIRCUITS = [f"ca{i}" for i in range(1, 12)] + ["cadc"]
 CITES_PER_OPINION = 5
+FOLDS = 5  # cross-validation folds of the learned ranker's quality figures
 DISTRICTS = ["moed", "mowd", "mnd", "ned", "iand", "iasd", "ared", "arwd", "ndd", "sdd", "mad",
              "nhd", "med", "rid", "prd", "nysd", "nyed", "cand", "cacd", "txsd", "ilnd", "paed",
              "gand", "dcd"]  # fmt: skip
@@ -217,7 +228,10 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
         queries.append((" ".join(text[at : at + 60]), ("scotus", circuit), before))
 
     encode_s, bm25_s, sem_s, hybrid_s, naive_s, allowed_rows = [], [], [], [], [], []
-    graph_s, co_s, total_s = [], [], []
+    graph_s, co_s, total_s, rank_s = [], [], [], []
+    # The shipped trees, stripped of the embedding model they name: this index's vectors are
+    # a pool of that model's vectors with noise, and the point is what reranking costs.
+    ranker = dataclasses.replace(load_ranker(), provenance={})
     landmarks = landmark_count(size)
     for text, courts, before in queries:
         t0 = time.perf_counter()
@@ -231,12 +245,32 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
         index.semantic(vector, courts=courts, decided_before=before, limit=100)
         sem_s.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        hybrid_search(index, text, encoder=encoder, courts=courts, decided_before=before, limit=10)
+        hybrid_search(
+            index,
+            text,
+            encoder=encoder,
+            courts=courts,
+            decided_before=before,
+            limit=10,
+            ranker=ranker,
+        )
         hybrid_s.append(time.perf_counter() - t0)
         # End to end: the real model encodes the query while BM25 runs on another thread.
         t0 = time.perf_counter()
-        hybrid_search(index, text, encoder=model, courts=courts, decided_before=before, limit=10)
+        hybrid_search(
+            index,
+            text,
+            encoder=model,
+            courts=courts,
+            decided_before=before,
+            limit=10,
+            ranker=ranker,
+        )
         total_s.append(time.perf_counter() - t0)
+        found = retrieve(index, text, encoder=encoder, courts=courts, decided_before=before)
+        t0 = time.perf_counter()
+        ranker.score(rank_features(index, found, before)[1])
+        rank_s.append(time.perf_counter() - t0)
         seeds = [int(o) for o in rng.sample(range(1, size + 1), GRAPH_SEEDS)]
         t0 = time.perf_counter()
         graph_votes(index, seeds, courts=courts, decided_before=before)
@@ -270,7 +304,8 @@ def latency(size: int, n_queries: int, quick: bool, workdir: Path) -> None:
     print(f"  semantic (pre-filtered matrix slices)       {ms(sem_s)}")
     print(f"  graph list alone ({GRAPH_SEEDS} seeds' citations)   {ms(graph_s)}")
     print(f"  co-citation alone (10 results, 3 landmarks) {ms(co_s)}")
-    print(f"  hybrid, index side (all four lists + RRF)   {ms(hybrid_s)}")
+    print(f"  learned ranker alone (100 candidates)       {ms(rank_s)}")
+    print(f"  hybrid, index side (four lists, RRF, ranker) {ms(hybrid_s)}")
     print(f"  query encoding by the model ({model.name[:32]}) {ms(encode_s)}")
     print(f"  hybrid end to end (encoding beside BM25)    {ms(total_s)}")
     print(f"  baseline: score all rows then filter        {ms(naive_s)}")
@@ -353,7 +388,9 @@ def ndcg(ranked: list[int], relevant: set[int], k: int = 10) -> float:
     return dcg / ideal if ideal else 0.0
 
 
-def quality(quick: bool, workdir: Path, cache: Path | None, per_opinion: int) -> None:
+def quality(
+    quick: bool, workdir: Path, cache: Path | None, per_opinion: int, write_ranker: Path | None
+) -> None:
     files = ("scotus.jsonl",) if quick else SAMPLE_FILES
     docs = list(documents_from_jsonl(OPINIONS / f for f in files))
     if quick:
@@ -376,9 +413,10 @@ def quality(quick: bool, workdir: Path, cache: Path | None, per_opinion: int) ->
         "semantic": None,
         "text hybrid": dict(encoder=model, graph=False),
         "+ graph": dict(encoder=model, graph=True, co_citation=False),
-        "hybrid": dict(encoder=model, graph=True),
+        "RRF hybrid": dict(encoder=model, graph=True),
     }
     results: dict[str, tuple[list[float], list[float]]] = {m: ([], []) for m in modes}
+    rows: list[tuple[list[int], np.ndarray, set[int]]] = []  # the learned ranker's queries
     for citing, relevant in sorted(edges.items()):
         doc = by_id[citing]
         query = fact_query(doc.text, spans[citing])
@@ -391,16 +429,24 @@ def quality(quick: bool, workdir: Path, cache: Path | None, per_opinion: int) ->
                 ranked = [h.opinion_id for h in hits]
             else:
                 found = hybrid_search(
-                    index, query, decided_before=doc.date_filed, limit=10, **options
+                    index, query, decided_before=doc.date_filed, limit=10, rerank=False, **options
                 )
                 ranked = [h.opinion_id for h in found]
-            results[mode][0].append(len(set(ranked) & relevant) / len(relevant))
-            results[mode][1].append(ndcg(ranked, relevant))
+            score(results[mode], ranked, relevant)
+        lists = retrieve(index, query, encoder=model, decided_before=doc.date_filed)
+        ids, features = rank_features(index, lists, doc.date_filed)
+        rows.append((ids, features, relevant))
     n = len(results["bm25"][0])
     print(
         f"  {n} queries (citing opinions with at least one earlier cited opinion in the "
         f"corpus); model: {model.name}"
     )
+    learned = cross_validated(rows)
+    if learned is not None:
+        results["hybrid"] = learned
+    else:
+        print(f"  learned ranker: {n} queries are too few to cross-validate; RRF shown alone")
+        results["hybrid"] = results["RRF hybrid"]
     means = {m: (float(np.mean(r)), float(np.mean(g))) for m, (r, g) in results.items()}
     base = means["bm25"]
     for mode, (recall, gain) in means.items():
@@ -426,9 +472,91 @@ def quality(quick: bool, workdir: Path, cache: Path | None, per_opinion: int) ->
         )
     print(
         f"  ratio hybrid/BM25: recall@10 {means['hybrid'][0] / base[0]:.2f}x, "
-        f"nDCG@10 {means['hybrid'][1] / base[1]:.2f}x (text hybrid without the graph: "
+        f"nDCG@10 {means['hybrid'][1] / base[1]:.2f}x (RRF hybrid: "
+        f"{means['RRF hybrid'][0] / base[0]:.2f}x / {means['RRF hybrid'][1] / base[1]:.2f}x; "
+        f"text hybrid without the graph: "
         f"{means['text hybrid'][0] / base[0]:.2f}x / {means['text hybrid'][1] / base[1]:.2f}x)"
     )
+    if write_ranker is not None:
+        save_ranker(write_ranker, rows, files, model.name, means, base)
+
+
+def score(into: tuple[list[float], list[float]], ranked: list[int], relevant: set[int]) -> None:
+    into[0].append(len(set(ranked[:10]) & relevant) / len(relevant))
+    into[1].append(ndcg(ranked, relevant))
+
+
+def _training_set(
+    rows: list[tuple[list[int], np.ndarray, set[int]]],
+) -> tuple[np.ndarray, np.ndarray]:
+    features = np.vstack([f for _, f, _ in rows])
+    labels = np.concatenate([[o in rel for o in ids] for ids, _, rel in rows]).astype(int)
+    return features, labels
+
+
+def cross_validated(
+    rows: list[tuple[list[int], np.ndarray, set[int]]],
+) -> tuple[list[float], list[float]] | None:
+    """The learned hybrid's figures with every query ranked by a model that never saw it:
+    query i is in fold i mod FOLDS; each fold is ranked by a model trained on the others
+    (with the training code that writes the shipped file). None if a fold cannot be trained."""
+    out: tuple[list[float], list[float]] = ([], [])
+    ranked_by: dict[int, list[int]] = {}
+    for fold in range(FOLDS):
+        train_rows = [r for i, r in enumerate(rows) if i % FOLDS != fold]
+        features, labels = _training_set(train_rows) if train_rows else (None, None)
+        if labels is None or len(set(labels.tolist())) < 2 or len(train_rows) < 20:
+            return None
+        model = TreeEnsemble.from_json(fit(features, labels, {"fold": fold}))
+        for i in range(fold, len(rows), FOLDS):
+            ids, f, _ = rows[i]
+            estimate = model.score(f)
+            order = sorted(range(len(ids)), key=lambda j: (-estimate[j], ids[j]))
+            ranked_by[i] = [ids[j] for j in order]
+    for i, (_, _, relevant) in enumerate(rows):
+        score(out, ranked_by[i], relevant)
+    return out
+
+
+def ranker_json(data: dict) -> str:
+    """The ranker file as reviewers read it: fields one per line, each tree on one line."""
+    trees = ",\n".join("  " + json.dumps(t, separators=(",", ":")) for t in data["trees"])
+    head = {k: v for k, v in data.items() if k != "trees"}
+    body = json.dumps(head, indent=1)[:-2]  # reopen the object to append the trees
+    return f'{body},\n "trees": [\n{trees}\n ]\n}}\n'
+
+
+def save_ranker(
+    path: Path,
+    rows: list[tuple[list[int], np.ndarray, set[int]]],
+    files: tuple[str, ...],
+    model_name: str,
+    means: dict[str, tuple[float, float]],
+    base: tuple[float, float],
+) -> None:
+    """Train on every query and write the ranker file `monell precedents` ships."""
+    import sklearn
+
+    features, labels = _training_set(rows)
+    provenance = {
+        "task": "rank the earlier opinions a citing opinion cites, from its fact section",
+        "corpus": [f"shared/data/opinions/{f}" for f in files],
+        "queries": len(rows),
+        "candidates": len(labels),
+        "cited_candidates": int(labels.sum()),
+        "embedding_model": model_name,
+        "trained_with": f"scikit-learn {sklearn.__version__} HistGradientBoostingClassifier",
+        "trained_on": dt.date.today().isoformat(),
+        "cross_validated": (
+            f"{FOLDS}-fold: recall@10 {means['hybrid'][0] / base[0]:.2f}x, "
+            f"nDCG@10 {means['hybrid'][1] / base[1]:.2f}x BM25"
+        ),
+        "made_by": "python benchmarks/precedent_search.py --skip-latency --write-ranker PATH",
+    }
+    data = fit(features, labels, provenance)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ranker_json(data), encoding="utf-8")
+    print(f"  ranker trained on all {len(rows)} queries written to {path}")
 
 
 def main() -> None:
@@ -447,6 +575,13 @@ def main() -> None:
         default=None,
         help="folder to keep the eyecite citation graph between runs",
     )
+    parser.add_argument(
+        "--write-ranker",
+        type=Path,
+        default=None,
+        help="train the learned ranker on every quality query and write it here "
+        "(src/monell/research/data/precedent_ranker.json is the shipped one)",
+    )
     args = parser.parse_args()
     size = 2_000 if args.quick else args.size
     n_queries = 20 if args.quick else args.queries
@@ -459,7 +594,7 @@ def main() -> None:
                 "quality: citation graph of the shared sample"
                 f"{' (quick mode, stand-in encoder)' if args.quick else ''}"
             )
-            quality(args.quick, Path(tmp), args.cache, args.passages)
+            quality(args.quick, Path(tmp), args.cache, args.passages, args.write_ranker)
 
 
 if __name__ == "__main__":

@@ -4,13 +4,32 @@ small BM25-only index with a citation graph."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from monell.research.documents import ResearchDocument
 from monell.research.index import PrecedentIndex, build_index
+
+
+class HashingEncoder:
+    """Bag-of-words hashing vectors: a stand-in that makes the *filter* tests independent of
+    the real model (whose semantics are tested in test_precedents_cli.py)."""
+
+    name = "test-hashing-encoder"
+    dim = 64
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
 
 Opinion = tuple[int, str, dt.date | None, str]  # id, court, date filed, text
 

@@ -30,5 +30,7 @@ def test_quick_benchmark_runs_and_prints_its_figures(shared_opinions: Path) -> N
         "+ graph",
         "95% bootstrap interval",
         "odd half",
+        "RRF hybrid",
+        "learned ranker alone",
     ):
         assert figure in done.stdout

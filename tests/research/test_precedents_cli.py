@@ -91,6 +91,16 @@ def test_incident_results_are_binding_and_before_the_date(incident_json: dict) -
     } & set(force)
 
 
+def test_results_are_ordered_by_the_learned_ranker(incident_json: dict) -> None:
+    results = [r for c in incident_json["claims"] for r in c["results"]]
+    assert results and all(r["reranked"] for r in results)
+    for claim in incident_json["claims"]:
+        scores = [r["score"] for r in claim["results"]]
+        assert scores == sorted(scores, reverse=True)  # best first, as the ranker estimates
+        assert all(0 < s < 1 for s in scores)  # an estimated chance, not an RRF sum
+        assert all(r["rrf_score"] > 0 for r in claim["results"])  # every result was fused
+
+
 def test_citations_are_verified_or_marked(incident_json: dict) -> None:
     results = [r for c in incident_json["claims"] for r in c["results"]]
     for r in results:

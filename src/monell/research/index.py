@@ -385,6 +385,23 @@ def _gather(
     return values[position], owner
 
 
+def _segment_search(
+    values: np.ndarray, lo: np.ndarray, hi: np.ndarray, target: int, *, right: bool
+) -> np.ndarray:
+    """`lo + searchsorted(values[lo:hi], target, side)` for many sorted segments at once: a
+    bisection over all segments together, as many steps as the longest one needs."""
+    lo, hi = lo.copy(), hi.copy()
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            return lo
+        mid = (lo + hi) // 2
+        probe = values[np.where(open_, mid, 0)]
+        below = (probe <= target) if right else (probe < target)
+        lo = np.where(open_ & below, mid + 1, lo)
+        hi = np.where(open_ & ~below, mid, hi)
+
+
 def _among(known: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Which `values` are in the sorted array `known`."""
     if not len(known):
@@ -782,6 +799,41 @@ class PrecedentIndex:
             count += len(kept)
             lo, window = lo + len(chunk), window * 4
         return np.concatenate(found) if found else self.graph_citers[:0]
+
+    def citers_before(self, opinion_ids: np.ndarray, decided_before: dt.date | None) -> np.ndarray:
+        """How many indexed opinions, of any court, cite each of `opinion_ids` — only those
+        decided strictly before the cutoff when there is one (undated citers then never
+        count). Citers are stored newest first, so that is two binary searches per row, run
+        for all rows at once."""
+        ids = np.asarray(opinion_ids, dtype=np.int64)
+        keys, offsets = self.graph_authorities, self.graph_citer_offsets
+        if not len(keys) or not len(ids):
+            return np.zeros(len(ids), dtype=np.int64)
+        at = np.minimum(np.searchsorted(keys, ids), len(keys) - 1)
+        found = keys[at] == ids
+        lo = np.where(found, offsets[at], 0).astype(np.int64)
+        hi = np.where(found, offsets[np.minimum(at + 1, len(offsets) - 1)], 0).astype(np.int64)
+        if decided_before is not None:
+            age = self.graph_citer_age
+            end = _segment_search(age, lo, hi, UNDATED, right=False)
+            lo = _segment_search(age, lo, end, -day_number(decided_before), right=True)
+            hi = end
+        return np.maximum(hi - lo, 0)
+
+    def decided(self, opinion_ids: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
+        """Day numbers (UNDATED when undated) and court ids of opinions; (−1, None) for an
+        id the index does not hold."""
+        ids = np.asarray(opinion_ids, dtype=np.int64)
+        if not len(self.graph_opinion):
+            return np.full(len(ids), -1, dtype=np.int64), [None] * len(ids)
+        at = np.minimum(np.searchsorted(self.graph_opinion, ids), len(self.graph_opinion) - 1)
+        known = self.graph_opinion[at] == ids
+        days = np.where(known, self.graph_date[at], -1).astype(np.int64)
+        courts = [
+            self.graph_court_names[int(c)] if k else None
+            for c, k in zip(self.graph_court[at].tolist(), known.tolist(), strict=True)
+        ]
+        return days, courts
 
     def admissible(
         self,

@@ -162,6 +162,8 @@ class Precedent:
     cited_by_matches: int  # how many of those matches cite it
     co_citation_rank: int | None  # rank among authorities cited beside the first page
     co_cited_by: int  # newest permitted citers of first-page results (not fact matches) citing it
+    rrf_score: float  # reciprocal-rank fusion of the lists (`score` when not reranked)
+    reranked: bool  # ordered by the learned ranker; `score` is then its estimate (0–1)
 
 
 def _verify(
@@ -270,6 +272,8 @@ def assemble(
                 cited_by_matches=hit.cited_by_matches,
                 co_citation_rank=hit.co_citation_rank,
                 co_cited_by=hit.co_cited_by,
+                rrf_score=round(hit.rrf_score, 6),
+                reranked=hit.reranked,
             )
         )
         if len(out) >= limit:
@@ -338,6 +342,11 @@ def markdown(data: dict[str, Any]) -> str:
         f"{data['decided_before']}; retrieval: {data['retrieval']} over "
         f"{data['corpus_opinions']} opinions.",
     ]
+    if any(r.get("reranked") for c in data["claims"] for r in c["results"]):
+        lines[0] += (
+            " Ordered by a learned ranker over those lists; score = its estimate that a court"
+            " would cite the opinion on these facts (docs/research.md)."
+        )
     if data.get("warning"):
         lines.append(f"\n**{data['warning']}**")
     for claim in data["claims"]:

@@ -19,6 +19,11 @@ between a BM25 score and a cosine, which is why it is used here: each list contr
 Every list obeys the same court and date filters inside the index (see `index.py`), so fusion
 never sees an opinion the incident may not use; the graph list checks the cited opinion's own
 court and date, since a permitted case may cite one that is not.
+
+Fusion picks the candidates; the learned ranker (`rerank.py`) then orders the first
+RERANK_DEPTH of them by the lists' ranks and scores and by what is known of each authority
+before the cutoff (Supreme Court or not, how often cited, how old). It reorders, never adds:
+an opinion the filters exclude cannot come back. BM25-only searches keep the fused order.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from monell.research.embedding import Encoder, encode_query
-from monell.research.index import Hit, PrecedentIndex
+from monell.research.index import UNDATED, Hit, PrecedentIndex, day_number
+from monell.research.rerank import RERANK_DEPTH, TreeEnsemble, candidate_features, load_ranker
 
 RRF_K = 60
 GRAPH_SEEDS = 20  # fused text matches whose citations are followed
@@ -54,6 +60,8 @@ class RankedHit:
     cited_by_matches: int = 0  # how many of the top text matches cite this opinion
     co_citation_rank: int | None = None
     co_cited_by: int = 0  # citers of first-page results (not the seeds) that also cite it
+    rrf_score: float = 0.0  # the reciprocal-rank fusion score (= score when not reranked)
+    reranked: bool = False  # ordered by the learned ranker (`rerank.py`), score its estimate
 
 
 _POOL_LOCK = threading.Lock()
@@ -141,22 +149,37 @@ def co_citation_votes(
     return _tally(cited[keep], weight, citers[row][keep])
 
 
-def hybrid_search(
+@dataclass(frozen=True)
+class Retrieved:
+    """Every list one query produced, and their reciprocal-rank fusion."""
+
+    lexical: list[Hit]
+    semantic: list[Hit]
+    graph_ids: list[int]
+    voters: dict[int, int]
+    co_ids: list[int]
+    co_votes: dict[int, float]
+    co_citers: dict[int, int]
+    fused: dict[int, float]
+
+    @property
+    def complete(self) -> bool:
+        """All four lists ran — what the learned ranker was trained on."""
+        return bool(self.semantic) and bool(self.lexical)
+
+
+def retrieve(
     index: PrecedentIndex,
     text: str,
     *,
     encoder: Encoder | None,
     courts: Sequence[str] | None = None,
     decided_before: dt.date | None = None,
-    limit: int = 10,
     depth: int = 100,
     graph: bool = True,
     co_citation: bool = True,
-) -> list[RankedHit]:
-    """Top `limit` opinions for `text`. BM25 alone when `encoder` is None or the index holds
-    no vectors (the caller reports which retrieval ran); `graph=False` leaves out the
-    citation-graph and co-citation lists (the benchmark's text-only comparison),
-    `co_citation=False` the co-citation list alone (its ablation)."""
+) -> Retrieved:
+    """The lexical, semantic, graph and co-citation lists for `text`, fused by RRF."""
     semantic: list[Hit] = []
     if encoder is not None and index.model is not None:
         pending = _lexical_pool().submit(
@@ -167,10 +190,9 @@ def hybrid_search(
         lexical = pending.result()
     else:
         lexical = index.bm25(text, courts=courts, decided_before=decided_before, limit=depth)
-    lexical_ids = [h.opinion_id for h in lexical]
-    semantic_ids = [h.opinion_id for h in semantic]
-    scores = _fuse(_fuse({}, lexical_ids), semantic_ids)
+    scores = _fuse(_fuse({}, [h.opinion_id for h in lexical]), [h.opinion_id for h in semantic])
     voters: dict[int, int] = {}
+    co_votes: dict[int, float] = {}
     co_citers: dict[int, int] = {}
     graph_ids: list[int] = []
     co_ids: list[int] = []
@@ -187,27 +209,113 @@ def hybrid_search(
         )
         co_ids = _order(co_votes)
         _fuse(scores, co_ids)
-    bm25 = {h.opinion_id: (rank, h.score) for rank, h in enumerate(lexical, start=1)}
-    sem = {h.opinion_id: (rank, h) for rank, h in enumerate(semantic, start=1)}
-    graph_rank = {o: rank for rank, o in enumerate(graph_ids, start=1)}
-    co_rank = {o: rank for rank, o in enumerate(co_ids, start=1)}
+    return Retrieved(lexical, semantic, graph_ids, voters, co_ids, co_votes, co_citers, scores)
+
+
+def rank_features(
+    index: PrecedentIndex,
+    found: Retrieved,
+    decided_before: dt.date | None,
+    depth: int = RERANK_DEPTH,
+) -> tuple[list[int], np.ndarray]:
+    """The first `depth` fused candidates and their feature rows (`rerank.FEATURES`)."""
+    ids = _order(found.fused)[:depth]
+    bm25 = {h.opinion_id: (rank, h.score) for rank, h in enumerate(found.lexical, start=1)}
+    sem = {h.opinion_id: (rank, h.score) for rank, h in enumerate(found.semantic, start=1)}
+    graph_rank = {o: rank for rank, o in enumerate(found.graph_ids, start=1)}
+    co_rank = {o: rank for rank, o in enumerate(found.co_ids, start=1)}
+    best = max((h.score for h in found.lexical), default=0.0)
+    array = np.asarray(ids, dtype=np.int64)
+    citers = index.citers_before(array, decided_before).tolist()
+    days, courts = index.decided(array)
+    cutoff = day_number(decided_before or dt.date.today())
+    rows = [
+        candidate_features(
+            fused_rank=position,
+            bm25=bm25.get(o),
+            best_bm25=best,
+            semantic=sem.get(o),
+            graph_rank=graph_rank.get(o),
+            cited_by_matches=found.voters.get(o, 0),
+            co_citation_rank=co_rank.get(o),
+            co_citation_votes=found.co_votes.get(o, 0.0),
+            citers_before=citers[i],
+            age_days=cutoff - day if 0 <= day < UNDATED else None,
+            supreme_court=courts[i] == "scotus",
+        )
+        for i, (position, o, day) in enumerate(
+            zip(range(1, len(ids) + 1), ids, days.tolist(), strict=True)
+        )
+    ]
+    return ids, np.asarray(rows, dtype=np.float64).reshape(len(ids), -1)
+
+
+def hybrid_search(
+    index: PrecedentIndex,
+    text: str,
+    *,
+    encoder: Encoder | None,
+    courts: Sequence[str] | None = None,
+    decided_before: dt.date | None = None,
+    limit: int = 10,
+    depth: int = 100,
+    graph: bool = True,
+    co_citation: bool = True,
+    rerank: bool = True,
+    ranker: TreeEnsemble | None = None,
+) -> list[RankedHit]:
+    """Top `limit` opinions for `text`. BM25 alone when `encoder` is None or the index holds
+    no vectors (the caller reports which retrieval ran); `graph=False` leaves out the
+    citation-graph and co-citation lists (the benchmark's text-only comparison),
+    `co_citation=False` the co-citation list alone (its ablation). With all four lists and
+    `rerank`, the learned ranker (`ranker`, else the shipped one) reorders the first
+    RERANK_DEPTH fused candidates — if it was trained with the index's embedding model,
+    whose cosines it reads; the rest keep their fused order."""
+    found = retrieve(
+        index,
+        text,
+        encoder=encoder,
+        courts=courts,
+        decided_before=decided_before,
+        depth=depth,
+        graph=graph,
+        co_citation=co_citation,
+    )
+    scores = found.fused
+    order = _order(scores)
+    final = dict(scores)
+    model = (ranker or load_ranker()) if rerank and graph and co_citation else None
+    reranked = model is not None and found.complete and model.reads(index.model)
+    if reranked:
+        assert model is not None
+        ids, features = rank_features(index, found, decided_before)
+        estimate = model.score(features)
+        head = sorted(range(len(ids)), key=lambda i: (-estimate[i], ids[i]))
+        order = [ids[i] for i in head] + order[len(ids) :]
+        final.update(zip(ids, estimate.tolist(), strict=True))
+    bm25 = {h.opinion_id: (rank, h.score) for rank, h in enumerate(found.lexical, start=1)}
+    sem = {h.opinion_id: (rank, h) for rank, h in enumerate(found.semantic, start=1)}
+    graph_rank = {o: rank for rank, o in enumerate(found.graph_ids, start=1)}
+    co_rank = {o: rank for rank, o in enumerate(found.co_ids, start=1)}
     out = []
-    for opinion_id in _order(scores)[:limit]:
+    for position, opinion_id in enumerate(order[:limit]):
         b = bm25.get(opinion_id)
         s = sem.get(opinion_id)
         out.append(
             RankedHit(
                 opinion_id=opinion_id,
-                score=scores[opinion_id],
+                score=final[opinion_id],
                 bm25_rank=b[0] if b else None,
                 bm25_score=b[1] if b else None,
                 semantic_rank=s[0] if s else None,
                 semantic_score=s[1].score if s else None,
                 passage=s[1].passage if s else None,
                 graph_rank=graph_rank.get(opinion_id),
-                cited_by_matches=voters.get(opinion_id, 0),
+                cited_by_matches=found.voters.get(opinion_id, 0),
                 co_citation_rank=co_rank.get(opinion_id),
-                co_cited_by=co_citers.get(opinion_id, 0),
+                co_cited_by=found.co_citers.get(opinion_id, 0),
+                rrf_score=scores[opinion_id],
+                reranked=reranked and position < RERANK_DEPTH,
             )
         )
     return out
