@@ -30,9 +30,11 @@
    semantic alone, the text hybrid (BM25 + semantic), + the citation graph followed from the
    best text matches, the RRF hybrid (+ the authorities cited beside the first page), and
    the hybrid `monell precedents` runs: the RRF hybrid's first 100 candidates ordered by the
-   learned ranker. Its figures are cross-validated: query i falls in fold i mod 5, and each
-   fold is ranked by a model trained (same code as the shipped file) on the other four, so
-   no query is ranked by a model that saw its answers. `--write-ranker PATH` then trains on
+   learned ranker. Its figures are cross-validated: the queries fall into 5 folds of
+   consecutive decision dates, and each fold is ranked by a model trained (same code as the
+   shipped file) on the other four, so no query is ranked by a model that saw its answers.
+   Also printed: the queries after the first fold, each ranked by a model trained only on
+   earlier folds (a ranker trained on the past, used next). `--write-ranker PATH` trains on
    all queries and writes the ranker file (the shipped one is
    src/monell/research/data/precedent_ranker.json). The graph
    in the index is the same eyecite graph; a query can never profit from its own citations,
@@ -84,6 +86,7 @@ SAMPLE_FILES = ("scotus.jsonl", "scotus_1983.jsonl", "ca1_1983.jsonl", "ca1_gene
 CIRCUITS = [f"ca{i}" for i in range(1, 12)] + ["cadc"]
 CITES_PER_OPINION = 5
 FOLDS = 5  # cross-validation folds of the learned ranker's quality figures
+Row = tuple[list[int], np.ndarray, set[int]]  # a query's candidates, features, cited ids
 DISTRICTS = ["moed", "mowd", "mnd", "ned", "iand", "iasd", "ared", "arwd", "ndd", "sdd", "mad",
              "nhd", "med", "rid", "prd", "nysd", "nyed", "cand", "cacd", "txsd", "ilnd", "paed",
              "gand", "dcd"]  # fmt: skip
@@ -416,7 +419,8 @@ def quality(
         "RRF hybrid": dict(encoder=model, graph=True),
     }
     results: dict[str, tuple[list[float], list[float]]] = {m: ([], []) for m in modes}
-    rows: list[tuple[list[int], np.ndarray, set[int]]] = []  # the learned ranker's queries
+    rows: list[Row] = []  # the learned ranker's queries
+    dates: list[dt.date] = []
     for citing, relevant in sorted(edges.items()):
         doc = by_id[citing]
         query = fact_query(doc.text, spans[citing])
@@ -436,14 +440,22 @@ def quality(
         lists = retrieve(index, query, encoder=model, decided_before=doc.date_filed)
         ids, features = rank_features(index, lists, doc.date_filed)
         rows.append((ids, features, relevant))
+        dates.append(doc.date_filed)
     n = len(results["bm25"][0])
     print(
         f"  {n} queries (citing opinions with at least one earlier cited opinion in the "
         f"corpus); model: {model.name}"
     )
-    learned = cross_validated(rows)
+    folds = date_folds(dates)
+    learned = cross_validated(rows, folds)
     if learned is not None:
         results["hybrid"] = learned
+        spans = [
+            f"{min(d for d, f in zip(dates, folds, strict=True) if f == k)}–"
+            f"{max(d for d, f in zip(dates, folds, strict=True) if f == k)}"
+            for k in range(FOLDS)
+        ]
+        print(f"  learned ranker: {FOLDS} folds of consecutive dates ({', '.join(spans)})")
     else:
         print(f"  learned ranker: {n} queries are too few to cross-validate; RRF shown alone")
         results["hybrid"] = results["RRF hybrid"]
@@ -477,6 +489,21 @@ def quality(
         f"text hybrid without the graph: "
         f"{means['text hybrid'][0] / base[0]:.2f}x / {means['text hybrid'][1] / base[1]:.2f}x)"
     )
+    ahead = forward(rows, folds) if learned is not None else None
+    if ahead is not None:
+        later = sorted(ahead)
+        sub = {
+            m: [float(np.mean([results[m][k][i] for i in later])) for k in (0, 1)]
+            for m in ("bm25", "RRF hybrid")
+        }
+        got = [float(np.mean([v[k] for v in ahead.values()])) for k in (0, 1)]
+        print(
+            f"  forward in time: the {len(later)} queries after the first date fold, each "
+            f"ranked by a model trained only on earlier folds: hybrid/BM25 "
+            f"{got[0] / sub['bm25'][0]:.2f}x / {got[1] / sub['bm25'][1]:.2f}x (RRF hybrid on "
+            f"the same queries {sub['RRF hybrid'][0] / sub['bm25'][0]:.2f}x / "
+            f"{sub['RRF hybrid'][1] / sub['bm25'][1]:.2f}x)"
+        )
     if write_ranker is not None:
         save_ranker(write_ranker, rows, files, model.name, means, base)
 
@@ -486,35 +513,77 @@ def score(into: tuple[list[float], list[float]], ranked: list[int], relevant: se
     into[1].append(ndcg(ranked, relevant))
 
 
-def _training_set(
-    rows: list[tuple[list[int], np.ndarray, set[int]]],
-) -> tuple[np.ndarray, np.ndarray]:
+def _training_set(rows: list[Row]) -> tuple[np.ndarray, np.ndarray]:
     features = np.vstack([f for _, f, _ in rows])
     labels = np.concatenate([[o in rel for o in ids] for ids, _, rel in rows]).astype(int)
     return features, labels
 
 
-def cross_validated(
-    rows: list[tuple[list[int], np.ndarray, set[int]]],
-) -> tuple[list[float], list[float]] | None:
+def date_folds(dates: list[dt.date], k: int = FOLDS) -> list[int]:
+    """Fold of each query: k blocks of consecutive decision dates, as equal as ties allow
+    (opinions of one day always share a fold). Interleaved folds would let a model learn how
+    an authority stood at a moment from opinions of the same months as the test query."""
+    order = sorted(range(len(dates)), key=lambda i: (dates[i], i))
+    bounds = [round(j * len(order) / k) for j in range(k + 1)]
+    for j in range(1, k):
+        while 0 < bounds[j] < len(order) and (
+            dates[order[bounds[j]]] == dates[order[bounds[j] - 1]]
+        ):
+            bounds[j] += 1
+        bounds[j] = max(bounds[j], bounds[j - 1])
+    fold = [0] * len(dates)
+    for j in range(k):
+        for i in order[bounds[j] : bounds[j + 1]]:
+            fold[i] = j
+    return fold
+
+
+def _ranked(model: TreeEnsemble, row: Row) -> list[int]:
+    ids, features, _ = row
+    estimate = model.score(features)
+    return [ids[j] for j in sorted(range(len(ids)), key=lambda j: (-estimate[j], ids[j]))]
+
+
+def _trained(rows: list[Row], fold: int) -> TreeEnsemble | None:
+    if len(rows) < 20:
+        return None
+    features, labels = _training_set(rows)
+    if len(set(labels.tolist())) < 2:
+        return None
+    return TreeEnsemble.from_json(fit(features, labels, {"fold": fold}))
+
+
+def cross_validated(rows: list[Row], folds: list[int]) -> tuple[list[float], list[float]] | None:
     """The learned hybrid's figures with every query ranked by a model that never saw it:
-    query i is in fold i mod FOLDS; each fold is ranked by a model trained on the others
-    (with the training code that writes the shipped file). None if a fold cannot be trained."""
-    out: tuple[list[float], list[float]] = ([], [])
+    each fold is ranked by a model trained (with the code that writes the shipped file) on
+    the other folds. None if a fold cannot be trained."""
     ranked_by: dict[int, list[int]] = {}
     for fold in range(FOLDS):
-        train_rows = [r for i, r in enumerate(rows) if i % FOLDS != fold]
-        features, labels = _training_set(train_rows) if train_rows else (None, None)
-        if labels is None or len(set(labels.tolist())) < 2 or len(train_rows) < 20:
+        model = _trained([r for r, f in zip(rows, folds, strict=True) if f != fold], fold)
+        if model is None:
             return None
-        model = TreeEnsemble.from_json(fit(features, labels, {"fold": fold}))
-        for i in range(fold, len(rows), FOLDS):
-            ids, f, _ = rows[i]
-            estimate = model.score(f)
-            order = sorted(range(len(ids)), key=lambda j: (-estimate[j], ids[j]))
-            ranked_by[i] = [ids[j] for j in order]
+        for i, f in enumerate(folds):
+            if f == fold:
+                ranked_by[i] = _ranked(model, rows[i])
+    out: tuple[list[float], list[float]] = ([], [])
     for i, (_, _, relevant) in enumerate(rows):
         score(out, ranked_by[i], relevant)
+    return out
+
+
+def forward(rows: list[Row], folds: list[int]) -> dict[int, tuple[float, float]] | None:
+    """recall@10 and nDCG@10 of each query after the first fold, ranked by a model trained
+    only on the folds before its own: what a ranker trained on past opinions does next."""
+    out: dict[int, tuple[float, float]] = {}
+    for fold in range(1, FOLDS):
+        model = _trained([r for r, f in zip(rows, folds, strict=True) if f < fold], fold)
+        if model is None:
+            return None
+        for i, f in enumerate(folds):
+            if f == fold:
+                one: tuple[list[float], list[float]] = ([], [])
+                score(one, _ranked(model, rows[i]), rows[i][2])
+                out[i] = (one[0][0], one[1][0])
     return out
 
 
@@ -528,7 +597,7 @@ def ranker_json(data: dict) -> str:
 
 def save_ranker(
     path: Path,
-    rows: list[tuple[list[int], np.ndarray, set[int]]],
+    rows: list[Row],
     files: tuple[str, ...],
     model_name: str,
     means: dict[str, tuple[float, float]],
@@ -548,7 +617,7 @@ def save_ranker(
         "trained_with": f"scikit-learn {sklearn.__version__} HistGradientBoostingClassifier",
         "trained_on": dt.date.today().isoformat(),
         "cross_validated": (
-            f"{FOLDS}-fold: recall@10 {means['hybrid'][0] / base[0]:.2f}x, "
+            f"{FOLDS} folds of consecutive dates: recall@10 {means['hybrid'][0] / base[0]:.2f}x, "
             f"nDCG@10 {means['hybrid'][1] / base[1]:.2f}x BM25"
         ),
         "made_by": "python benchmarks/precedent_search.py --skip-latency --write-ranker PATH",

@@ -29,7 +29,7 @@ from monell.research.search import hybrid_search, rank_features, retrieve
 from .conftest import HashingEncoder, graph_index
 
 SUPREME = FEATURES.index("supreme_court")
-CITERS = FEATURES.index("log_citers_before")
+CITERS = FEATURES.index("citers_share")
 
 TASER = "Officer tased a handcuffed arrestee who lay face down and did not resist. "
 DOCS = [
@@ -41,8 +41,9 @@ DOCS = [
     (30, "ca8", dt.date(2010, 1, 1), "A vehicle pursuit appeal. " * 6),
     (31, "ca8", dt.date(2019, 1, 1), "A pursuit appeal after the incident. " * 6),
     (33, "ca8", None, "An undated pursuit appeal. " * 6),
+    (40, "scotus", dt.date(1961, 2, 20), "Under color of law; tased and searched. " * 6),
 ]
-CITES = {1: [10], 2: [10, 20], 3: [10], 30: [10, 20], 31: [10], 33: [10, 20]}
+CITES = {1: [10, 40], 2: [10, 20], 3: [10], 30: [10, 20], 31: [10], 33: [10, 20]}
 QUERY = "officer tased handcuffed arrestee face down not resisting"
 BEFORE = dt.date(2018, 1, 1)
 
@@ -84,16 +85,29 @@ def test_exported_trees_score_exactly_as_scikit_learn() -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     rng = np.random.default_rng(4)
-    x = rng.normal(size=(3000, len(FEATURES)))
-    x[:, SUPREME] = rng.integers(0, 2, size=len(x))  # a 0/1 feature, as in real rows
-    y = (x[:, 0] + x[:, SUPREME] * x[:, CITERS] + rng.normal(0, 0.5, len(x))) > 0.5
+    x = rng.integers(0, 6, size=(3000, len(FEATURES))).astype(float)  # values hit thresholds
+    x[rng.random(x.shape) < 0.05] = np.nan  # so each split learns where a missing value goes
+    y = (np.nan_to_num(x[:, 0]) + x[:, SUPREME] * np.nan_to_num(x[:, CITERS]) > 6) ^ (
+        rng.random(len(x)) < 0.1
+    )
     model = HistGradientBoostingClassifier(max_iter=30, max_depth=3, early_stopping=False)
     model.fit(x, y)
     ours = TreeEnsemble.from_json(json.loads(json.dumps(export_trees(model, {}))))
-    fresh = rng.normal(size=(500, len(FEATURES)))
-    fresh[:, SUPREME] = rng.integers(0, 2, size=len(fresh))
+    fresh = rng.integers(0, 6, size=(500, len(FEATURES))).astype(float)
+    fresh[rng.random(fresh.shape) < 0.05] = np.nan
+    fresh = np.vstack([fresh, fresh[:5] + 0.5])  # and between the integers
     assert np.allclose(ours.raw(fresh), model.decision_function(fresh), atol=1e-9)
     assert np.allclose(ours.score(fresh), model.predict_proba(fresh)[:, 1], atol=1e-9)
+
+
+def test_a_tree_pointing_outside_itself_is_refused() -> None:
+    broken = one_split(SUPREME, 0.5, -1.0, 1.0)
+    broken["trees"][0]["right"] = [7, 0, 0]
+    with pytest.raises(RankerFileError, match="tree 0: a child node lies outside"):
+        TreeEnsemble.from_json(broken)
+    unknown = one_split(len(FEATURES), 0.5, -1.0, 1.0)
+    with pytest.raises(RankerFileError, match="a split names no feature"):
+        TreeEnsemble.from_json(unknown)
 
 
 def test_fit_is_deterministic_and_learns_the_signal() -> None:
@@ -121,7 +135,7 @@ def test_shipped_ranker_loads_and_says_where_it_came_from() -> None:
     same[:, FEATURES.index("fused_rrf")] = 1 / 65
     same[:, FEATURES.index("bm25_rrf")] = 1 / 65
     same[:, FEATURES.index("semantic_rrf")] = 1 / 65
-    same[0, SUPREME], same[0, CITERS] = 1.0, math.log1p(40)
+    same[0, SUPREME], same[0, CITERS] = 1.0, 1.0
     high, low = model.score(same)
     assert high > low
 
@@ -188,14 +202,21 @@ def test_feature_rows_describe_each_candidate(index: PrecedentIndex) -> None:
     assert 31 not in ids and 33 not in ids  # after the cutoff, or undated
     row = dict(zip(FEATURES, rows[ids.index(10)].tolist(), strict=True))
     assert row["supreme_court"] == 1.0
-    assert row["log_citers_before"] == pytest.approx(math.log1p(4))
+    assert row["citers_share"] == 1.0  # 4 citers before 2018: the most of any candidate
+    garner = dict(zip(FEATURES, rows[ids.index(20)].tolist(), strict=True))
+    assert garner["citers_share"] == pytest.approx(2 / 4)
+    # Decided before 1970 (a negative day number): its age is its age, not zero.
+    monroe = dict(zip(FEATURES, rows[ids.index(40)].tolist(), strict=True))
+    years = (BEFORE - dt.date(1961, 2, 20)).days / 365.25
+    assert monroe["log_age_years"] == pytest.approx(math.log1p(years))
+    assert monroe["citers_share"] == pytest.approx(1 / 4)
     assert row["log_age_years"] == pytest.approx(
         math.log1p((BEFORE - dt.date(1989, 5, 15)).days / 365.25)
     )
     assert row["cited_by_matches"] == found.voters[10] >= 3
     assert row["fused_rrf"] == pytest.approx(1 / (60 + ids.index(10) + 1))
     lead = dict(zip(FEATURES, rows[ids.index(1)].tolist(), strict=True))
-    assert lead["supreme_court"] == 0.0 and lead["log_citers_before"] == 0.0
+    assert lead["supreme_court"] == 0.0 and lead["citers_share"] == 0.0
     assert 0 < lead["bm25_relative"] <= 1 and lead["semantic_cosine"] > 0
 
 
@@ -223,3 +244,57 @@ def test_bm25_only_search_is_never_reranked(index: PrecedentIndex) -> None:
     hits = hybrid_search(index, QUERY, encoder=None, decided_before=BEFORE)
     assert hits and not any(h.reranked for h in hits)
     assert [h.score for h in hits] == [h.rrf_score for h in hits]
+
+
+def test_only_the_first_rerank_depth_candidates_are_reordered(index: PrecedentIndex) -> None:
+    encoder = HashingEncoder()
+    fused = hybrid_search(index, QUERY, encoder=encoder, decided_before=BEFORE, rerank=False)
+    supreme_first = TreeEnsemble.from_json(one_split(SUPREME, 0.5, -3.0, 3.0))
+    ranked = hybrid_search(
+        index,
+        QUERY,
+        encoder=encoder,
+        decided_before=BEFORE,
+        ranker=supreme_first,
+        rerank_depth=2,
+    )
+    head = [h.opinion_id for h in fused[:2]]
+    assert sorted(h.opinion_id for h in ranked[:2]) == sorted(head)  # reordered among 2
+    assert [h.opinion_id for h in ranked[2:]] == [h.opinion_id for h in fused[2:]]
+    assert [h.reranked for h in ranked] == [True, True] + [False] * (len(ranked) - 2)
+
+
+def test_a_ranker_trained_on_another_embedding_model_is_not_used(index: PrecedentIndex) -> None:
+    other = one_split(SUPREME, 0.5, -3.0, 3.0)
+    other["provenance"] = {"embedding_model": "some other model"}
+    hits = hybrid_search(
+        index,
+        QUERY,
+        encoder=HashingEncoder(),
+        decided_before=BEFORE,
+        ranker=TreeEnsemble.from_json(other),
+    )
+    assert hits and not any(h.reranked for h in hits)
+
+
+def test_an_unreadable_ranker_file_falls_back_to_fused_order(
+    index: PrecedentIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monell.research import precedents, search
+
+    def unreadable() -> TreeEnsemble:
+        raise RankerFileError("precedent_ranker.json: cannot read the precedent ranker (gone)")
+
+    monkeypatch.setattr(search, "load_ranker", unreadable)
+    hits = hybrid_search(index, QUERY, encoder=HashingEncoder(), decided_before=BEFORE)
+    assert hits and not any(h.reranked for h in hits)
+    monkeypatch.setattr(precedents, "load_ranker", unreadable)
+    assert "cannot read the precedent ranker" in (precedents._ranker_problem(index) or "")
+
+
+def test_the_shipped_ranker_names_the_model_it_needs(index: PrecedentIndex) -> None:
+    from monell.research.precedents import _ranker_problem
+
+    problem = _ranker_problem(index)  # this index holds hashing vectors, not MiniLM's
+    assert problem is not None
+    assert "all-MiniLM-L6-v2" in problem and "test-hashing-encoder" in problem

@@ -821,14 +821,14 @@ class PrecedentIndex:
         return np.maximum(hi - lo, 0)
 
     def decided(self, opinion_ids: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
-        """Day numbers (UNDATED when undated) and court ids of opinions; (−1, None) for an
-        id the index does not hold."""
+        """Day numbers since 1970 (negative before it; UNDATED when undated or not in the
+        index) and court ids (None when not in the index) of opinions."""
         ids = np.asarray(opinion_ids, dtype=np.int64)
         if not len(self.graph_opinion):
-            return np.full(len(ids), -1, dtype=np.int64), [None] * len(ids)
+            return np.full(len(ids), UNDATED, dtype=np.int64), [None] * len(ids)
         at = np.minimum(np.searchsorted(self.graph_opinion, ids), len(self.graph_opinion) - 1)
         known = self.graph_opinion[at] == ids
-        days = np.where(known, self.graph_date[at], -1).astype(np.int64)
+        days = np.where(known, self.graph_date[at], UNDATED).astype(np.int64)
         courts = [
             self.graph_court_names[int(c)] if k else None
             for c, k in zip(self.graph_court[at].tolist(), known.tolist(), strict=True)

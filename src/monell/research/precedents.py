@@ -33,6 +33,7 @@ from monell.research.documents import ResearchDocument, documents_from_store
 from monell.research.embedding import EmbeddingUnavailable, Encoder, load_encoder
 from monell.research.index import PrecedentIndex, build_index
 from monell.research.qi import rules_fingerprint
+from monell.research.rerank import RankerFileError, load_ranker
 from monell.research.search import RankedHit, hybrid_search
 
 Progress = Callable[[str], None]
@@ -131,7 +132,27 @@ def open_retrieval(
         )
         index = PrecedentIndex(directory)
     mode = "hybrid" if encoder is not None and index.model else "bm25"
+    if mode == "hybrid":
+        ranker_off = _ranker_problem(index)
+        if ranker_off:
+            warning = f"{warning} " if warning else ""
+            warning += f"LEARNED RANKER OFF — results in fused (RRF) order: {ranker_off}"
+            progress(f"warning: {ranker_off}")
     return Retrieval(index, encoder, mode, warning)
+
+
+def _ranker_problem(index: PrecedentIndex) -> str | None:
+    """Why the shipped ranker cannot order this index's results, or None if it can."""
+    try:
+        ranker = load_ranker()
+    except RankerFileError as exc:
+        return str(exc)
+    if not ranker.reads(index.model):
+        return (
+            f"the ranker was trained on {ranker.provenance.get('embedding_model')} cosines, "
+            f"this index holds {index.model} vectors"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -163,7 +184,7 @@ class Precedent:
     co_citation_rank: int | None  # rank among authorities cited beside the first page
     co_cited_by: int  # newest permitted citers of first-page results (not fact matches) citing it
     rrf_score: float  # reciprocal-rank fusion of the lists (`score` when not reranked)
-    reranked: bool  # ordered by the learned ranker; `score` is then its estimate (0–1)
+    reranked: bool  # ordered by the learned ranker; `score` is then its output (0–1, not a chance)
 
 
 def _verify(
@@ -292,7 +313,8 @@ def precedents_for_assessment(
     *,
     limit: int = 5,
 ) -> dict[str, Any]:
-    """Per claim: binding precedents decided before the incident, most similar first."""
+    """Per claim: binding precedents decided before the incident, best first (the learned
+    ranker's order over factual similarity, the citation graph and authority)."""
     incident = assessment.incident
     circuit = assessment.jurisdiction.circuit
     courts = binding_courts(circuit)
@@ -344,8 +366,8 @@ def markdown(data: dict[str, Any]) -> str:
     ]
     if any(r.get("reranked") for c in data["claims"] for r in c["results"]):
         lines[0] += (
-            " Ordered by a learned ranker over those lists; score = its estimate that a court"
-            " would cite the opinion on these facts (docs/research.md)."
+            " Ordered by a learned ranker over text, citation-graph and authority signals;"
+            " its score ranks results and is not a probability (docs/research.md)."
         )
     if data.get("warning"):
         lines.append(f"\n**{data['warning']}**")

@@ -7,12 +7,18 @@ model weighs the lists' ranks and scores together with those facts. It was train
 corpus's own citation graph (query: a citing opinion's fact section; label: whether a
 candidate is one of the earlier opinions it cites), the same task the quality benchmark
 measures, and the benchmark reports it cross-validated — each query ranked by a model that
-never saw it (docs/performance.md).
+never saw it, and also by models trained only on earlier opinions (docs/performance.md).
 
 The model is data: JSON trees exported from scikit-learn's HistGradientBoostingClassifier by
 `benchmarks/precedent_search.py --write-ranker`, evaluated here with numpy alone, so nothing
-is unpickled and scikit-learn is not needed at run time. Every feature is known before the
-incident date: citations counted are those of opinions decided before it.
+is unpickled and scikit-learn is not needed at run time. Every feature of a candidate is
+known before the incident date (citations counted are those of opinions decided before it),
+but the shipped model learned from citing opinions up to 2023: how courts cited after an
+older incident has shaped its weights, if not any one search's facts.
+
+Its output orders results; it is not a calibrated probability. Labels are "this sample
+opinion cites that one", about 6% of candidates, for opinion-text queries without a court
+filter — not "a court would rely on it for this claim".
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ FEATURES: tuple[str, ...] = (
     "cited_by_matches",  # how many of those matches cite it
     "co_citation_rrf",  # 1/(60 + rank among authorities cited beside the first page)
     "co_citation_votes",  # summed co-citation votes × 60 (≈ weighted citer count)
-    "log_citers_before",  # log(1 + opinions in the corpus citing it before the cutoff)
+    "citers_share",  # opinions citing it before the cutoff / the most-cited candidate's count
     "log_age_years",  # log(1 + years between its decision and the cutoff)
     "supreme_court",  # 1 if the Supreme Court decided it
 )
@@ -53,7 +59,7 @@ class RankerFileError(ValueError):
 
 @dataclass(frozen=True)
 class TreeEnsemble:
-    """Gradient-boosted trees over FEATURES; `score` is the estimated chance of citation.
+    """Gradient-boosted trees over FEATURES; `score` orders candidates (higher first).
 
     Trees are padded to one width (T trees × M nodes, node 0 the root) so that all of them
     are walked at once, one level per step: about four numpy steps for a page of candidates
@@ -66,6 +72,7 @@ class TreeEnsemble:
     right: np.ndarray
     leaf: np.ndarray  # (T, M) bool; padding counts as a leaf
     value: np.ndarray  # (T, M) float: a leaf's log-odds contribution
+    missing_left: np.ndarray  # (T, M) bool: where a missing (NaN) value goes, as trained
     provenance: dict[str, Any]
 
     @classmethod
@@ -84,6 +91,7 @@ class TreeEnsemble:
         right = np.zeros(shape, dtype=np.int64)
         leaf = np.ones(shape, dtype=bool)
         value = np.zeros(shape, dtype=np.float64)
+        missing_left = np.zeros(shape, dtype=bool)
         for i, tree in enumerate(trees):
             n = len(tree["feature"])
             feature[i, :n] = tree["feature"]
@@ -92,8 +100,14 @@ class TreeEnsemble:
             right[i, :n] = tree["right"]
             leaf[i, :n] = tree["leaf"]
             value[i, :n] = tree["value"]
-        if len(trees) and (feature.max() >= len(FEATURES) or feature.min() < 0):
-            raise RankerFileError("ranker trees split on a feature this version does not have")
+            missing_left[i, :n] = tree.get("missing_left", [False] * n)
+            inner = ~leaf[i, :n]
+            children = np.concatenate([left[i, :n][inner], right[i, :n][inner]])
+            if (children <= 0).any() or (children >= n).any():
+                raise RankerFileError(f"ranker tree {i}: a child node lies outside the tree")
+            splits = feature[i, :n][inner]
+            if ((splits < 0) | (splits >= len(FEATURES))).any():
+                raise RankerFileError(f"ranker tree {i}: a split names no feature")
         return cls(
             float(data["baseline"]),
             feature,
@@ -102,6 +116,7 @@ class TreeEnsemble:
             right,
             leaf,
             value,
+            missing_left,
             dict(data.get("provenance") or {}),
         )
 
@@ -126,6 +141,7 @@ class TreeEnsemble:
         base = (np.arange(self.trees) * width)[None, :]  # each tree's first flat position
         leaf, feature, threshold = self.leaf.ravel(), self.feature.ravel(), self.threshold.ravel()
         left, right = self.left.ravel(), self.right.ravel()
+        missing_left = self.missing_left.ravel()
         at = np.broadcast_to(base, (len(x), self.trees)).copy()  # flat node positions
         rows = np.arange(len(x))[:, None] * len(FEATURES)
         flat_x = x.ravel()
@@ -133,7 +149,8 @@ class TreeEnsemble:
             inner = ~leaf[at]
             if not inner.any():
                 break
-            goes_left = flat_x[rows + feature[at]] <= threshold[at]
+            seen = flat_x[rows + feature[at]]
+            goes_left = (seen <= threshold[at]) | (np.isnan(seen) & missing_left[at])
             child = base + np.where(goes_left, left[at], right[at])
             at = np.where(inner, child, at)
         return total + self.value.ravel()[at].sum(axis=1)
@@ -159,6 +176,7 @@ def export_trees(model: Any, provenance: dict[str, Any]) -> dict[str, Any]:
                 "right": nodes["right"].tolist(),
                 "leaf": nodes["is_leaf"].astype(bool).tolist(),
                 "value": nodes["value"].tolist(),
+                "missing_left": nodes["missing_go_to_left"].astype(bool).tolist(),
             }
         )
     return {
@@ -197,11 +215,14 @@ def candidate_features(
     cited_by_matches: int,
     co_citation_rank: int | None,
     co_citation_votes: float,
-    citers_before: int,
+    citers_share: float,
     age_days: int | None,
     supreme_court: bool,
 ) -> list[float]:
-    """One candidate's feature row (FEATURES order); an absent list counts as rank 1000."""
+    """One candidate's feature row (FEATURES order); an absent list counts as rank 1000.
+    Counts of citers enter as a share of the page's most-cited candidate: a landmark has
+    90 citers in the sample and 100,000 in a full corpus, and trees split on raw counts
+    would stop telling authorities apart above the largest count they were trained on."""
 
     def rrf(rank: int | None) -> float:
         return 1.0 / (60 + (ABSENT_RANK if rank is None else rank))
@@ -216,7 +237,7 @@ def candidate_features(
         float(cited_by_matches),
         rrf(co_citation_rank),
         co_citation_votes * 60.0,
-        math.log1p(citers_before),
+        citers_share,
         math.log1p(max(age_days or 0, 0) / 365.25),
         1.0 if supreme_court else 0.0,
     ]

@@ -39,7 +39,13 @@ import numpy as np
 
 from monell.research.embedding import Encoder, encode_query
 from monell.research.index import UNDATED, Hit, PrecedentIndex, day_number
-from monell.research.rerank import RERANK_DEPTH, TreeEnsemble, candidate_features, load_ranker
+from monell.research.rerank import (
+    RERANK_DEPTH,
+    RankerFileError,
+    TreeEnsemble,
+    candidate_features,
+    load_ranker,
+)
 
 RRF_K = 60
 GRAPH_SEEDS = 20  # fused text matches whose citations are followed
@@ -164,7 +170,8 @@ class Retrieved:
 
     @property
     def complete(self) -> bool:
-        """All four lists ran — what the learned ranker was trained on."""
+        """Both text lists returned something: the ranker was trained on rows where they
+        had (graph and co-citation lists may rightly be empty)."""
         return bool(self.semantic) and bool(self.lexical)
 
 
@@ -226,7 +233,9 @@ def rank_features(
     co_rank = {o: rank for rank, o in enumerate(found.co_ids, start=1)}
     best = max((h.score for h in found.lexical), default=0.0)
     array = np.asarray(ids, dtype=np.int64)
-    citers = index.citers_before(array, decided_before).tolist()
+    citers = index.citers_before(array, decided_before)
+    most = int(citers.max()) if len(citers) else 0
+    share = (citers / most if most else np.zeros(len(citers))).tolist()
     days, courts = index.decided(array)
     cutoff = day_number(decided_before or dt.date.today())
     rows = [
@@ -239,8 +248,8 @@ def rank_features(
             cited_by_matches=found.voters.get(o, 0),
             co_citation_rank=co_rank.get(o),
             co_citation_votes=found.co_votes.get(o, 0.0),
-            citers_before=citers[i],
-            age_days=cutoff - day if 0 <= day < UNDATED else None,
+            citers_share=share[i],
+            age_days=cutoff - day if day < UNDATED else None,
             supreme_court=courts[i] == "scotus",
         )
         for i, (position, o, day) in enumerate(
@@ -248,6 +257,15 @@ def rank_features(
         )
     ]
     return ids, np.asarray(rows, dtype=np.float64).reshape(len(ids), -1)
+
+
+def shipped_ranker() -> TreeEnsemble | None:
+    """The shipped ranker, or None if its file is missing or unreadable: search then keeps
+    the fused order (`precedents.open_retrieval` says so in its warning)."""
+    try:
+        return load_ranker()
+    except RankerFileError:
+        return None
 
 
 def hybrid_search(
@@ -263,14 +281,15 @@ def hybrid_search(
     co_citation: bool = True,
     rerank: bool = True,
     ranker: TreeEnsemble | None = None,
+    rerank_depth: int = RERANK_DEPTH,
 ) -> list[RankedHit]:
     """Top `limit` opinions for `text`. BM25 alone when `encoder` is None or the index holds
     no vectors (the caller reports which retrieval ran); `graph=False` leaves out the
     citation-graph and co-citation lists (the benchmark's text-only comparison),
     `co_citation=False` the co-citation list alone (its ablation). With all four lists and
     `rerank`, the learned ranker (`ranker`, else the shipped one) reorders the first
-    RERANK_DEPTH fused candidates — if it was trained with the index's embedding model,
-    whose cosines it reads; the rest keep their fused order."""
+    `rerank_depth` fused candidates — if it was trained with the index's embedding model,
+    whose cosines it reads, and its file loads; the rest keep their fused order."""
     found = retrieve(
         index,
         text,
@@ -284,11 +303,11 @@ def hybrid_search(
     scores = found.fused
     order = _order(scores)
     final = dict(scores)
-    model = (ranker or load_ranker()) if rerank and graph and co_citation else None
+    model = (ranker or shipped_ranker()) if rerank and graph and co_citation else None
     reranked = model is not None and found.complete and model.reads(index.model)
     if reranked:
         assert model is not None
-        ids, features = rank_features(index, found, decided_before)
+        ids, features = rank_features(index, found, decided_before, rerank_depth)
         estimate = model.score(features)
         head = sorted(range(len(ids)), key=lambda i: (-estimate[i], ids[i]))
         order = [ids[i] for i in head] + order[len(ids) :]
@@ -315,7 +334,7 @@ def hybrid_search(
                 co_citation_rank=co_rank.get(opinion_id),
                 co_cited_by=found.co_citers.get(opinion_id, 0),
                 rrf_score=scores[opinion_id],
-                reranked=reranked and position < RERANK_DEPTH,
+                reranked=reranked and position < rerank_depth,
             )
         )
     return out
