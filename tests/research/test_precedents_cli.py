@@ -127,6 +127,8 @@ def test_markdown_marks_unverified(sample_url: str) -> None:
     assert "binding" in out
     if "no reporter citation" in out:
         assert "[UNVERIFIED" in out
+    # The reader is told what the score is: an ordering, not a chance of winning.
+    assert "learned ranker" in out and "is not a probability" in out
 
 
 def test_free_search_filters_court_and_date(sample_url: str) -> None:

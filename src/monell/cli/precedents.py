@@ -152,7 +152,7 @@ def search_command(
     """Free-text search of the corpus with court and date filters applied inside the index."""
     from monell.corpus.store import CorpusStore
     from monell.research.authority import CourtKind, binding_courts, court_info
-    from monell.research.precedents import assemble, result_markdown
+    from monell.research.precedents import assemble, ordering_note, result_markdown
     from monell.research.search import hybrid_search
 
     if not query.strip():
@@ -205,7 +205,11 @@ def search_command(
     ]
     if retrieval.warning:
         lines += [f"**{retrieval.warning}**", ""]
-    lines += [result_markdown(i, asdict(r)) for i, r in enumerate(results, start=1)]
+    shown = [asdict(r) for r in results]
+    note = ordering_note(shown)
+    if note:
+        lines += [note, ""]
+    lines += [result_markdown(i, r) for i, r in enumerate(shown, start=1)]
     if not results:
         lines.append("No opinion matched.")
     emit("\n".join(lines) + "\n", None)

@@ -364,11 +364,9 @@ def markdown(data: dict[str, Any]) -> str:
         f"{data['decided_before']}; retrieval: {data['retrieval']} over "
         f"{data['corpus_opinions']} opinions.",
     ]
-    if any(r.get("reranked") for c in data["claims"] for r in c["results"]):
-        lines[0] += (
-            " Ordered by a learned ranker over text, citation-graph and authority signals;"
-            " its score ranks results and is not a probability (docs/research.md)."
-        )
+    note = ordering_note([r for c in data["claims"] for r in c["results"]])
+    if note:
+        lines[0] += f" {note}"
     if data.get("warning"):
         lines.append(f"\n**{data['warning']}**")
     for claim in data["claims"]:
@@ -378,6 +376,16 @@ def markdown(data: dict[str, Any]) -> str:
         for i, r in enumerate(claim["results"], start=1):
             lines.append(result_markdown(i, r))
     return "\n".join(lines) + "\n"
+
+
+def ordering_note(results: Sequence[dict[str, Any]]) -> str | None:
+    """What `score` means in a list of results, for the markdown a person reads."""
+    if not any(r.get("reranked") for r in results):
+        return None
+    return (
+        "Ordered by a learned ranker over text, citation-graph and authority signals;"
+        " its score ranks results and is not a probability (docs/research.md)."
+    )
 
 
 def result_markdown(i: int, r: dict[str, Any]) -> str:
