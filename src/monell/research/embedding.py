@@ -11,7 +11,7 @@ wheel; see docs/performance.md).
 
 Encoding runs on ONNX Runtime when it is installed: the packaged weights are exported once
 to an ONNX file in the user cache folder (torch's exporter, no network), and the same
-tokenizer, mean pooling and normalisation follow. Its vectors equal torch's to within 1e-6
+tokenizer, mean pooling and normalisation follow. Its vectors equal torch's to within 1e-5
 (a test checks it) and a one-sentence query encodes in about 31 ms instead of 53 ms on one
 core (2026-11-26). Without onnxruntime, or if the export fails, torch encodes, as before.
 """
