@@ -121,7 +121,7 @@ def _onnx_session(model: Any, cache_dir: Path) -> Any:
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1  # as for torch: one thread on shared 2-core machines
     options.inter_op_num_threads = 1
-    for attempt in range(2):
+    for _ in range(2):  # a damaged cache file is exported again, once
         if not path.exists():
             try:
                 _export_onnx(model, path)
@@ -131,10 +131,8 @@ def _onnx_session(model: Any, cache_dir: Path) -> Any:
             return onnxruntime.InferenceSession(
                 str(path), options, providers=["CPUExecutionProvider"]
             )
-        except Exception:  # a damaged cache file: export it again, once
+        except Exception:  # a damaged cache file
             path.unlink(missing_ok=True)
-            if attempt:
-                return None
     return None
 
 

@@ -375,14 +375,30 @@ def _gather(
     wanted = np.asarray(wanted, dtype=np.int64)
     if not len(keys) or not len(wanted):
         return values[:0], np.zeros(0, dtype=np.int64)
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    found = keys[at] == wanted
-    starts = np.where(found, offsets[at], 0)
-    lengths = np.where(found, offsets[np.minimum(at + 1, len(offsets) - 1)] - starts, 0)
+    starts, ends = _row_ranges(keys, offsets, wanted)
+    lengths = ends - starts
     owner = np.repeat(np.arange(len(wanted), dtype=np.int64), lengths)
     first = np.cumsum(lengths) - lengths  # where each row starts in the output
     position = np.arange(int(lengths.sum()), dtype=np.int64) - first[owner] + starts[owner]
     return values[position], owner
+
+
+def _locate(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `values`: its position in the sorted, non-empty `keys` (clamped to the
+    last one) and whether it is there."""
+    at = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+    return at, np.asarray(keys[at] == values, dtype=bool)
+
+
+def _row_ranges(
+    keys: np.ndarray, offsets: np.ndarray, wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The value ranges [lo, hi) of many `wanted` keys' rows in a CSR with sorted, non-empty
+    `keys`; (0, 0) for a key that has no row."""
+    at, found = _locate(keys, wanted)
+    lo = np.where(found, offsets[at], 0).astype(np.int64)
+    hi = np.where(found, offsets[np.minimum(at + 1, len(offsets) - 1)], 0).astype(np.int64)
+    return lo, hi
 
 
 def _segment_search(
@@ -406,8 +422,7 @@ def _among(known: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Which `values` are in the sorted array `known`."""
     if not len(known):
         return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(known, values), len(known) - 1)
-    return np.asarray(known[at] == values, dtype=bool)
+    return _locate(known, values)[1]
 
 
 def _court_codes(courts: Sequence[str]) -> tuple[list[str], np.ndarray]:
@@ -779,12 +794,9 @@ class PrecedentIndex:
         Reads only what it needs: the date cutoff is a binary search in the row, and the
         other checks run over growing windows — a landmark with 100,000 citers costs a
         window, not 100,000 lookups."""
-        lo, hi = _row(self.graph_authorities, self.graph_citer_offsets, opinion_id)
-        if decided_before is not None:
-            age = self.graph_citer_age[lo:hi]
-            end = lo + int(np.searchsorted(age, UNDATED, side="left"))
-            lo += int(np.searchsorted(age, -day_number(decided_before), side="right"))
-            hi = end
+        row = _row(self.graph_authorities, self.graph_citer_offsets, opinion_id)
+        lows, highs = self._dated_citers(np.array([row[0]]), np.array([row[1]]), decided_before)
+        lo, hi = int(lows[0]), int(highs[0])
         found: list[np.ndarray] = []
         count, window = 0, CITER_WINDOW
         while lo < hi and count < limit:
@@ -809,16 +821,19 @@ class PrecedentIndex:
         keys, offsets = self.graph_authorities, self.graph_citer_offsets
         if not len(keys) or not len(ids):
             return np.zeros(len(ids), dtype=np.int64)
-        at = np.minimum(np.searchsorted(keys, ids), len(keys) - 1)
-        found = keys[at] == ids
-        lo = np.where(found, offsets[at], 0).astype(np.int64)
-        hi = np.where(found, offsets[np.minimum(at + 1, len(offsets) - 1)], 0).astype(np.int64)
-        if decided_before is not None:
-            age = self.graph_citer_age
-            end = _segment_search(age, lo, hi, UNDATED, right=False)
-            lo = _segment_search(age, lo, end, -day_number(decided_before), right=True)
-            hi = end
+        lo, hi = self._dated_citers(*_row_ranges(keys, offsets, ids), decided_before)
         return np.maximum(hi - lo, 0)
+
+    def _dated_citers(
+        self, lo: np.ndarray, hi: np.ndarray, decided_before: dt.date | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Narrow citer rows [lo, hi) to the citers decided strictly before the cutoff
+        (undated ones sort last and drop out); unchanged without a cutoff."""
+        if decided_before is None:
+            return lo, hi
+        age = self.graph_citer_age
+        end = _segment_search(age, lo, hi, UNDATED, right=False)
+        return _segment_search(age, lo, end, -day_number(decided_before), right=True), end
 
     def decided(self, opinion_ids: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
         """Day numbers since 1970 (negative before it; UNDATED when undated or not in the
@@ -826,8 +841,7 @@ class PrecedentIndex:
         ids = np.asarray(opinion_ids, dtype=np.int64)
         if not len(self.graph_opinion):
             return np.full(len(ids), UNDATED, dtype=np.int64), [None] * len(ids)
-        at = np.minimum(np.searchsorted(self.graph_opinion, ids), len(self.graph_opinion) - 1)
-        known = self.graph_opinion[at] == ids
+        at, known = _locate(self.graph_opinion, ids)
         days = np.where(known, self.graph_date[at], UNDATED).astype(np.int64)
         courts = [
             self.graph_court_names[int(c)] if k else None
@@ -845,9 +859,7 @@ class PrecedentIndex:
         and the semantic slices: undated opinions never pass a date filter)."""
         if not len(self.graph_opinion):
             return np.zeros(len(opinion_ids), dtype=bool)
-        at = np.searchsorted(self.graph_opinion, opinion_ids)
-        at = np.minimum(at, len(self.graph_opinion) - 1)
-        ok = self.graph_opinion[at] == opinion_ids
+        at, ok = _locate(self.graph_opinion, opinion_ids)
         if courts is not None:
             names = set(courts)
             wanted = [i for i, c in enumerate(self.graph_court_names) if c in names]

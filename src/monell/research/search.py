@@ -34,6 +34,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -168,6 +169,27 @@ class Retrieved:
     co_citers: dict[int, int]
     fused: dict[int, float]
 
+    @cached_property
+    def order(self) -> list[int]:
+        """The fused ranking, best first."""
+        return _order(self.fused)
+
+    @cached_property
+    def lexical_ranks(self) -> dict[int, tuple[int, Hit]]:
+        return {h.opinion_id: (rank, h) for rank, h in enumerate(self.lexical, start=1)}
+
+    @cached_property
+    def semantic_ranks(self) -> dict[int, tuple[int, Hit]]:
+        return {h.opinion_id: (rank, h) for rank, h in enumerate(self.semantic, start=1)}
+
+    @cached_property
+    def graph_ranks(self) -> dict[int, int]:
+        return {o: rank for rank, o in enumerate(self.graph_ids, start=1)}
+
+    @cached_property
+    def co_ranks(self) -> dict[int, int]:
+        return {o: rank for rank, o in enumerate(self.co_ids, start=1)}
+
     @property
     def complete(self) -> bool:
         """Both text lists returned something: the ranker was trained on rows where they
@@ -226,11 +248,7 @@ def rank_features(
     depth: int = RERANK_DEPTH,
 ) -> tuple[list[int], np.ndarray]:
     """The first `depth` fused candidates and their feature rows (`rerank.FEATURES`)."""
-    ids = _order(found.fused)[:depth]
-    bm25 = {h.opinion_id: (rank, h.score) for rank, h in enumerate(found.lexical, start=1)}
-    sem = {h.opinion_id: (rank, h.score) for rank, h in enumerate(found.semantic, start=1)}
-    graph_rank = {o: rank for rank, o in enumerate(found.graph_ids, start=1)}
-    co_rank = {o: rank for rank, o in enumerate(found.co_ids, start=1)}
+    ids = found.order[:depth]
     best = max((h.score for h in found.lexical), default=0.0)
     array = np.asarray(ids, dtype=np.int64)
     citers = index.citers_before(array, decided_before)
@@ -241,12 +259,12 @@ def rank_features(
     rows = [
         candidate_features(
             fused_rank=position,
-            bm25=bm25.get(o),
+            bm25=_rank_and_score(found.lexical_ranks.get(o)),
             best_bm25=best,
-            semantic=sem.get(o),
-            graph_rank=graph_rank.get(o),
+            semantic=_rank_and_score(found.semantic_ranks.get(o)),
+            graph_rank=found.graph_ranks.get(o),
             cited_by_matches=found.voters.get(o, 0),
-            co_citation_rank=co_rank.get(o),
+            co_citation_rank=found.co_ranks.get(o),
             co_citation_votes=found.co_votes.get(o, 0.0),
             citers_share=share[i],
             age_days=cutoff - day if day < UNDATED else None,
@@ -257,6 +275,10 @@ def rank_features(
         )
     ]
     return ids, np.asarray(rows, dtype=np.float64).reshape(len(ids), -1)
+
+
+def _rank_and_score(ranked: tuple[int, Hit] | None) -> tuple[int, float] | None:
+    return (ranked[0], ranked[1].score) if ranked else None
 
 
 def shipped_ranker() -> TreeEnsemble | None:
@@ -301,37 +323,32 @@ def hybrid_search(
         co_citation=co_citation,
     )
     scores = found.fused
-    order = _order(scores)
+    order = found.order
     final = dict(scores)
     model = (ranker or shipped_ranker()) if rerank and graph and co_citation else None
     reranked = model is not None and found.complete and model.reads(index.model)
-    if reranked:
-        assert model is not None
+    if reranked and model is not None:
         ids, features = rank_features(index, found, decided_before, rerank_depth)
         estimate = model.score(features)
         head = sorted(range(len(ids)), key=lambda i: (-estimate[i], ids[i]))
         order = [ids[i] for i in head] + order[len(ids) :]
         final.update(zip(ids, estimate.tolist(), strict=True))
-    bm25 = {h.opinion_id: (rank, h.score) for rank, h in enumerate(found.lexical, start=1)}
-    sem = {h.opinion_id: (rank, h) for rank, h in enumerate(found.semantic, start=1)}
-    graph_rank = {o: rank for rank, o in enumerate(found.graph_ids, start=1)}
-    co_rank = {o: rank for rank, o in enumerate(found.co_ids, start=1)}
     out = []
     for position, opinion_id in enumerate(order[:limit]):
-        b = bm25.get(opinion_id)
-        s = sem.get(opinion_id)
+        b = found.lexical_ranks.get(opinion_id)
+        s = found.semantic_ranks.get(opinion_id)
         out.append(
             RankedHit(
                 opinion_id=opinion_id,
                 score=final[opinion_id],
                 bm25_rank=b[0] if b else None,
-                bm25_score=b[1] if b else None,
+                bm25_score=b[1].score if b else None,
                 semantic_rank=s[0] if s else None,
                 semantic_score=s[1].score if s else None,
                 passage=s[1].passage if s else None,
-                graph_rank=graph_rank.get(opinion_id),
+                graph_rank=found.graph_ranks.get(opinion_id),
                 cited_by_matches=found.voters.get(opinion_id, 0),
-                co_citation_rank=co_rank.get(opinion_id),
+                co_citation_rank=found.co_ranks.get(opinion_id),
                 co_cited_by=found.co_citers.get(opinion_id, 0),
                 rrf_score=scores[opinion_id],
                 reranked=reranked and position < rerank_depth,
