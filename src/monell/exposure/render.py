@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from monell.exposure import plots
+from monell.report.text import markdown_to_html, md_fence
+from monell.report.text import md_text as t
 
 CONFIDENCE_LABEL = {
     "confirmed": "confirmed",
@@ -31,12 +31,13 @@ def _label(confidence: str) -> str:
 
 
 def _cell(text: object) -> str:
-    return _one_line(text).replace("|", "\\|")
+    return t(text)
 
 
 def _one_line(text: object) -> str:
-    """Case names in the city files carry line breaks and runs of spaces."""
-    return " ".join(str(text).split())
+    """Case names in the city files carry line breaks, runs of spaces and, being other
+    people's text, anything else: one line of escaped text."""
+    return t(text)
 
 
 # ----------------------------------------------------------------------------- payers
@@ -44,7 +45,7 @@ def _one_line(text: object) -> str:
 
 def payers_markdown(data: Mapping[str, Any]) -> str:
     out = [
-        f"**Defendant:** {data['defendant']} (on {data['on_date']}). "
+        f"**Defendant:** {t(data['defendant'])} (on {data['on_date']}). "
         f"**Payer known:** {'yes' if data['known'] else 'no — unknown, see the request below'}. "
         f"**Confidence:** {_label(data['confidence'])}. "
         f"**Officers indemnified:** {data['officers_indemnified']}.",
@@ -74,30 +75,28 @@ def payers_markdown(data: Mapping[str, Any]) -> str:
             cite = f" ({n['citation']})" if n["citation"] else f" ({'; '.join(n['sources'])})"
             check = f" Check: {n['check']}" if n["check"] else ""
             out.append(
-                f"- {n['finding']} {n['implication']}{cite} Confidence: "
-                f"{_label(n['confidence'])}.{check}"
+                f"- {t(n['finding'])} {t(n['implication'])}{t(cite)} Confidence: "
+                f"{_label(n['confidence'])}.{t(check)}"
             )
         out.append("")
     request = data["records_request"]
     out += [
         "Public-records request to find out (or confirm) who pays:",
         "",
-        "```text",
-        request["text"],
-        "```",
+        md_fence(request["text"]),
     ]
     return "\n".join(out)
 
 
 def _statement(row: Mapping[str, Any]) -> str:
-    authority = f" ({row['authority']})" if row["authority"] else ""
+    authority = f" ({t(row['authority'])})" if row["authority"] else ""
     when = ""
     if row["valid_from"] or row["valid_until"]:
         when = f" Applies {row['valid_from'] or '…'} to {row['valid_until'] or 'now'}."
-    check = f" Check: {row['check']}" if row["check"] else ""
+    check = f" Check: {t(row['check'])}" if row["check"] else ""
     return (
-        f"- {row['statement'].rstrip('.')}{authority}.{when} Confidence: "
-        f"{_label(row['confidence'])}; source: {row['sources']}.{check}"
+        f"- {t(row['statement'].rstrip('.'))}{authority}.{when} Confidence: "
+        f"{_label(row['confidence'])}; source: {t(row['sources'])}.{check}"
     )
 
 
@@ -113,9 +112,10 @@ TIER_TITLES = {
 
 def comparables_markdown(data: Mapping[str, Any], cases_per_tier: int = 5) -> str:
     out = [
-        f"> **Caveat.** {data['caveat']}",
+        f"> **Caveat.** {t(data['caveat'])}",
         "",
-        f"Settlements sharing a category with this incident ({', '.join(data['categories'])}), "
+        "Settlements sharing a category with this incident "
+        f"({t(', '.join(data['categories']))}), "
         f"nearest first; amounts in {data['dollars_year']} dollars ({data['cpi_source']}). "
         f"Matched {data['matched']}; left out {data['excluded_no_amount']} without an amount "
         f"and {data['excluded_no_year']} without a usable year.",
@@ -124,24 +124,24 @@ def comparables_markdown(data: Mapping[str, Any], cases_per_tier: int = 5) -> st
         "|---|---|---|---|---|---|",
     ]
     out += [
-        f"| {TIER_TITLES[t['tier']]} | {t['count']} | {money(t['p25'])} | {money(t['median'])} | "
-        f"{money(t['p75'])} | {money(t['p90'])} |"
-        for t in data["tiers"]
+        f"| {TIER_TITLES[tier['tier']]} | {tier['count']} | {money(tier['p25'])} | "
+        f"{money(tier['median'])} | {money(tier['p75'])} | {money(tier['p90'])} |"
+        for tier in data["tiers"]
     ]
-    for t in data["tiers"]:
-        if not t["cases"]:
+    for tier in data["tiers"]:
+        if not tier["cases"]:
             continue
-        out += ["", f"Nearest in time, {TIER_TITLES[t['tier']].lower()}:"]
-        out += [_case_line(c) for c in t["cases"][:cases_per_tier]]
+        out += ["", f"Nearest in time, {TIER_TITLES[tier['tier']].lower()}:"]
+        out += [_case_line(c) for c in tier["cases"][:cases_per_tier]]
     return "\n".join(out)
 
 
 def _case_line(c: Mapping[str, Any]) -> str:
     name = _one_line(c["matter_name"] or "(no case name)")
-    docket = f", {c['docket_number']}" if c["docket_number"] else ""
+    docket = f", {t(c['docket_number'])}" if c["docket_number"] else ""
     return (
-        f"- {c['year']} {c['city']}, {c['state']}: {name}{docket}: {money(c['amount'])} "
-        f"({money(c['adjusted_amount'])} adjusted) [{c['source']}]"
+        f"- {c['year']} {t(c['city'])}, {t(c['state'])}: {name}{docket}: {money(c['amount'])} "
+        f"({money(c['adjusted_amount'])} adjusted) [{t(c['source'])}]"
     )
 
 
@@ -149,8 +149,8 @@ def _case_line(c: Mapping[str, Any]) -> str:
 
 
 def pattern_markdown(data: Mapping[str, Any]) -> str:
-    out = [f"> **Caveat.** {data['caveat']}", ""]
-    where = f"{data['city']}, {data['state']}" if data["city"] else data["state"]
+    out = [f"> **Caveat.** {t(data['caveat'])}", ""]
+    where = f"{t(data['city'])}, {t(data['state'])}" if data["city"] else t(data["state"])
     if not data["city_in_data"]:
         out.append(
             f"No settlement records for {where} are loaded, so Monell cannot look for earlier "
@@ -159,13 +159,13 @@ def pattern_markdown(data: Mapping[str, Any]) -> str:
         )
         return "\n".join(out)
     out.append(
-        f"{data['count']} earlier payout(s) against {data['agency']} for "
-        f"{', '.join(data['categories'])} before {data['before']}, totalling "
+        f"{data['count']} earlier payout(s) against {t(data['agency'])} for "
+        f"{t(', '.join(data['categories']))} before {data['before']}, totalling "
         f"{money(data['total'])} (nominal). Left out: {data['excluded_after_incident']} paid on "
         f"or after the incident date, {data['excluded_undated_same_year']} from the incident's "
         "year without a closing date."
     )
-    out += ["", data["use"]]
+    out += ["", t(data["use"])]
     if data["by_year"]:
         out += ["", "| Year | Payouts | Total |", "|---|---|---|"]
         out += [f"| {y['year']} | {y['count']} | {money(y['total'])} |" for y in data["by_year"]]
@@ -173,9 +173,9 @@ def pattern_markdown(data: Mapping[str, Any]) -> str:
         for y in data["by_year"]:
             for c in y["cases"]:
                 name = _one_line(c["matter_name"] or c["plaintiff_name"] or "(no case name)")
-                docket = c["docket_number"] or "no docket number"
+                docket = t(c["docket_number"] or "no docket number")
                 when = c["paid_on"] or f"{c['year']} (calendar year)"
-                out.append(f"- {when}: {name} ({docket}): {money(c['amount'])} [{c['source']}]")
+                out.append(f"- {when}: {name} ({docket}): {money(c['amount'])} [{t(c['source'])}]")
     return "\n".join(out)
 
 
@@ -183,8 +183,8 @@ def pattern_markdown(data: Mapping[str, Any]) -> str:
 
 
 def _md_block_html(markdown: str) -> str:
-    """Markdown to html with raw html disabled: text from settlement files cannot inject markup."""
-    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
+    """Markdown to html with raw html, images and links off; the text in it is escaped."""
+    return markdown_to_html(markdown)
 
 
 def payers_html(data: Mapping[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """The memo as a standalone HTML page (no external assets, prints cleanly).
 
 The markdown memo is the single source of the text; markdown-it-py converts it with raw HTML
-disabled, so nothing from an incident's free text can inject markup. Sections that bring
+disabled, and every free-text value is escaped as text before it reaches the markdown
+(monell.report.text), so nothing from an incident's free text can inject markup. Sections that bring
 their own HTML (plots as data URIs) are inserted as they built it.
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from monell.domain.models import Assessment
 from monell.report.markdown import render_markdown
 from monell.report.sections import registered
+from monell.report.text import markdown_to_html
 
 
 def render_html(assessment: Assessment, sections: dict[str, Any] | None = None) -> str:
@@ -25,11 +26,7 @@ def render_html(assessment: Assessment, sections: dict[str, Any] | None = None) 
         for k, v in sections.items()
         if not any(s.key == k and s.html is not None for s in registered())
     }
-    body = (
-        MarkdownIt("commonmark", {"html": False})
-        .enable("table")
-        .render(render_markdown(assessment, md_sections))
-    )
+    body = markdown_to_html(render_markdown(assessment, md_sections))
     extra = [
         (s.title, Markup(s.html(sections[s.key])))
         for s in registered()

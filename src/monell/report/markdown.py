@@ -10,12 +10,13 @@ from typing import Any
 
 from monell.domain.models import Assessment, Authority
 from monell.report.sections import registered
+from monell.report.text import md_text as t
 
 UNVERIFIED_MARK = "[unverified]"
 
 
 def cite(a: Authority) -> str:
-    text = a.cite
+    text = t(a.cite)
     if not a.verification.verified:
         text += f" {UNVERIFIED_MARK}"
     return text
@@ -31,15 +32,15 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
     j = a.jurisdiction
     out: list[str] = []
     w = out.append
-    place = ", ".join(x for x in (inc.city, inc.county, j.state_name) if x)
-    w(f"# § 1983 assessment: {inc.agency.name}, {inc.incident_date.isoformat()}")
+    place = ", ".join(t(x) for x in (inc.city, inc.county, j.state_name) if x)
+    w(f"# § 1983 assessment: {t(inc.agency.name)}, {inc.incident_date.isoformat()}")
     w("")
     w(f"*Evaluated on {a.evaluated_on.isoformat()} · {place}*")
     w("")
     w("## In plain words")
     w("")
     for line in a.summary:
-        w(f"- {line}")
+        w(f"- {t(line)}")
     w("")
     w("---")
     w("")
@@ -50,29 +51,29 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
         w("### Blockers")
         w("")
         for f in blockers:
-            w(f"- **{f.code.value}**: {f.message} ({cite_list(f.authorities)})")
+            w(f"- **{f.code.value}**: {t(f.message)} ({cite_list(f.authorities)})")
         w("")
     w("### Court")
     w("")
-    w(f"- Circuit: {j.circuit_name} (`{j.circuit}`)")
+    w(f"- Circuit: {t(j.circuit_name)} (`{j.circuit}`)")
     if j.district:
-        w(f"- District: {j.district_name} (`{j.district}`) - {j.district_basis}")
+        w(f"- District: {t(j.district_name)} (`{j.district}`) - {t(j.district_basis)}")
     else:
-        w(f"- District: unknown - {j.district_basis}; candidates: {', '.join(j.districts)}")
-    w(f"- Confidence: {j.confidence.value}; sources: {'; '.join(j.sources)}")
+        w(f"- District: unknown - {t(j.district_basis)}; candidates: {t(', '.join(j.districts))}")
+    w(f"- Confidence: {j.confidence.value}; sources: {t('; '.join(j.sources))}")
     w("")
     w("### Claims")
     for c in a.claims:
         w("")
-        w(f"#### {c.title} (`{c.id.value}`) - {c.amendment.value.capitalize()} Amendment")
+        w(f"#### {t(c.title)} (`{c.id.value}`) - {c.amendment.value.capitalize()} Amendment")
         w("")
-        w(f"Standard: {c.standard}. Authority: {cite_list(c.authorities)}.")
+        w(f"Standard: {t(c.standard)}. Authority: {cite_list(c.authorities)}.")
         w("")
         w("Elements:")
         for i, e in enumerate(c.elements, 1):
-            w(f"{i}. {e}")
+            w(f"{i}. {t(e)}")
         for n in c.notes:
-            w(f"\n> Note: {n}")
+            w(f"\n> Note: {t(n)}")
     w("")
     w("### Defendants")
     w("")
@@ -81,13 +82,13 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
     for d in a.defendants:
         conf = "" if d.confidence.value == "confirmed" else f" (confidence: {d.confidence.value})"
         w(
-            f"| {d.role.value} | {d.name} | {'yes' if d.suable else 'no'} | "
-            f"{d.qualified_immunity.value} | {d.liability_basis}{conf} | "
+            f"| {d.role.value} | {t(d.name)} | {'yes' if d.suable else 'no'} | "
+            f"{d.qualified_immunity.value} | {t(d.liability_basis)}{conf} | "
             f"{cite_list(d.authorities)} |"
         )
     notes = [(d.name, n) for d in a.defendants for n in d.notes]
     for name, n in notes:
-        w(f"\n> {name}: {n}")
+        w(f"\n> {t(name)}: {t(n)}")
     w("")
     w("### Deadlines")
     w("")
@@ -99,40 +100,42 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
             f"{' (assumed)' if d.accrual_assumed else ''} | "
             f"{d.deadline.isoformat() if d.deadline else 'not computed'} | "
             f"{d.days_remaining if d.days_remaining is not None else '-'} | "
-            f"{d.limitations_period} | {d.statute} | {d.confidence.value} |"
+            f"{t(d.limitations_period)} | {t(d.statute)} | {d.confidence.value} |"
         )
     w("")
     for d in a.deadlines:
-        extra = [f"accrual: {d.accrual_rule}"]
-        extra += [f"tolling ({t.kind.value}, {t.statute}): {t.description}" for t in d.tolling]
-        extra += list(d.notes)
+        extra = [f"accrual: {t(d.accrual_rule)}"]
+        extra += [
+            f"tolling ({r.kind.value}, {t(r.statute)}): {t(r.description)}" for r in d.tolling
+        ]
+        extra += [t(n) for n in d.notes]
         w(f"- `{d.claim.value}`: " + "; ".join(extra) + f" ({cite_list(d.authorities)})")
     w("")
     w("### Flags")
     w("")
     for f in a.flags:
-        w(f"- [{f.severity.value}] **{f.code.value}**: {f.message} ({cite_list(f.authorities)})")
+        w(f"- [{f.severity.value}] **{f.code.value}**: {t(f.message)} ({cite_list(f.authorities)})")
     w("")
     w("### Municipal liability (Monell)")
     w("")
-    w(f"{a.monell.reason} ({cite_list(a.monell.authorities)})")
-    for t in a.monell.theories:
+    w(f"{t(a.monell.reason)} ({cite_list(a.monell.authorities)})")
+    for theory in a.monell.theories:
         w("")
-        w(f"#### {t.name}")
+        w(f"#### {t(theory.name)}")
         w("")
-        w(f"Authority: {cite_list(t.authorities)}.")
+        w(f"Authority: {cite_list(theory.authorities)}.")
         w("")
         w("Elements:")
-        for i, e in enumerate(t.elements, 1):
-            w(f"{i}. {e}")
+        for i, e in enumerate(theory.elements, 1):
+            w(f"{i}. {t(e)}")
         w("")
         w("Evidence to gather:")
-        for e in t.evidence_to_gather:
-            w(f"- {e}")
+        for e in theory.evidence_to_gather:
+            w(f"- {t(e)}")
     for section in registered():
         if sections and section.key in sections:
             w("")
-            w(f"### {section.title}")
+            w(f"### {t(section.title)}")
             w("")
             w(section.markdown(sections[section.key]).rstrip())
     w("")
@@ -142,11 +145,11 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
         v = auth.verification
         mark = "verified" if v.verified else f"UNVERIFIED ({v.status.value})"
         w(
-            f"- {auth.cite} *[{mark}: {v.note}; data confidence: {auth.confidence.value}]* - "
-            f"{auth.proposition}"
+            f"- {t(auth.cite)} *[{t(mark)}: {t(v.note)}; data confidence: "
+            f"{auth.confidence.value}]* - {t(auth.proposition)}"
         )
     w("")
-    w(f"*{a.disclaimer}*")
+    w(f"*{t(a.disclaimer)}*")
     return "\n".join(out) + "\n"
 
 

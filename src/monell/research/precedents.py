@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 from monell.domain.models import Assessment
 from monell.law.verify import CitationIndex
+from monell.report.text import md_text as t
 from monell.research.authority import Weight, binding_courts, court_info
 from monell.research.authority import classify as classify_authority
 from monell.research.documents import ResearchDocument, documents_from_store
@@ -360,7 +361,7 @@ def precedents_for_assessment(
 
 def markdown(data: dict[str, Any]) -> str:
     lines = [
-        f"Binding courts: {', '.join(data['binding_courts'])}; opinions decided before "
+        f"Binding courts: {t(', '.join(data['binding_courts']))}; opinions decided before "
         f"{data['decided_before']}; retrieval: {data['retrieval']} over "
         f"{data['corpus_opinions']} opinions.",
     ]
@@ -368,9 +369,9 @@ def markdown(data: dict[str, Any]) -> str:
     if note:
         lines[0] += f" {note}"
     if data.get("warning"):
-        lines.append(f"\n**{data['warning']}**")
+        lines.append(f"\n**{t(data['warning'])}**")
     for claim in data["claims"]:
-        lines.append(f"\n### {claim['title']}\n")
+        lines.append(f"\n### {t(claim['title'])}\n")
         if not claim["results"]:
             lines.append("No binding opinion in the corpus before the incident date matched.")
         for i, r in enumerate(claim["results"], start=1):
@@ -389,11 +390,11 @@ def ordering_note(results: Sequence[dict[str, Any]]) -> str | None:
 
 
 def result_markdown(i: int, r: dict[str, Any]) -> str:
-    cite = r["citation"] or "no reporter citation"
+    cite = t(r["citation"] or "no reporter citation")
     mark = "" if r["verified"] else f" **[UNVERIFIED: {r['citation_status']}]**"
     weight = "binding" if r["binding"] else "persuasive"
     qi = r["qi_outcome"] or "no QI ruling detected"
-    passage = r["passage"][:600] + ("…" if len(r["passage"]) > 600 else "")
+    passage = t(r["passage"][:600] + ("…" if len(r["passage"]) > 600 else ""))
     matches = r.get("cited_by_matches") or 0
     relied = f"; cited by {matches} of the closest matches" if matches else ""
     beside = r.get("co_cited_by") or 0
@@ -403,7 +404,7 @@ def result_markdown(i: int, r: dict[str, Any]) -> str:
             f"; {beside} other opinion{'s' if beside > 1 else ''} {verb} it alongside these results"
         )
     return (
-        f"{i}. *{r['case_name']}*, {cite}{mark} ({r['court_name']}, "
+        f"{i}. *{t(r['case_name'])}*, {cite}{mark} ({t(r['court_name'])}, "
         f"{r['date_filed'] or 'undated'}) — {weight}; QI: {qi}{relied}; score {r['score']:.4f}\n"
         f"   > {passage}"
     )
