@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from monell.domain.incident import IncidentError, Problem, parse_incident
+from monell.domain.incident import IncidentError, Problem
 from monell.domain.models import Incident
 
 
@@ -49,7 +49,6 @@ def load_incident(
         raise IncidentError([Problem("(file)", str(p), "file not found")]) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise IncidentError([Problem("(file)", str(p), f"cannot read the file: {exc}")]) from exc
-    data = read_incident_data(text, p.name)
-    if as_of is not None and isinstance(data, dict):
-        data = {**data, "evaluated_on": as_of.isoformat()}
-    return parse_incident(data, today=today or dt.date.today())
+    from monell.app.assessment import incident_from_data
+
+    return incident_from_data(read_incident_data(text, p.name), today=today, as_of=as_of)

@@ -148,7 +148,9 @@ def test_html_memo_is_a_standalone_page(runner: CliRunner, tmp_path: Path) -> No
     page = out.read_text()
     assert page.startswith("<!doctype html>")
     assert "<h2>In plain words</h2>" in page and "<table>" in page
-    assert "http" not in page.split("<body>")[0]  # no external assets
+    head = page.split("<body>")[0]
+    assert "http://" not in head and "https://" not in head  # no external assets
+    assert "default-src 'none'" in head  # and a CSP that would refuse them
 
 
 def test_narrative_cannot_inject_html(runner: CliRunner, tmp_path: Path) -> None:

@@ -2,71 +2,22 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from monell.app.assessment import assess_incident, render, section_db_url
 from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, format_option, parse_date_option
-from monell.domain.assess import assess
 from monell.domain.incident import IncidentError
-from monell.domain.sources import Sources
 from monell.intake import load_incident
-from monell.law.book import load_law
-from monell.law.verify import ChainedIndex, bundled_index
-from monell.report.html import render_html
-from monell.report.json_report import render_json
-from monell.report.markdown import render_markdown
-from monell.report.sections import SectionContext, build_sections
-from monell.storage.database import (
-    ENV_VAR,
-    DatabaseUrlError,
-    database_exists,
-    default_db_url,
-    make_engine,
-    resolve_db_url,
-)
+from monell.storage.database import ENV_VAR, DatabaseUrlError
 
-RENDERERS = {"md": render_markdown, "json": render_json, "html": render_html}
-
-
-def section_db_url(option: str | None) -> str | None:
-    """A database only when the user named one or one already exists: assessing an incident
-    must never create an empty database as a side effect."""
-    if option or os.environ.get(ENV_VAR):
-        return resolve_db_url(option)
-    default = default_db_url()
-    return default if database_exists(default) else None
-
-
-@contextmanager
-def corpus_sources(db_url: str | None) -> Iterator[Sources | None]:
-    """Check the assessment's citations against the bundled sample and, when the database
-    holds an opinion corpus, against that corpus too (an authority the user's CourtListener
-    load contains then prints as verified)."""
-    if not db_url or not database_exists(db_url):
-        yield None
-        return
-    from monell.corpus.store import CorpusStore
-    from monell.research.precedents import corpus_size
-
-    engine = make_engine(db_url)
-    try:
-        if corpus_size(engine) == 0:
-            yield None
-        else:
-            index = ChainedIndex([bundled_index(), CorpusStore(engine).citation_index()])
-            yield Sources(load_law(), index)
-    finally:
-        engine.dispose()
+RENDERERS = ("html", "json", "md")
 
 
 @click.command("assess")
 @click.argument("incident_file", metavar="FILE", type=click.Path(dir_okay=False))
 @format_option(
-    tuple(sorted(RENDERERS)),
+    RENDERERS,
     "md: memo with plain summary; json: the stable contract; html: standalone memo page.",
 )
 @click.option(
@@ -106,9 +57,7 @@ def assess_command(
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
     try:
-        with corpus_sources(db_url) as sources:
-            assessment = assess(incident, sources)
-        sections = build_sections(assessment, SectionContext(db_url=db_url))
+        result = assess_incident(incident, db_url)
     except SQLAlchemyError as exc:
         click.echo(
             f"error: --db/{ENV_VAR}: cannot read the database at {db_url}: "
@@ -117,7 +66,7 @@ def assess_command(
             err=True,
         )
         raise SystemExit(EXIT_BAD_INPUT) from None
-    emit(RENDERERS[fmt](assessment, sections), output)
+    emit(render(result, fmt), output)
 
 
 def register(group: click.Group) -> None:
