@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "monell.cli.precedents",
     "monell.cli.corpus",
     "monell.cli.cite",
+    "monell.cli.web",
 )
 
 

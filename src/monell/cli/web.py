@@ -1,0 +1,169 @@
+"""`monell serve`, `monell users create`, `monell keys rotate`, `monell retention purge`:
+the web app and its housekeeping. Needs the `web` extra."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import click
+
+from monell.cli.common import EXIT_BAD_INPUT, db_option, fail
+
+KEY_FILE_HELP = (
+    "The key file holding the app's secret and the encryption keys (default: "
+    "$MONELL_KEY_FILE, else web-keys.json in your user config folder; made on first start)."
+)
+
+
+def key_file_option(func):  # type: ignore[no-untyped-def]
+    return click.option("--key-file", "key_file", metavar="PATH", default=None, help=KEY_FILE_HELP)(
+        func
+    )
+
+
+def _start(db: str | None, key_file: str | None):  # type: ignore[no-untyped-def]
+    try:
+        import django  # noqa: F401
+    except ImportError:
+        fail("the web app needs the `web` extra: pip install 'monell[web]'")
+    from monell.storage.database import DatabaseUrlError
+    from monell.web.bootstrap import start
+    from monell.web.config import KeyFileError
+
+    try:
+        started = start(db, key_file)
+    except (DatabaseUrlError, KeyFileError) as exc:
+        fail(str(exc))
+    if started.key_file_created:
+        click.echo(
+            f"Made a new key file at {started.key_file} (permissions 0600). Back it up apart "
+            "from the database: without it the encrypted client data cannot be read.",
+            err=True,
+        )
+    else:
+        click.echo(f"Key file: {started.key_file}", err=True)
+    return started
+
+
+@click.command("serve")
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")  # fmt: skip
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Worker threads of the server.")  # fmt: skip
+@key_file_option
+def serve_command(db: str | None, host: str, port: int, threads: int, key_file: str | None) -> None:
+    """Start the web app: the public interview, the firm's queue and workspace, the API."""
+    started = _start(db, key_file)
+    import waitress
+
+    from monell.web.maintenance import purge_expired_leads
+    from monell.web.wsgi import application
+
+    def purge_daily() -> None:
+        while True:
+            try:
+                purge_expired_leads()
+            except Exception as exc:  # a purge failure must not stop the server
+                click.echo(f"retention purge failed: {type(exc).__name__}", err=True)
+            time.sleep(24 * 3600)
+
+    threading.Thread(target=purge_daily, name="retention-purge", daemon=True).start()
+    click.echo(f"Database: {_safe(started.db_url)}", err=True)
+    click.echo(f"Serving on http://{host}:{port}/ (staff: /staff/)", err=True)
+    waitress.serve(application, host=host, port=port, threads=threads, ident="monell")
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Staff accounts of the web app."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "attorney", "intake"]),
+              help="admin: users, settings, audit log; attorney: leads, decisions, exports; "
+              "intake: read leads, notes, status.")  # fmt: skip
+@db_option
+@key_file_option
+def users_create(email: str, role: str, db: str | None, key_file: str | None) -> None:
+    """Make a staff account; prints its one-time password and TOTP enrolment (URI and QR)."""
+    _start(db, key_file)
+    from monell.web.accounts.services import AccountError, create_staff
+    from monell.web.audit.log import record
+
+    try:
+        enrolment = create_staff(email, role)
+    except AccountError as exc:
+        fail(str(exc))
+    record(None, "create", object_type="user", detail=f"role {enrolment.role} (command line)")
+    click.echo(f"Account: {enrolment.email} ({enrolment.role})")
+    click.echo(f"One-time password (change it after the first login): {enrolment.password}")
+    click.echo("Add this to an authenticator app (shown once):")
+    click.echo(enrolment.otpauth_uri)
+    click.echo(enrolment.qr_text())
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """Encryption keys of the web app's personal data."""
+
+
+@keys_group.command("rotate")
+@db_option
+@key_file_option
+def keys_rotate(db: str | None, key_file: str | None) -> None:
+    """Add a new encryption key, re-encrypt every stored personal datum with it, then retire
+    the old keys (safe to rerun after a crash)."""
+    _start(db, key_file)
+    from monell.web.audit.log import record
+    from monell.web.maintenance import rotate_keys
+
+    result = rotate_keys()
+    record(None, "rotate_keys", detail=f"{result.rows} rows, key {result.new_key_id}")
+    click.echo(
+        f"Re-encrypted {result.rows} row(s) with key {result.new_key_id}; retired "
+        f"{result.retired} old key(s). Back up the key file now."
+    )
+
+
+@click.group("retention")
+def retention_group() -> None:
+    """The web app's retention of leads the firm did not take."""
+
+
+@retention_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be purged; delete nothing.")
+@db_option
+@key_file_option
+def retention_purge(dry_run: bool, db: str | None, key_file: str | None) -> None:
+    """Delete declined/referred and never-contacted leads past the retention periods set
+    in the app's settings (the server also does this daily)."""
+    _start(db, key_file)
+    from monell.web.maintenance import purge_expired_leads
+
+    result = purge_expired_leads(dry_run=dry_run)
+    verb = "Would purge" if dry_run else "Purged"
+    click.echo(
+        f"{verb} {result.declined} declined/referred lead(s) decided before "
+        f"{result.cutoff_declined:%Y-%m-%d} and {result.uncontacted} never-contacted lead(s) "
+        f"from before {result.cutoff_uncontacted:%Y-%m-%d}."
+    )
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve_command)
+    group.add_command(users_group)
+    group.add_command(keys_group)
+    group.add_command(retention_group)
+
+
+__all__ = ["EXIT_BAD_INPUT", "register"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "monell.web.cases"
+    label = "cases"
+    verbose_name = "Leads and matters"
