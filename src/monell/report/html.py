@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from monell.domain.models import Assessment
 from monell.report.markdown import render_markdown
@@ -19,25 +19,41 @@ from monell.report.sections import registered
 from monell.report.text import markdown_to_html
 
 
-def render_html(assessment: Assessment, sections: dict[str, Any] | None = None) -> str:
-    sections = sections or {}
+def memo_fragment(assessment: Assessment, sections: dict[str, Any] | None = None) -> Markup:
+    """The memo's content as html without the page around it, for pages that frame it (the
+    web app's lead page). Same text as the standalone page: both come from the markdown."""
+    body, extra = _memo_parts(assessment, sections or {})
+    parts = [str(body)]
+    for title, html in extra:
+        parts.append(f"<section><h3>{escape(title)}</h3>{html}</section>")
+    return Markup("\n".join(parts))
+
+
+def _memo_parts(
+    assessment: Assessment, sections: dict[str, Any]
+) -> tuple[Markup, list[tuple[str, Markup]]]:
     md_sections = {
         k: v
         for k, v in sections.items()
         if not any(s.key == k and s.html is not None for s in registered())
     }
-    body = markdown_to_html(render_markdown(assessment, md_sections))
+    body = Markup(markdown_to_html(render_markdown(assessment, md_sections)))
     extra = [
         (s.title, Markup(s.html(sections[s.key])))
         for s in registered()
         if s.html is not None and s.key in sections
     ]
+    return body, extra
+
+
+def render_html(assessment: Assessment, sections: dict[str, Any] | None = None) -> str:
+    body, extra = _memo_parts(assessment, sections or {})
     env = Environment(
         loader=PackageLoader("monell.report", "templates"),
         autoescape=select_autoescape(["html"]),
     )
     return env.get_template("memo.html").render(
         title=f"§ 1983 assessment: {assessment.incident.agency.name}",
-        body=Markup(body),
+        body=body,
         extra_sections=extra,
     )
