@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils import timezone
 
 from monell.app.assessment import assess_incident, incident_from_data, render
 from monell.web.cases.models import Lead, LeadSource, LeadVersion, Upload
@@ -143,3 +144,124 @@ def notify_new_lead(lead: Lead) -> None:
         message.send()
     except OSError as exc:  # the lead is saved; a mail failure must not lose it
         log.warning("could not send the new-lead notice for %s: %s", lead.reference, exc)
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+class TransitionError(ValueError):
+    """A status change the rules do not allow; the message says which and why."""
+
+
+OPEN_STATUSES = ("new", "contacted", "consultation_set")
+
+
+def change_status(lead: Lead, to: str, *, by: Any, reason: str) -> Lead:
+    """Move a lead between statuses with a reason; decisions have their own functions."""
+    from monell.web.cases.models import LeadStatus, StatusChange
+
+    if to not in LeadStatus.values:
+        raise TransitionError(f"status: {to!r} is not a status")
+    if not reason.strip():
+        raise TransitionError("reason: say why the status changes")
+    with transaction.atomic():
+        locked = Lead.objects.select_for_update().get(pk=lead.pk)
+        if locked.status == to:
+            raise TransitionError(f"status: the lead is already {to}")
+        if hasattr(locked, "matter"):
+            raise TransitionError("status: the lead is an open matter; it cannot change status")
+        StatusChange.objects.create(
+            lead=locked, by=by, from_status=locked.status, to_status=to, reason=reason
+        )
+        locked.status = to
+        locked.status_changed_at = timezone.now()
+        if to != LeadStatus.NEW and locked.contacted_at is None:
+            locked.contacted_at = timezone.now()
+        locked.save()
+    return locked
+
+
+def current_assessment(lead: Lead, *, today: dt.date | None = None) -> dict[str, Any]:
+    """The lead's facts assessed as of today (days left change; the stored one is from the
+    day the facts were given)."""
+    return assessment_json(lead.answers, today=today)
+
+
+def accept(lead: Lead, *, by: Any, reason: str) -> Any:
+    """The lead becomes a matter with the assessment's deadlines (every kind)."""
+    from monell.web.cases.models import LeadStatus, Matter, MatterDeadline
+
+    assessment = current_assessment(lead)
+    with transaction.atomic():
+        locked = change_status(lead, LeadStatus.ACCEPTED, by=by, reason=reason)
+        year = timezone.now().year
+        count = Matter.objects.filter(number__startswith=f"{year}-").count()
+        matter = Matter.objects.create(
+            lead=locked, number=f"{year}-{count + 1:04d}", attorney=locked.assigned_to or by
+        )
+        for row in assessment.get("deadlines", []):
+            if not row.get("deadline"):
+                continue
+            MatterDeadline.objects.create(
+                matter=matter,
+                kind=str(row.get("kind", "deadline"))[:40],
+                claim=str(row.get("claim", ""))[:60],
+                due_on=dt.date.fromisoformat(row["deadline"]),
+                statute=str(row.get("statute", ""))[:200],
+                confidence=str(row.get("confidence", ""))[:20],
+                description=(
+                    f"{row.get('limitations_period', '')} from {row.get('accrues_on') or 'accrual'}"
+                )[:300],
+            )
+    return matter
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """What a non-engagement letter states, all from the lead and a fresh assessment."""
+
+    firm: str
+    person: str
+    language: str
+    today: dt.date
+    incident_date: str
+    agency: str
+    deadline: dt.date | None
+    deadline_claim: str
+    deadline_statute: str
+    deadline_passed: bool
+    attorney: str
+
+
+def letter_facts(lead: Lead, *, by: Any, today: dt.date | None = None) -> LetterFacts:
+    from monell.web.cases.models import FirmSettings
+
+    today = today or dt.date.today()
+    assessment = current_assessment(lead, today=today)
+    rows = [r for r in assessment.get("deadlines", []) if r.get("deadline")]
+    first = min(rows, key=lambda r: r["deadline"]) if rows else None
+    due = dt.date.fromisoformat(first["deadline"]) if first else None
+    firm = FirmSettings.load().firm_name or settings.MONELL_FIRM_NAME
+    agency = (lead.answers.get("agency") or {}).get("name", "") if lead.answers else ""
+    return LetterFacts(
+        firm=firm,
+        person=str((lead.contact or {}).get("name", "")),
+        language="es" if lead.language.startswith("es") else "en",
+        today=today,
+        incident_date=str(lead.answers.get("incident_date", "")),
+        agency=str(agency),
+        deadline=due,
+        deadline_claim=str(first.get("claim", "")).replace("_", " ") if first else "",
+        deadline_statute=str(first.get("statute", "")) if first else "",
+        deadline_passed=bool(due and due < today),
+        attorney=by.get_username() if by is not None else "",
+    )
+
+
+def decline(lead: Lead, *, by: Any, reason: str) -> LetterFacts:
+    """Decline and return what the non-engagement letter must say (the view renders it)."""
+    from monell.web.cases.models import LeadStatus
+
+    facts = letter_facts(lead, by=by)
+    change_status(lead, LeadStatus.DECLINED, by=by, reason=reason)
+    return facts
