@@ -17,7 +17,7 @@ from functools import cache
 
 from monell.domain.vocabulary import AuthorityKind, CitationStatus, Confidence
 
-BUNDLED_CORPUS = "bundled opinion sample (public U.S. court opinions, listed in law/data/corpus_citations.csv)"
+BUNDLED_CORPUS = "bundled opinion sample (public court opinions, law/data/corpus_citations.csv)"
 
 # Words that carry no identity in a case name, and the reporters' abbreviations of the words
 # that do (Bluebook T6), so "Bd. of Comm'rs of Bryan Cty." matches "Board of County
