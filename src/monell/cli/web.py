@@ -159,11 +159,59 @@ def retention_purge(dry_run: bool, db: str | None, key_file: str | None) -> None
     )
 
 
+@click.group("api-token")
+def api_token_group() -> None:
+    """Tokens for the HTTP API (a firm's website form, its other tools)."""
+
+
+@api_token_group.command("create")
+@click.argument("name")
+@db_option
+@key_file_option
+def api_token_create(name: str, db: str | None, key_file: str | None) -> None:
+    """Make a token for client NAME; it is printed once (only its hash is kept)."""
+    _start(db, key_file)
+    from django.db import IntegrityError
+
+    from monell.web.api.auth import issue_token
+    from monell.web.audit.log import record
+
+    try:
+        client, token = issue_token(name.strip()[:100])
+    except IntegrityError:
+        fail(f"NAME: a client called {name!r} already exists; pick another name or revoke it")
+    record(None, "create", object_type="api_client", object_id=str(client.pk))
+    click.echo(f"Token for {client.name} (shown once; send it as 'Authorization: Bearer …'):")
+    click.echo(token)
+
+
+@api_token_group.command("revoke")
+@click.argument("name")
+@db_option
+@key_file_option
+def api_token_revoke(name: str, db: str | None, key_file: str | None) -> None:
+    """Revoke client NAME's token: its requests are refused from now on."""
+    _start(db, key_file)
+    from django.utils import timezone
+
+    from monell.web.api.models import ApiClient
+    from monell.web.audit.log import record
+
+    count = ApiClient.objects.filter(name=name, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not count:
+        fail(f"NAME: no active client called {name!r}")
+    record(None, "revoke", object_type="api_client", detail=name[:100])
+    click.echo(f"Revoked the token of {name}.")
+
+
 def register(group: click.Group) -> None:
     group.add_command(serve_command)
     group.add_command(users_group)
     group.add_command(keys_group)
     group.add_command(retention_group)
+    group.add_command(api_token_group)
 
 
 __all__ = ["EXIT_BAD_INPUT", "register"]
