@@ -115,10 +115,24 @@ def test_openapi_document_in_the_repo_is_what_the_app_serves() -> None:
 def test_no_server_error_for_any_generated_request(token: str) -> None:
     """Schemathesis generates requests from the OpenAPI document (valid and invalid bodies,
     every operation); none may end in a 5xx."""
+    # As Django's test client does: a request must not close the test's connection (its
+    # transaction holds the test data; PostgreSQL would lose it).
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
     from schemathesis.checks import not_a_server_error
 
     from monell.web.wsgi import application
 
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _fuzz(token, application, not_a_server_error)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _fuzz(token: str, application: Any, not_a_server_error: Any) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in operations} == {"/api/v1/assessments", "/api/v1/leads"}
