@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck clean
+.PHONY: setup demo serve test lint typecheck clean
 
 setup: $(STAMP)
 
@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml
 # The main job on the embedded defaults: assess the bundled example incident.
 demo: setup
 	$(BIN)/monell assess examples/st_louis_excessive_force.yaml
+
+# The web app on the embedded defaults (SQLite in the user data folder, key file made on
+# first start): http://127.0.0.1:8000/ ; staff accounts: .venv/bin/monell users create.
+serve: setup
+	$(BIN)/monell serve
 
 lint: setup
 	$(BIN)/ruff format --check src tests benchmarks scripts
