@@ -48,12 +48,12 @@ def register(group: click.Group) -> None:
         """
         from monell.cli.corpus import _open
         from monell.corpus.store import CorpusStore
-        from monell.law.verify import ChainedIndex, authority_index, bundled_index
+        from monell.law.verify import ChainedIndex, authority_index, bundled_index, with_scotus
         from monell.law.verify_text import verify_text
 
         text = _read(source)
         engine = _open(db)
-        index = ChainedIndex([bundled_index(), CorpusStore(engine).citation_index()])
+        index = with_scotus(ChainedIndex([bundled_index(), CorpusStore(engine).citation_index()]))
         results = verify_text(text, index, (authority_index(),))
         rows = [
             {

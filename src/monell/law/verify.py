@@ -9,14 +9,19 @@ beside the citation (else `mismatch`). Only `found` counts as verified. The same
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from monell.domain.vocabulary import AuthorityKind, CitationStatus, Confidence
 
+DATA_PACKAGE = "monell.law.data"
 BUNDLED_CORPUS = "bundled opinion sample (public court opinions, law/data/corpus_citations.csv)"
 
 # Words that carry no identity in a case name, and the reporters' abbreviations of the words
@@ -300,6 +305,15 @@ def check_authority(
         return CitationStatus.NOT_A_CASE, verified, "law data sources", note
     idx = index or bundled_index()
     result = idx.check(citation, name, year)
+    if not result.verified:
+        # Supreme Court cites the opinion corpus lacks are checked against the citation table;
+        # its verdict (found, or a name filed at another page) outranks "not in corpus".
+        table = scotus_index().check(citation, name, year)
+        if table.verified or (
+            result.status is CitationStatus.NOT_IN_CORPUS
+            and (table.status is CitationStatus.MISMATCH or table.case_name is not None)
+        ):
+            return table.status, table.verified, SCOTUS_LABEL, table.note
     return result.status, result.verified, idx.label, result.note
 
 
@@ -382,3 +396,213 @@ def authority_index() -> CitationIndex:
         ),
         AUTHORITY_DATA,
     )
+
+
+# Supreme Court citations: every decision 1946-2024 from the Supreme Court Database (release
+# 2024_01) and earlier U.S. Reports cites from opinion headers, copied from
+# shared/data/reference/scotus_citations.csv (its SOURCES.md says how it was made) into
+# law/data/scotus_citations.csv.gz. U.S. Reports pages assigned after that release are in
+# law/data/scotus_us_pages.csv, one row per page with its sources and confidence.
+SCOTUS_FILE = "scotus_citations.csv.gz"
+SCOTUS_PAGES_FILE = "scotus_us_pages.csv"
+SCOTUS_LABEL = (
+    "Supreme Court citation table (Supreme Court Database 2024_01 and U.S. Reports opinion "
+    "headers, law/data/scotus_citations.csv.gz)"
+)
+_SCOTUS_REPORTERS = ("U.S.", "S. Ct.")
+
+
+@dataclass(frozen=True)
+class ScotusRow:
+    us_cite: str
+    sct_cite: str
+    case_name: str
+    decided: str | None
+    year: int | None
+    docket: str
+
+
+@dataclass(frozen=True)
+class UsPage:
+    """A U.S. Reports page the Supreme Court Database release did not yet have."""
+
+    us_cite: str
+    sct_cite: str
+    case_name: str
+    confidence: Confidence
+    sources: str
+
+
+class ScotusIndex(CitationIndex):
+    """U.S. Reports and S. Ct. citations checked by volume, page and parties.
+
+    A U.S. cite is `found` when the table lists a decision at that volume and page whose
+    parties match the name given, or when the decision is listed only by its S. Ct. cite and
+    a reviewed page row (`scotus_us_pages.csv`, confirmed or single-source) gives that U.S.
+    page. A name the table files under another page is a `mismatch`; a decision the table
+    lists without a U.S. page and no page row covers is `not_in_corpus` with a note saying
+    the S. Ct. cite is confirmed but the U.S. page is not checkable here.
+    """
+
+    def __init__(self, rows: Iterable[ScotusRow], pages: Iterable[UsPage] = ()) -> None:
+        self.rows = tuple(rows)
+        super().__init__(
+            (CorpusEntry(r.us_cite, r.case_name, r.decided, "scotus") for r in self.rows),
+            SCOTUS_LABEL,
+        )
+        self._by_sct: dict[str, list[ScotusRow]] = {}
+        for r in self.rows:
+            if r.sct_cite:
+                self._by_sct.setdefault(r.sct_cite, []).append(r)
+        self.pages = {p.us_cite: p for p in pages}
+
+    def _row_entry(self, row: ScotusRow) -> CorpusEntry:
+        return CorpusEntry(row.us_cite or row.sct_cite, row.case_name, row.decided, "scotus")
+
+    def check(
+        self, citation: str, case_name: str | None = None, year: int | None = None
+    ) -> CitationCheck:
+        parsed = parse_case_citation(normalize_citation(citation), year)
+        if parsed is None or not parsed.valid or parsed.reporter not in _SCOTUS_REPORTERS:
+            return super().check(citation, case_name, year)
+        if parsed.reporter == "S. Ct.":
+            return self._check_sct(parsed.canonical, case_name)
+        if self.lookup(parsed.canonical):
+            result = super().check(citation, case_name, year)
+            return result if result.verified else self._elsewhere(result, case_name, year)
+        page = self.pages.get(parsed.canonical)
+        if page is not None and page.confidence is not Confidence.UNVERIFIED:
+            rows = self._by_sct.get(page.sct_cite, [])
+            hit = next(
+                (r for r in rows if names_match(r.case_name, case_name or page.case_name)), None
+            )
+            if hit is not None:
+                return CitationCheck(
+                    parsed.canonical,
+                    CitationStatus.FOUND,
+                    hit.case_name,
+                    hit.decided,
+                    f"found in the {self.label} as {page.sct_cite} (decided {hit.decided}); "
+                    f"U.S. page from law/data/{SCOTUS_PAGES_FILE} "
+                    f"({page.confidence.value}: {page.sources})",
+                )
+        unpaged = self._unpaged(parsed.volume, case_name, year)
+        if unpaged is not None:
+            return CitationCheck(
+                parsed.canonical,
+                CitationStatus.NOT_IN_CORPUS,
+                unpaged.case_name,
+                unpaged.decided,
+                f"S. Ct. cite confirmed ({unpaged.sct_cite}, {unpaged.case_name}, decided "
+                f"{unpaged.decided}), U.S. page not checkable here: the {self.label} lists "
+                "this decision without a U.S. Reports page",
+            )
+        result = super().check(citation, case_name, year)
+        return self._elsewhere(result, case_name, year)
+
+    def _check_sct(self, canonical: str, case_name: str | None) -> CitationCheck:
+        rows = self._by_sct.get(canonical, [])
+        if not rows:
+            return CitationCheck(
+                canonical,
+                CitationStatus.NOT_IN_CORPUS,
+                None,
+                None,
+                f"valid S. Ct. citation, but no decision at this volume and page in the "
+                f"{self.label}",
+            )
+        hit = next((r for r in rows if not case_name or names_match(r.case_name, case_name)), None)
+        if hit is None:
+            return CitationCheck(
+                canonical,
+                CitationStatus.MISMATCH,
+                rows[0].case_name,
+                rows[0].decided,
+                f"{canonical} is {rows[0].case_name} in the {self.label}, not {case_name}",
+            )
+        return CitationCheck(
+            canonical,
+            CitationStatus.FOUND,
+            hit.case_name,
+            hit.decided,
+            f"found in the {self.label}",
+        )
+
+    def _unpaged(self, volume: int, case_name: str | None, year: int | None) -> ScotusRow | None:
+        if not case_name:
+            return None
+        for r in self.rows:
+            if (
+                not r.us_cite
+                and r.sct_cite
+                and (year is None or r.year is None or abs(r.year - year) <= 1)
+                and names_agree(r.case_name, case_name)
+            ):
+                return r
+        return None
+
+    def _elsewhere(
+        self, result: CitationCheck, case_name: str | None, year: int | None
+    ) -> CitationCheck:
+        """A name the table files at another U.S. page: the page given is wrong."""
+        if not case_name or result.status is CitationStatus.MISMATCH:
+            return result
+        for r in self.rows:
+            if (
+                r.us_cite
+                and r.us_cite != result.citation
+                and year is not None
+                and r.year == year
+                and names_agree(r.case_name, case_name)
+            ):
+                return CitationCheck(
+                    result.citation,
+                    CitationStatus.MISMATCH,
+                    r.case_name,
+                    r.decided,
+                    f"{case_name} ({year}) is {r.us_cite} in the {self.label}, not "
+                    f"{result.citation}",
+                )
+        return result
+
+
+def _scotus_rows(text: str) -> Iterable[ScotusRow]:
+    for r in csv.DictReader(io.StringIO(text)):
+        year = r["decision_year"]
+        yield ScotusRow(
+            us_cite=r["us_cite"],
+            sct_cite=r["sct_cite"],
+            case_name=r["case_name"],
+            decided=r["decided"] or None,
+            year=int(year) if year.isdigit() else None,
+            docket=r["docket"],
+        )
+
+
+def load_us_pages() -> tuple[UsPage, ...]:
+    text = resources.files(DATA_PACKAGE).joinpath(SCOTUS_PAGES_FILE).read_text(encoding="utf-8")
+    return tuple(
+        UsPage(
+            us_cite=r["us_cite"],
+            sct_cite=r["sct_cite"],
+            case_name=r["case_name"],
+            confidence=Confidence(r["confidence"]),
+            sources=r["sources"],
+        )
+        for r in csv.DictReader(io.StringIO(text))
+    )
+
+
+@cache
+def scotus_index() -> ScotusIndex:
+    raw = resources.files(DATA_PACKAGE).joinpath(SCOTUS_FILE).read_bytes()
+    return ScotusIndex(_scotus_rows(gzip.decompress(raw).decode("utf-8")), load_us_pages())
+
+
+def with_scotus(index: CitationIndex) -> CitationIndex:
+    """`index` followed by the Supreme Court table (unless it already holds it)."""
+    if isinstance(index, ScotusIndex) or (
+        isinstance(index, ChainedIndex) and any(isinstance(i, ScotusIndex) for i in index.indexes)
+    ):
+        return index
+    return ChainedIndex([index, scotus_index()])
