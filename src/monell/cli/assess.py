@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from monell.app.assessment import assess_incident, render, section_db_url
 from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, format_option, parse_date_option
@@ -58,7 +59,9 @@ def assess_command(
         raise SystemExit(EXIT_BAD_INPUT) from None
     try:
         result = assess_incident(incident, db_url)
-    except SQLAlchemyError as exc:
+    except Exception as exc:
+        if not _database_error(exc):
+            raise
         click.echo(
             f"error: --db/{ENV_VAR}: cannot read the database at {db_url}: "
             f"{type(exc).__name__}: {str(exc).splitlines()[0]}. Check that the server is "
@@ -67,6 +70,13 @@ def assess_command(
         )
         raise SystemExit(EXIT_BAD_INPUT) from None
     emit(render(result, fmt), output)
+
+
+def _database_error(exc: BaseException) -> bool:
+    """SQLAlchemy is loaded only when a database is used (a plain assessment never
+    imports it), so the error class is looked up, not imported, to test an exception."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.SQLAlchemyError)
 
 
 def register(group: click.Group) -> None:

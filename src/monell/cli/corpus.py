@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-import sqlalchemy as sa
 
 from monell.cli.common import EXIT_BAD_INPUT, db_option, fail, parse_date_option
 
 if TYPE_CHECKING:
+    import sqlalchemy as sa
+
     from monell.corpus.errors import RowProblem
 
 BULK_SUFFIXES = (".csv", ".csv.bz2")
@@ -61,6 +62,8 @@ def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
 
 
 def _open(db: str | None) -> sa.Engine:
+    import sqlalchemy as sa
+
     from monell.storage.database import DatabaseUrlError, open_database
 
     try:
@@ -83,6 +86,8 @@ def _report_problems(problems: Sequence[RowProblem], skipped: bool) -> None:
 
 
 def _link(engine: sa.Engine, rescan: bool) -> None:
+    import sqlalchemy as sa
+
     from monell.corpus import graph, schema
 
     o = schema.opinions
@@ -199,6 +204,8 @@ def register(group: click.Group) -> None:
     @db_option
     def status(db: str | None) -> None:
         """Counts of what the opinion store holds, and any unfinished bulk file loads."""
+        import sqlalchemy as sa
+
         from monell.corpus import schema
 
         engine = _open(db)

@@ -10,14 +10,18 @@ from __future__ import annotations
 import importlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import Engine
 
 from monell.cli.common import db_option, format_option
 from monell.payouts.caveat import CAVEAT
-from monell.payouts.importer import ImportReport
 from monell.storage.database import DatabaseUrlError, open_database
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from monell.payouts.importer import ImportReport
 
 # Modules that add subcommands to `monell payouts` (e.g. comparables); each defines
 # `register_payouts(group)`. A one-line edit, like COMMAND_MODULES in cli/main.py.

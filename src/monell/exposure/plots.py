@@ -15,15 +15,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING, Any
 
 from monell.exposure.comparables import Comparables, paid_amount, paid_year
 from monell.exposure.models import Settlement
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+# Matplotlib is imported only when a chart is drawn (it is the `plots` extra, and importing it
+# costs most of a second and makes its font cache): a memo without charts never loads it.
 
 FORMATS = ("png", "svg")
 SHORT_CAVEAT = (
@@ -78,6 +80,9 @@ def per_year(records: Iterable[Settlement]) -> dict[int, tuple[Decimal, int]]:
 
 def payouts_per_year_figure(years: Mapping[int, tuple[Decimal | float, int]], title: str) -> Figure:
     """Total paid per calendar year (nominal dollars), with the number of payouts on each bar."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     fig = Figure(figsize=(8, 4.5), dpi=150)
     ax = fig.add_subplot()
     ordered = sorted(years)
@@ -144,6 +149,9 @@ def _f(value: Decimal | None) -> float | None:
 
 def comparables_figure(bands: Sequence[TierBand], dollars_year: int, title: str) -> Figure:
     """Each tier's amounts as dots on a log scale, with its p25–p75 box, median and p90."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     fig = Figure(figsize=(8, 1.6 + 0.9 * max(len(bands), 1)), dpi=150)
     ax = fig.add_subplot()
     if not bands:
@@ -178,12 +186,16 @@ def comparables_figure(bands: Sequence[TierBand], dollars_year: int, title: str)
 
 
 def _box(low: float, high: float, row: int) -> Rectangle:
+    from matplotlib.patches import Rectangle
+
     return Rectangle((low, row - 0.3), high - low, 0.6, fill=False, edgecolor="#222222", lw=1.2)
 
 
 def render(fig: Figure, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise PlotError(f"plot format {fmt!r}: use one of {', '.join(FORMATS)}")
+    import matplotlib
+
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     with matplotlib.rc_context({"svg.hashsalt": "monell", "svg.fonttype": "path"}):

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, Engine, Table, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine, Table
+
+# SQLAlchemy is imported where a URL is parsed or an engine made, not here: `monell assess`
+# without a database (the common case) never loads it.
 
 ENV_VAR = "MONELL_DB"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -36,6 +39,9 @@ def resolve_db_url(option: str | None) -> str:
     if "://" not in url:
         # A bare path is an SQLite file: the natural thing to type.
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -56,6 +62,12 @@ def resolve_db_url(option: str | None) -> str:
 def database_exists(url: str) -> bool:
     """An SQLite file that is not there yet holds nothing: readers must not create one by
     connecting. A server URL is assumed to exist (connecting tells)."""
+    if url.startswith("sqlite:///") and "?" not in url:
+        # the per-user default: answered without loading SQLAlchemy
+        database = url.removeprefix("sqlite:///")
+        return database not in ("", ":memory:") and Path(database).exists()
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return True
@@ -77,6 +89,9 @@ def dialect_insert(conn: Connection, table: Table) -> Any:
 
 
 def make_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
