@@ -7,10 +7,15 @@ import sys
 import click
 
 from monell.app.assessment import assess_incident, render, section_db_url
-from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, format_option, parse_date_option
-from monell.domain.incident import IncidentError
-from monell.intake import load_incident
-from monell.storage.database import ENV_VAR, DatabaseUrlError
+from monell.cli.common import (
+    EXIT_BAD_INPUT,
+    db_option,
+    emit,
+    format_option,
+    parse_date_option,
+    read_incident_or_exit,
+)
+from monell.storage.database import ENV_VAR, DatabaseUrlError, redact_secrets
 
 RENDERERS = ("html", "json", "md")
 
@@ -43,19 +48,11 @@ def assess_command(
     """Assess one incident described in FILE (YAML or JSON): claims, defendants, deadlines,
     flags and the Monell analysis, each with its authority."""
     as_of_date = parse_date_option("--as-of", as_of)
-    try:
-        incident = load_incident(incident_file, as_of=as_of_date)
-    except IncidentError as exc:
-        click.echo(
-            f"error: {incident_file}: {len(exc.problems)} problem(s) in the incident:", err=True
-        )
-        for p in exc.problems:
-            click.echo(f"  - {p}", err=True)
-        raise SystemExit(EXIT_BAD_INPUT) from None
+    incident = read_incident_or_exit(incident_file, as_of=as_of_date)
     try:
         db_url = section_db_url(db)
     except DatabaseUrlError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {redact_secrets(str(exc))}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
     try:
         result = assess_incident(incident, db_url)
@@ -63,9 +60,10 @@ def assess_command(
         if not _database_error(exc):
             raise
         click.echo(
-            f"error: --db/{ENV_VAR}: cannot read the database at {db_url}: "
-            f"{type(exc).__name__}: {str(exc).splitlines()[0]}. Check that the server is "
-            "running and the URL is right, or omit --db to assess without a database.",
+            f"error: --db/{ENV_VAR}: cannot read the database at {redact_secrets(db_url)}: "
+            f"{type(exc).__name__}: {redact_secrets(str(exc).splitlines()[0])}. Check that "
+            "the server is running and the URL is right, or omit --db to assess without a "
+            "database.",
             err=True,
         )
         raise SystemExit(EXIT_BAD_INPUT) from None

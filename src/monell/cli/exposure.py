@@ -15,8 +15,14 @@ from typing import Any
 
 import click
 
-from monell.cli.common import EXIT_BAD_INPUT, db_option, emit, fail, format_option
-from monell.domain.incident import IncidentError
+from monell.cli.common import (
+    db_option,
+    describe_write_error,
+    emit,
+    fail,
+    format_option,
+    read_incident_or_exit,
+)
 from monell.domain.models import Incident
 from monell.storage.database import DatabaseUrlError
 
@@ -31,15 +37,7 @@ md_json_option = format_option(("md", "json"), FORMAT_HELP)
 
 
 def _incident(path: str) -> Incident:
-    from monell.intake import load_incident
-
-    try:
-        return load_incident(path)
-    except IncidentError as exc:
-        click.echo(f"error: {path}: {len(exc.problems)} problem(s) in the incident:", err=True)
-        for p in exc.problems:
-            click.echo(f"  - {p}", err=True)
-        raise SystemExit(EXIT_BAD_INPUT) from None
+    return read_incident_or_exit(path)
 
 
 @contextmanager
@@ -63,14 +61,16 @@ def _store(db: str | None) -> Iterator[Any]:
         engine.dispose()
 
 
-def _save_plots(fig: Any, paths: tuple[str, ...]) -> None:
+def _save_plots(fig: Any, paths: tuple[str, ...], option: str = "--plot") -> None:
     from monell.exposure.plots import PlotError, save
 
     for p in paths:
         try:
             written = save(fig, Path(p))
         except PlotError as exc:
-            fail(f"--plot: {exc}")
+            fail(f"{option}: {exc}")
+        except OSError as exc:
+            fail(f"{option}: {describe_write_error(Path(p), exc)}; that chart was not written")
         click.echo(f"wrote {written}", err=True)
 
 
@@ -228,7 +228,7 @@ def plot_command(
     scope = f" ({', '.join(categories)})" if categories else ""
     title = f"Police misconduct payouts per year: {stored_city}, {stored_state}{scope}"
     fig = payouts_per_year_figure(per_year(records), title)
-    _save_plots(fig, outputs)
+    _save_plots(fig, outputs, "-o/--output")
 
 
 def register(group: click.Group) -> None:

@@ -17,12 +17,12 @@ from typing import Any
 import click
 
 from monell.cli.common import (
-    EXIT_BAD_INPUT,
     db_option,
     emit,
     fail,
     format_option,
     parse_date_option,
+    read_incident_or_exit,
 )
 
 LIMIT_HELP = "Results per claim (or per query)."
@@ -92,21 +92,11 @@ def incident_command(
     """Binding precedents for each claim of the incident in INCIDENT_FILE."""
     from monell.corpus.store import CorpusStore
     from monell.domain.assess import assess
-    from monell.domain.incident import IncidentError
-    from monell.intake import load_incident
     from monell.research.precedents import markdown, precedents_for_assessment
 
     if not Path(incident_file).is_file():
         fail(f"{incident_file}: no such file; give the path of an incident YAML/JSON file")
-    try:
-        incident = load_incident(incident_file)
-    except IncidentError as exc:
-        click.echo(
-            f"error: {incident_file}: {len(exc.problems)} problem(s) in the incident:", err=True
-        )
-        for p in exc.problems:
-            click.echo(f"  - {p}", err=True)
-        raise SystemExit(EXIT_BAD_INPUT) from None
+    incident = read_incident_or_exit(incident_file)
     engine = _engine(db)
     retrieval = _retrieval(engine, db, bm25_only)
     data = precedents_for_assessment(

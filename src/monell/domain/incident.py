@@ -8,6 +8,7 @@ downstream ever sees a half-valid incident.
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -50,6 +51,25 @@ RESOLVED_STATUSES = (
     CriminalCaseStatus.DISMISSED,
 )
 EARLIEST_DATE = dt.date(1871, 4, 20)  # the Civil Rights Act of 1871, 17 Stat. 13
+# No real incident, birth or evaluation date lies beyond this; a later year is a typo, and
+# years near 9999 would overflow the deadline arithmetic (periods and tolling add years).
+LATEST_DATE = dt.date(2199, 12, 31)
+
+# Bad values are echoed in messages; a hostile or mistaken value (a megabyte string, a list
+# of a million items) must not become a megabyte message.
+_ECHO = reprlib.Repr()
+_ECHO.maxstring = 120
+_ECHO.maxother = 120
+_ECHO.maxlist = _ECHO.maxtuple = _ECHO.maxdict = _ECHO.maxset = 6
+_ECHO.maxlevel = 3
+
+
+class _NotShown:
+    def __repr__(self) -> str:
+        return "not shown"
+
+
+NOT_SHOWN: Any = _NotShown()  # a Problem whose value says nothing (e.g. a repeated key)
 
 
 @dataclass(frozen=True)
@@ -61,7 +81,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message} (got {self.value!r})"
+        if self.value is NOT_SHOWN:
+            return f"{self.field}: {self.message}"
+        return f"{self.field}: {self.message} (got {_ECHO.repr(self.value)})"
 
 
 class IncidentError(ValueError):
@@ -96,8 +118,9 @@ class _Checker:
         prefix = f"{field}." if field else ""
         for key in value:
             if key not in allowed:
+                shown = key if isinstance(key, str) and key.isprintable() else _ECHO.repr(key)
                 self.fail(
-                    f"{prefix}{key}",
+                    f"{prefix}{shown}",
                     value[key],
                     f"unknown field; allowed fields here: {', '.join(allowed)}",
                 )
@@ -138,6 +161,11 @@ class _Checker:
         if parsed < EARLIEST_DATE:
             self.fail(field, value, f"is before § 1983 existed ({EARLIEST_DATE.isoformat()})")
             return None
+        if parsed > LATEST_DATE:
+            self.fail(
+                field, value, f"is after {LATEST_DATE.isoformat()}; check the year (YYYY-MM-DD)"
+            )
+            return None
         return parsed
 
     def text(self, field: str, value: object, required: bool = False) -> str | None:
@@ -146,15 +174,31 @@ class _Checker:
         if not isinstance(value, str) or (required and not value.strip()):
             self.fail(field, value, "must be non-empty text")
             return None
+        if not _is_unicode_text(value):
+            self.fail(
+                field,
+                value,
+                "holds a character that is not Unicode text (an unpaired surrogate such as "
+                "\\ud800); retype the value",
+            )
+            return None
         return value.strip() or None
 
     def sequence(self, field: str, value: object) -> Sequence[Any]:
         if value is MISSING or value is None:
             return ()
-        if isinstance(value, str) or not isinstance(value, Sequence):
+        if isinstance(value, str | bytes) or not isinstance(value, Sequence):
             self.fail(field, value, "must be a list")
             return ()
         return value
+
+
+def _is_unicode_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_incident(data: object, *, today: dt.date) -> Incident:

@@ -9,6 +9,7 @@ under `storage/migrations/<area>/`, and `migrate()` brings every branch to its h
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +23,37 @@ if TYPE_CHECKING:
 
 ENV_VAR = "MONELL_DB"
 MIGRATIONS = Path(__file__).parent / "migrations"
+# How long an SQLite writer waits for another writer's lock before giving up with
+# "database is busy" (exit 2). Python's default, 5 s, is shorter than one corpus batch.
+BUSY_TIMEOUT_ENV = "MONELL_DB_BUSY_TIMEOUT"
+DEFAULT_BUSY_TIMEOUT = 60.0
+# Any key, same on every machine: serialises migrations of one PostgreSQL database.
+_PG_MIGRATION_LOCK = 0x4D6F6E656C6C  # "Monell"
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*):\S*@")
+_DSN_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+_current_url: str | None = None
 
 
 class DatabaseUrlError(ValueError):
     """The database URL cannot be used; the message names the option and the fix."""
+
+
+def redact_secrets(text: str) -> str:
+    """`text` with the password of every database URL (and libpq `password=`) masked: error
+    messages echo URLs and must never show a password."""
+    return _DSN_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1:***@", text))
+
+
+def busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get(BUSY_TIMEOUT_ENV, DEFAULT_BUSY_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
+def describe_current_db() -> str:
+    """The database the process last opened, password masked, for error messages."""
+    return redact_secrets(_current_url) if _current_url else f"(--db / ${ENV_VAR})"
 
 
 def default_db_url() -> str:
@@ -92,10 +120,27 @@ def make_engine(url: str) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import make_url
 
+    global _current_url
+    _current_url = url
     parsed = make_url(url)
+    connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+        path = Path(parsed.database)
+        if path.is_dir():
+            raise DatabaseUrlError(
+                f"--db/{ENV_VAR}: {path} is a folder; give a file path, e.g. "
+                f"{path / 'monell.sqlite3'}"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUrlError(
+                f"--db/{ENV_VAR}: cannot make the folder {path.parent} for the database "
+                f"({exc.strerror or exc}); choose a path in a folder you can write"
+            ) from None
+    if parsed.get_backend_name() == "sqlite":
+        connect_args["timeout"] = busy_timeout()
+    engine = create_engine(url, future=True, connect_args=connect_args)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -127,11 +172,27 @@ def alembic_config(url: str) -> object:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring every area's schema to its newest revision (idempotent)."""
+    """Bring every area's schema to its newest revision (idempotent, safe to race).
+
+    A database already at its heads is left alone without taking any lock, so readers never
+    queue behind a writer. Otherwise the migration runs under the database's write lock
+    (SQLite: `BEGIN IMMEDIATE`, which waits out another migrating process; PostgreSQL: a
+    transaction-scoped advisory lock), and the loser of a race finds the work done.
+    """
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())  # type: ignore[arg-type]
+    with engine.connect() as connection:
+        if set(MigrationContext.configure(connection).get_current_heads()) == heads:
+            return
     with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
         cfg.attributes["connection"] = connection  # type: ignore[attr-defined]
         command.upgrade(cfg, "heads")  # type: ignore[arg-type]
 

@@ -1,0 +1,147 @@
+"""The top-level error handler: no command ends in a traceback.
+
+Exit codes scripts rely on:
+  0  success
+  1  the command ran and reports findings (e.g. a citation that does not verify)
+  2  bad input: a file, option, value or database the command cannot use; the message
+     names it and the fix, and nothing was half-written
+  3  an unexpected internal error (a bug): one line on stderr, details in a log file
+130  interrupted (Ctrl-C); what was committed stays committed
+
+Failures that are the environment's, not the code's (an unusable or busy database, an
+unwritable output path), are turned into exit 2 here once, for every command. Anything
+else is a bug: it is logged to the user log folder with its stack of code locations but
+without the exception's message or any argument, since those can carry an incident's
+personal details, and the user is asked to report it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+EXIT_BAD_INPUT = 2
+EXIT_UNEXPECTED = 3
+EXIT_INTERRUPTED = 130
+BUG_REPORT_HINT = "please report it to the Monell maintainers (an issue on the project's tracker)"
+_PASS_THROUGH = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
+
+
+def log_path() -> Path:
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir("monell", appauthor=False)) / "errors.log"
+
+
+def _redact(text: str) -> str:
+    from monell.storage.database import redact_secrets
+
+    return redact_secrets(text)
+
+
+def _bad_input(message: str) -> NoReturn:
+    click.echo(f"error: {_redact(message)}", err=True)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _database_problem(exc: Exception) -> str | None:
+    """The exit-2 message for a database the command cannot use, or None if `exc` is not
+    one (a DB-API error of another kind is a bug in Monell's SQL, not the user's doing)."""
+    from sqlalchemy import exc as sa_exc
+
+    from monell.storage.database import BUSY_TIMEOUT_ENV, busy_timeout, describe_current_db
+
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    first = reason[0] if reason else type(exc).__name__
+    where = describe_current_db()
+    if "database is locked" in first or "database is busy" in first:
+        return (
+            f"--db: the database {where} is busy: another process (a `monell corpus load`, "
+            f"`payouts import` or the web app) holds its write lock and did not release it "
+            f"within {busy_timeout():g} s; retry when it has finished, or set "
+            f"{BUSY_TIMEOUT_ENV} to wait longer"
+        )
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or type(exc) in (
+        sa_exc.DatabaseError,
+        sa_exc.DBAPIError,
+    ):
+        return (
+            f"--db: cannot use the database {where} ({first}); give the path of a Monell "
+            "SQLite file (a new one is made if missing) or the URL of a reachable PostgreSQL "
+            "database, with --db or $MONELL_DB"
+        )
+    return None
+
+
+def _log_bug(exc: BaseException) -> Path | None:
+    """Append the stack (code locations only) to the log; None if that fails too."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f"{dt.datetime.now(dt.UTC).isoformat()} {type(exc).__module__}.{type(exc).__name__}"]
+    lines += [f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames if f.filename]
+    command = " ".join(a for a in sys.argv[1:3] if a.replace("-", "").isalpha())
+    lines.append(f"  command: monell {command}".rstrip())
+    try:
+        from importlib.metadata import version
+
+        lines.append(f"  version: {version('monell')}, Python {sys.version.split()[0]}")
+    except Exception:  # the log line is a courtesy, never a second failure
+        pass
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+    except OSError:
+        return None
+    return path
+
+
+def handle_unexpected(exc: BaseException) -> NoReturn:
+    """Turn any exception that escaped a command into its exit code and one message."""
+    if isinstance(exc, KeyboardInterrupt):
+        click.echo("interrupted; work already committed is kept (rerun to continue)", err=True)
+        raise SystemExit(EXIT_INTERRUPTED)
+    if isinstance(exc, BrokenPipeError):
+        # `monell … | head`: the reader left; say nothing more into the closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(1)
+    if isinstance(exc, Exception):
+        from monell.storage.database import DatabaseUrlError
+
+        if isinstance(exc, DatabaseUrlError):
+            _bad_input(str(exc))
+        if type(exc).__module__.startswith("sqlalchemy"):
+            message = _database_problem(exc)
+            if message is not None:
+                _bad_input(message)
+    logged = _log_bug(exc)
+    where = f"; details (no personal data) in {logged}" if logged else ""
+    click.echo(
+        f"error: unexpected internal error ({type(exc).__name__}): this is a bug in Monell, "
+        f"not in your input{where}; {BUG_REPORT_HINT}",
+        err=True,
+    )
+    raise SystemExit(EXIT_UNEXPECTED)
+
+
+class HandledGroup(click.Group):
+    """The root group: every subcommand runs inside `handle_unexpected`."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _PASS_THROUGH:
+            raise
+        except SystemExit:
+            raise
+        except BaseException as exc:  # the one place that must catch all
+            handle_unexpected(exc)
