@@ -38,7 +38,7 @@ def identify_claims(
     flags: list[Flag] = []
     for conduct in incident.conduct:
         doctrine = sources.book.claims[conduct]
-        test = doctrine.test_for(incident.person.custody)
+        test = doctrine.test_for(incident.person.custody).for_circuit(circuit)
         keys = list(test.authorities) + list(test.circuit_authorities.get(circuit, ()))
         notes: list[str] = []
         if conduct is Conduct.FAILURE_TO_INTERVENE and circuit not in test.circuit_authorities:
@@ -68,9 +68,10 @@ def identify_claims(
                     claim=conduct,
                 )
             )
-        if conduct is Conduct.DENIAL_OF_MEDICAL_CARE and incident.person.custody.value in (
-            "free",
-            "arrested",
+        if (
+            conduct is Conduct.DENIAL_OF_MEDICAL_CARE
+            and incident.person.custody.value in ("free", "arrested")
+            and circuit not in doctrine.default.by_circuit
         ):
             notes.append(
                 "Circuits differ on whether an arrestee's medical-care claim is judged under the "

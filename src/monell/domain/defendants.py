@@ -67,6 +67,34 @@ def _city_name(city: str) -> str:
     return city if city.lower().startswith("city of ") else f"City of {city}"
 
 
+def county_name(incident: Incident) -> str:
+    """ "Orleans" -> "Orleans Parish" in Louisiana, "Cook" -> "Cook County" elsewhere."""
+    county = (incident.county or "").strip()
+    if not county:
+        return "the county (parish in Louisiana) where the incident happened"
+    if "county" in county.lower() or "parish" in county.lower():
+        return county
+    return f"{county} {'Parish' if incident.state.value == 'LA' else 'County'}"
+
+
+def fill_entity(template: str, incident: Incident) -> str:
+    """A local-entity row's defendant, indemnitor or not-liable text for this incident."""
+    return template.replace("{municipality}", municipality_name(incident)).replace(
+        "{county}", county_name(incident)
+    )
+
+
+def policymaker_entity(incident: Incident, entities: tuple[LocalEntity, ...]) -> str:
+    """Whom the row names as the policymaking entity (or the usual local government): the one
+    name the defendants, the summary, the payer and the records request all use."""
+    special = local_entity(incident, entities)
+    return (
+        fill_entity(special.defendant, incident)
+        if special is not None
+        else municipality_name(incident)
+    )
+
+
 def municipality_name(incident: Incident) -> str:
     """The local government that employs the officers, in the words a complaint would use.
     Places whose government is not "City of X" (the District of Columbia, consolidated
@@ -81,12 +109,7 @@ def municipality_name(incident: Incident) -> str:
         )
     if level is GovernmentLevel.COUNTY or kind is AgencyKind.COUNTY_SHERIFF:
         if incident.county:
-            county = incident.county
-            return (
-                county
-                if "county" in county.lower() or "parish" in county.lower()
-                else f"{county} County"
-            )
+            return county_name(incident)
         return "the county that employs the officers"
     if kind is AgencyKind.SCHOOL_POLICE:
         return "the school district that employs the officers"
@@ -186,10 +209,13 @@ def _local(
     muni_confidence = Confidence.CONFIRMED
     muni_notes: list[str] = []
     muni_keys = ["monell", "owen", "newport"]
+    if special is not None and special.role == "state":
+        return _arm_of_state(incident, sources, special, defendants, flags)
     if special is not None:
         # A statewide row keeps the usual local government ("{municipality}") and adds its
-        # warning; a city row names the governing body itself (a police board).
-        muni_name = special.defendant.replace("{municipality}", municipality_name(incident))
+        # warning; a city row names the governing body itself (a police board); a sheriff's
+        # row names the sheriff in an official capacity.
+        muni_name = fill_entity(special.defendant, incident)
         muni_confidence = special.confidence
         muni_notes.append(special.notes)
         if special.authority:
@@ -205,7 +231,7 @@ def _local(
             )
     else:
         muni_name = municipality_name(incident)
-    if incident.agency.kind is AgencyKind.COUNTY_SHERIFF:
+    if incident.agency.kind is AgencyKind.COUNTY_SHERIFF and special is None:
         muni_keys.append("mcmillian_monroe")
         muni_notes.append(
             "Whether a sheriff sets policy for the county or acts for the state depends on "
@@ -243,6 +269,8 @@ def _local(
             notes=tuple(n for n in muni_notes if n),
         )
     )
+    if special is not None:
+        defendants += _around_policymaker(incident, sources, special, muni_name)
     flags.append(
         Flag(
             code=FlagCode.NO_PUNITIVE_AGAINST_MUNICIPALITY,
@@ -255,15 +283,25 @@ def _local(
         )
     )
 
-    rule = suable_rule(incident, circuit, book.suable)
+    more, more_flags = _department_rule(incident, sources, circuit, muni_name, special)
+    return [*defendants, *more], [*flags, *more_flags]
+
+
+def _department_rule(
+    incident: Incident,
+    sources: Sources,
+    circuit: str,
+    muni_name: str,
+    special: LocalEntity | None,
+) -> tuple[list[Defendant], list[Flag]]:
+    """The agency itself, where a suable-entity row says it cannot be sued."""
+    defendants: list[Defendant] = []
+    flags: list[Flag] = []
+    rule = suable_rule(incident, circuit, sources.book.suable)
     if rule is not None and not rule.suable:
         # Where a local-entity row names the governing body (a police board), that body, not
         # the rule's generic "the city", is whom to sue instead.
-        instead = (
-            muni_name
-            if special is not None and special.city != STATEWIDE
-            else f"{rule.right_defendant} ({muni_name})"
-        )
+        instead = muni_name if special is not None else f"{rule.right_defendant} ({muni_name})"
         defendants.append(
             Defendant(
                 role=DefendantRole.DEPARTMENT,
@@ -301,6 +339,114 @@ def _local(
                 authorities=(sources.cite("frcp_17b"),),
             )
         )
+    return defendants, flags
+
+
+def _around_policymaker(
+    incident: Incident, sources: Sources, row: LocalEntity, policymaker: str
+) -> list[Defendant]:
+    """The county that must pay (Illinois) and the body that is not liable (a Louisiana
+    parish, an Alabama county), as the row names them."""
+    keys = [row.authority] if row.authority else []
+    out = []
+    if row.indemnitor:
+        out.append(
+            Defendant(
+                role=DefendantRole.MUNICIPALITY,
+                name=f"{fill_entity(row.indemnitor, incident)} (as indemnitor)",
+                suable=True,
+                qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
+                liability_basis=(
+                    f"Not liable under Monell for the policies of {policymaker}, but state law "
+                    "makes it pay an official-capacity judgment against the sheriff's office: "
+                    "name it as a necessary party so the judgment can be collected."
+                ),
+                authorities=sources.cite_all(keys),
+                confidence=row.confidence,
+            )
+        )
+    if row.not_liable:
+        out.append(
+            Defendant(
+                role=DefendantRole.MUNICIPALITY,
+                name=fill_entity(row.not_liable, incident),
+                suable=False,
+                qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
+                liability_basis=(
+                    f"Not the policymaker for these officers ({policymaker} is): not liable "
+                    "for their conduct or the sheriff's policies. Name it only for what it "
+                    "controls itself, such as funding and maintaining the jail."
+                ),
+                authorities=sources.cite_all(keys),
+                confidence=row.confidence,
+                notes=(row.notes,),
+            )
+        )
+    return out
+
+
+def _arm_of_state(
+    incident: Incident,
+    sources: Sources,
+    row: LocalEntity,
+    defendants: list[Defendant],
+    flags: list[Flag],
+) -> tuple[list[Defendant], list[Flag]]:
+    """A local-looking agency that acts for the state (an Alabama sheriff, a California
+    school district): no Monell defendant, no official-capacity damages."""
+    entity = fill_entity(row.defendant, incident)
+    keys = [k for k in (row.authority, "will") if k]
+    defendants.append(
+        Defendant(
+            role=DefendantRole.OFFICER_OFFICIAL_CAPACITY,
+            name=f"{_officer_labels(incident)[0]} in an official capacity",
+            suable=False,
+            qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
+            liability_basis=(
+                f"An official-capacity damages claim is a claim against {entity}, which acts "
+                "for the state: not a 'person' for damages under § 1983 and immune under the "
+                "Eleventh Amendment; only prospective relief (an injunction) is possible."
+            ),
+            authorities=sources.cite_all(keys),
+            confidence=row.confidence,
+        )
+    )
+    defendants.append(
+        Defendant(
+            role=DefendantRole.STATE,
+            name=entity,
+            suable=False,
+            qualified_immunity=QualifiedImmunity.NOT_APPLICABLE,
+            liability_basis=(
+                "Acts for the state here, so it is not a 'person' that can be sued for damages "
+                "under § 1983 and there is no Monell claim against it."
+            ),
+            authorities=sources.cite_all(keys),
+            confidence=row.confidence,
+            notes=(row.notes,),
+        )
+    )
+    defendants += _around_policymaker(incident, sources, row, entity)
+    more, more_flags = _department_rule(
+        incident,
+        sources,
+        sources.book.courts[incident.state].circuit,
+        "the officers (and the sheriff) in their individual capacities",
+        row,
+    )
+    defendants += more
+    flags += more_flags
+    flags.append(
+        Flag(
+            code=FlagCode.STATE_NOT_PERSON,
+            severity=Severity.WARNING,
+            message=(
+                f"{incident.agency.name} acts for the state here: {row.notes} "
+                f"Confidence: {row.confidence.value}."
+            ),
+            authorities=sources.cite_all(keys),
+        )
+    )
     return defendants, flags
 
 

@@ -27,6 +27,20 @@ def monell_analysis(
             ),
             None,
         )
+    arm = next(
+        (d for d in defendants if d.role is DefendantRole.STATE and d.notes),
+        None,
+    )
+    if municipality is None and arm is not None:
+        # A local agency that acts for the state (law/data/local_entities.csv, role "state").
+        return MonellAnalysis(
+            applicable=False,
+            municipality=None,
+            reason=f"{arm.name} acts for the state here, so there is no Monell claim: "
+            + arm.notes[0],
+            theories=(),
+            authorities=arm.authorities,
+        )
     if municipality is None:
         reason = {
             "state": "The employer is a state agency: a state is not a 'person', so there is no "

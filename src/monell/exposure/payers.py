@@ -214,6 +214,15 @@ def weakest(confidences: Iterable[Confidence]) -> Confidence:
 def default_defendant(incident: Incident) -> str:
     """The entity a records request goes to when the data names none."""
     agency = incident.agency
+    if agency.level in (GovernmentLevel.MUNICIPAL, GovernmentLevel.COUNTY):
+        # The entity the law data names (the District of Columbia, a consolidated
+        # government, a sheriff in an official capacity) is the one the defendants name too.
+        from monell.domain.defendants import local_entity, policymaker_entity
+        from monell.law.book import load_law
+
+        entities = load_law().local_entities
+        if local_entity(incident, entities) is not None:
+            return policymaker_entity(incident, entities)
     if agency.level is GovernmentLevel.MUNICIPAL and incident.city:
         return f"City of {incident.city}"
     if agency.level is GovernmentLevel.COUNTY and incident.county:

@@ -9,7 +9,7 @@ invokes "your state's public-records law" generically rather than guess a citati
 from __future__ import annotations
 
 from monell.domain.models import Incident
-from monell.domain.vocabulary import Confidence
+from monell.domain.vocabulary import Confidence, GovernmentLevel
 from monell.exposure.models import PublicRecordsLaw, RecordsRequest
 
 STATE_NAMES = {
@@ -50,6 +50,18 @@ def build_request(
     incident: Incident, defendant: str, law: PublicRecordsLaw | None
 ) -> RecordsRequest:
     state_name = STATE_NAMES.get(incident.state.value, incident.state.value)
+    level = incident.agency.level
+    if level is GovernmentLevel.PRIVATE:
+        return _not_drafted(incident, defendant)
+    if level is GovernmentLevel.FEDERAL:
+        # A federal agency answers under the Freedom of Information Act, not a state law.
+        law = PublicRecordsLaw(
+            state=incident.state,
+            law="Freedom of Information Act",
+            citation="5 U.S.C. § 552",
+            confidence=Confidence.UNVERIFIED,
+            sources="statute named from general knowledge; its text was not read here",
+        )
     if law is not None:
         law_phrase = f"the {law.law} ({law.citation})"
         law_confidence = law.confidence
@@ -82,6 +94,12 @@ def build_request(
         "",
         "Name: ____________________   Address or e-mail: ____________________   Date: ____________",
     ]
+    if law is not None and law.citation == "5 U.S.C. § 552":
+        lines += [
+            "",
+            "[check] Send this to the agency's FOIA office (each federal agency names one); "
+            "a federal agency is not bound by a state public-records law.",
+        ]
     if law is None:
         lines += [
             "",
@@ -96,4 +114,21 @@ def build_request(
         law_confidence=law_confidence,
         items=items,
         text="\n".join(lines),
+    )
+
+
+def _not_drafted(incident: Incident, defendant: str) -> RecordsRequest:
+    """Public-records laws reach public bodies, not a private company: no request is drafted."""
+    text = (
+        f"No public-records request is drafted: {incident.agency.name} is a private party, and "
+        "public-records laws reach government bodies only. Ask for its insurance and "
+        "indemnity agreements in discovery, or request the contract and its insurance "
+        "clauses from the government body that hired it."
+    )
+    return RecordsRequest(
+        addressee="",
+        law="none: a private party is not subject to public-records laws",
+        law_confidence=Confidence.UNVERIFIED,
+        items=(),
+        text=text,
     )

@@ -118,11 +118,19 @@ class LocalEntity:
     confidence: Confidence
     sources: str
     notes: str
+    # "municipality": the defendant is the local government that answers under Monell;
+    # "state": it acts for the state (not a "person" for damages; Eleventh Amendment).
+    role: str = "municipality"
+    indemnitor: str = ""  # who must pay an official-capacity judgment (Illinois counties)
+    not_liable: str = ""  # the body people wrongly sue instead (the Alabama county)
 
     def covers(self, day: dt.date) -> bool:
         return (self.from_date is None or self.from_date <= day) and (
             self.until is None or day <= self.until
         )
+
+
+LOCAL_ROLES = ("municipality", "state")
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,12 @@ class ClaimTest:
     authorities: tuple[str, ...]
     elements: tuple[str, ...]
     circuit_authorities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # A circuit whose own standard differs (detainee medical care after Kingsley) replaces
+    # the whole test there.
+    by_circuit: Mapping[str, ClaimTest] = field(default_factory=dict)
+
+    def for_circuit(self, circuit: str) -> ClaimTest:
+        return self.by_circuit.get(circuit, self)
 
 
 @dataclass(frozen=True)
@@ -395,6 +409,8 @@ def load_local_entities() -> tuple[LocalEntity, ...]:
     rows = []
     for n, r in _csv_rows(name):
         _required(name, n, r, "state", "city", "agency_kind", "defendant", "known", "confidence")
+        if r["role"] not in LOCAL_ROLES:
+            raise LawDataError(f"{_where(name, n, 'role')}: must be one of {LOCAL_ROLES}")
         rows.append(
             LocalEntity(
                 state=_enum(name, n, "state", r["state"], State),
@@ -408,6 +424,9 @@ def load_local_entities() -> tuple[LocalEntity, ...]:
                 confidence=_enum(name, n, "confidence", r["confidence"], Confidence),
                 sources=r["sources"],
                 notes=r["notes"],
+                role=r["role"],
+                indemnitor=r["indemnitor"],
+                not_liable=r["not_liable"],
             )
         )
     return tuple(rows)
@@ -424,6 +443,10 @@ def _claim_test(where: str, raw: Mapping[str, Any]) -> ClaimTest:
         elements=tuple(raw["elements"]),
         circuit_authorities={
             str(k): tuple(v) for k, v in (raw.get("circuit_authorities") or {}).items()
+        },
+        by_circuit={
+            str(k): _claim_test(f"{where}.by_circuit.{k}", v)
+            for k, v in (raw.get("by_circuit") or {}).items()
         },
     )
 
@@ -506,6 +529,7 @@ def _check_references(book: LawBook) -> None:
     keys: list[tuple[str, str]] = []
     for doctrine in book.claims.values():
         tests = [doctrine.default, *doctrine.by_custody.values()]
+        tests += [c for t in list(tests) for c in t.by_circuit.values()]
         keys += [(f"claims.yaml {doctrine.conduct}", k) for k in doctrine.accrual_authorities]
         for test in tests:
             keys += [(f"claims.yaml {doctrine.conduct}", k) for k in test.authorities]

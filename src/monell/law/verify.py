@@ -16,8 +16,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from monell.domain.vocabulary import AuthorityKind, CitationStatus, Confidence
 
@@ -106,10 +107,12 @@ def _tokens(part: str) -> set[str]:
     return out
 
 
-def _parties(name: str) -> tuple[set[str], set[str]]:
+@lru_cache(maxsize=1 << 16)
+def _parties(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    # Remembered: the same corpus and table names are compared with every citation's name.
     parts = re.split(r"\s+v\.?\s+|\s+vs\.?\s+", name, maxsplit=1, flags=re.IGNORECASE)
-    first = _tokens(parts[0])
-    second = _tokens(parts[1]) if len(parts) > 1 else set()
+    first = frozenset(_tokens(parts[0]))
+    second = frozenset(_tokens(parts[1])) if len(parts) > 1 else frozenset()
     return first, second
 
 
@@ -160,18 +163,14 @@ def normalize_citation(citation: str) -> str:
 @cache
 def parse_case_citation(citation: str, year: int | None = None) -> ParsedCitation | None:
     """Parse one 'volume reporter page' citation with eyecite and check it against reporters-db."""
-    from eyecite import get_citations
-    from eyecite.models import FullCaseCitation
-
-    found = [c for c in get_citations(citation) if isinstance(c, FullCaseCitation)]
-    if len(found) != 1:
+    cite = _eyecite_case(citation)
+    if cite is None:
         return None
-    cite = found[0]
     groups = cite.groups
     volume_text = groups.get("volume") or ""
     if not volume_text.isdigit():
         return None
-    reporter = str(cite.corrected_reporter())  # type: ignore[no-untyped-call]
+    reporter = str(cite.corrected_reporter())  # type: ignore[no-untyped-call,unused-ignore]
     canonical = f"{int(volume_text)} {reporter} {groups.get('page')}"
     problem = None
     edition = cite.edition_guess
@@ -191,6 +190,17 @@ def parse_case_citation(citation: str, year: int | None = None) -> ParsedCitatio
         valid=problem is None,
         problem=problem,
     )
+
+
+@lru_cache(maxsize=65536)
+def _eyecite_case(citation: str) -> Any:
+    """eyecite's reading of one citation, parsed once whatever the year it is checked for
+    (a brief cites a case with and without its year; the parse is most of the cost)."""
+    from eyecite import get_citations
+    from eyecite.models import FullCaseCitation
+
+    found = [c for c in get_citations(citation) if isinstance(c, FullCaseCitation)]
+    return found[0] if len(found) == 1 else None
 
 
 def _edition_covers(edition: object, year: int) -> bool:
@@ -213,12 +223,34 @@ class CitationIndex:
             if e.citation:
                 self._by_cite.setdefault(normalize_citation(e.citation), []).append(e)
             self._by_name.append(e)
+        self._name_words: dict[str, list[int]] | None = None
 
     def lookup(self, canonical: str) -> list[CorpusEntry]:
         return self._by_cite.get(canonical, [])
 
+    def prefetch(self, canonicals: Iterable[str]) -> None:
+        """These citations are about to be looked up. An index in memory needs nothing; one
+        backed by a database overrides this to fetch them all in one query."""
+
     def by_name(self, case_name: str) -> list[CorpusEntry]:
-        return [e for e in self._by_name if names_match(e.case_name, case_name)]
+        # `names_match` needs a word in common, so only entries sharing a word with the name
+        # are tested: a lookup per word instead of a pass over every entry.
+        first, second = _parties(case_name)
+        words = self._words()
+        hits = sorted({i for w in first | second for i in words.get(w, ())})
+        return [
+            self._by_name[i] for i in hits if names_match(self._by_name[i].case_name, case_name)
+        ]
+
+    def _words(self) -> dict[str, list[int]]:
+        if self._name_words is None:
+            words: dict[str, list[int]] = {}
+            for i, e in enumerate(self._by_name):
+                first, second = _parties(e.case_name)
+                for w in first | second:
+                    words.setdefault(w, []).append(i)
+            self._name_words = words
+        return self._name_words
 
     def check(
         self, citation: str, case_name: str | None = None, year: int | None = None
@@ -349,6 +381,11 @@ class ChainedIndex(CitationIndex):
     def by_name(self, case_name: str) -> list[CorpusEntry]:
         return [e for i in self.indexes for e in i.by_name(case_name)]
 
+    def prefetch(self, canonicals: Iterable[str]) -> None:
+        wanted = list(canonicals)
+        for i in self.indexes:
+            i.prefetch(wanted)
+
     def check(
         self, citation: str, case_name: str | None = None, year: int | None = None
     ) -> CitationCheck:
@@ -455,6 +492,13 @@ class ScotusIndex(CitationIndex):
             if r.sct_cite:
                 self._by_sct.setdefault(r.sct_cite, []).append(r)
         self.pages = {p.us_cite: p for p in pages}
+        # The rows `_unpaged` and `_elsewhere` search, in table order, so a check reads the
+        # few rows that can answer instead of the whole table.
+        self._unpaged_rows = tuple(r for r in self.rows if not r.us_cite and r.sct_cite)
+        self._paged_by_year: dict[int, list[ScotusRow]] = {}
+        for r in self.rows:
+            if r.us_cite and r.year is not None:
+                self._paged_by_year.setdefault(r.year, []).append(r)
 
     def _row_entry(self, row: ScotusRow) -> CorpusEntry:
         return CorpusEntry(row.us_cite or row.sct_cite, row.case_name, row.decided, "scotus")
@@ -531,7 +575,7 @@ class ScotusIndex(CitationIndex):
     def _unpaged(self, volume: int, case_name: str | None, year: int | None) -> ScotusRow | None:
         if not case_name:
             return None
-        for r in self.rows:
+        for r in self._unpaged_rows:
             if (
                 not r.us_cite
                 and r.sct_cite
@@ -547,7 +591,7 @@ class ScotusIndex(CitationIndex):
         """A name the table files at another U.S. page: the page given is wrong."""
         if not case_name or result.status is CitationStatus.MISMATCH:
             return result
-        for r in self.rows:
+        for r in self._paged_by_year.get(year, []) if year is not None else ():
             if (
                 r.us_cite
                 and r.us_cite != result.citation
