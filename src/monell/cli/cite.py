@@ -10,17 +10,28 @@ import click
 
 from monell.cli.common import EXIT_FINDINGS, EXIT_OK, db_option, fail, format_option
 
+# A brief is kilobytes, a long opinion a megabyte; past this it is the wrong file (or
+# /dev/zero), refused at once instead of read until memory runs out.
+MAX_TEXT_BYTES = 64 << 20
+
 
 def _read(source: str) -> str:
     try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+        else:
+            with Path(source).open("rb") as handle:
+                data = handle.read(MAX_TEXT_BYTES + 1)
     except OSError as exc:
-        fail(f"{source}: cannot read ({exc.strerror or exc})")
+        fail(f"{source}: cannot read ({exc.strerror or exc}); give the path of a text file")
+    if len(data) > MAX_TEXT_BYTES:
+        fail(
+            f"{source}: larger than {MAX_TEXT_BYTES >> 20} MiB; split the text and check each part"
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         fail(f"{source}: byte {exc.start} is not UTF-8; save the text as UTF-8 and retry")
-    raise AssertionError("unreachable")
 
 
 def _md_cell(value: object) -> str:

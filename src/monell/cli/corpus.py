@@ -221,7 +221,7 @@ def register(group: click.Group) -> None:
                 n = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
                 click.echo(f"{table.name.removeprefix('corpus_')}: {n}")
             t = schema.ingest_files
-            for row in conn.execute(sa.select(t).where(t.c.status != "done")):
+            for row in conn.execute(sa.select(t).where(t.c.status == "loading")):
                 click.echo(
                     f"unfinished: {row.path} ({row.kind}), {row.rows_loaded} row(s) "
                     f"committed up to line {row.line_no}; rerun `monell corpus load` "

@@ -37,6 +37,8 @@ from monell.corpus.records import (
 
 # Opinion texts run to megabytes; the csv module's default cap is 128 KiB.
 csv.field_size_limit(2**31 - 1)
+BIGINT_MAX = 2**63 - 1  # the id columns are 64-bit (BIGINT) in SQLite and PostgreSQL
+_INTEGER = re.compile(r"-?[0-9]{1,19}")  # ASCII digits only: int() also takes "١٢" and "1_0"
 
 
 class PgCsv(csv.Dialect):
@@ -72,10 +74,15 @@ class Cells:
         value = self.text(name)
         if not value:
             return None
-        try:
-            return int(value)
-        except ValueError:
-            raise ValueError(f"column {name!r}: {value[:40]!r} is not an integer") from None
+        if not _INTEGER.fullmatch(value):
+            raise ValueError(f"column {name!r}: {value[:40]!r} is not an integer")
+        number = int(value)
+        if not -BIGINT_MAX - 1 <= number <= BIGINT_MAX:
+            raise ValueError(
+                f"column {name!r}: {value[:40]!r} is out of range for an id "
+                f"(at most {BIGINT_MAX}, a 64-bit integer)"
+            )
+        return number
 
     def int(self, name: str) -> int:
         value = self.opt_int(name)

@@ -1,15 +1,20 @@
 """Load CourtListener bulk CSV files: validate, then upsert in committed batches, resumably.
 
 Per file:
-1. Fingerprint it (size + SHA-256 of its first and last MiB). A file already marked `done`
-   in `corpus_ingest_files` is skipped: loading twice changes nothing.
+1. Fingerprint it (SHA-256 of its size and every byte: a file fixed in the middle at the
+   same length is a new file; hashing reads at ~1.5 GB/s, a small share of a load). A
+   file already marked `done` in `corpus_ingest_files` is skipped: loading twice changes
+   nothing. Unfinished loads of an earlier version of the same path are marked `replaced`.
 2. Unless resuming, read it once to validate every row (constant memory). Any malformed
    row → `IngestError` listing file:line and reason, and nothing is written — unless
    `skip_bad`, which loads the good rows and returns the bad ones.
 3. Load it in batches; each batch's upserts and the file's new position (byte offset and
    line number after the last committed row) commit in one transaction. After a kill, the
    next run finds the file `loading`, seeks to that offset (bz2: decompresses up to it)
-   and carries on; upserts make any replayed row harmless.
+   and carries on; upserts make any replayed row harmless. A row the database refuses
+   although it passed validation is found by retrying the batch row by row: the rows
+   before it are committed and the error names its file:line (with `skip_bad` it is
+   skipped and listed), so a rerun with --skip-bad resumes past it.
 4. Post-steps in the same transaction that marks it `done`: copy docket courts onto
    clusters; after a citation map, the bulk opinions' graph is the bulk one, so eyecite
    is not run on them.
@@ -61,14 +66,36 @@ class Progress:
 
 
 def fingerprint(path: Path) -> str:
+    """SHA-256 of the file's size and all its bytes (see step 1)."""
     size = path.stat().st_size
     digest = hashlib.sha256(str(size).encode())
     with path.open("rb") as handle:
-        digest.update(handle.read(1 << 20))
-        if size > 1 << 20:
-            handle.seek(max(1 << 20, size - (1 << 20)))
-            digest.update(handle.read(1 << 20))
+        while chunk := handle.read(4 << 20):
+            digest.update(chunk)
     return digest.hexdigest()
+
+
+def _unreadable(path: Path, exc: BaseException, committed: str = "") -> IngestError:
+    """A bz2 stream that is corrupt or ends early (or a read error) as a named input error."""
+    return IngestError(
+        f"{path}: cannot read the file ({type(exc).__name__}: {exc}); it is corrupt or "
+        f"truncated: download it again{committed}"
+    )
+
+
+# Errors that are the database's state, not the row's: never blamed on a row.
+_ENVIRONMENT_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
+
+
+def _row_refused(exc: BaseException) -> str | None:
+    """The reason a write failed because of the row's values, or None (not the row)."""
+    if isinstance(exc, _ENVIRONMENT_ERRORS):
+        return None
+    if isinstance(exc, sa.exc.DBAPIError) and exc.orig is not None:
+        return str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else repr(exc)
+    if isinstance(exc, sa.exc.StatementError | OverflowError | ValueError):
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return None
 
 
 def _has_text_column(kind: bulkcsv.FileKind, header: list[str]) -> None:
@@ -79,7 +106,11 @@ def _has_text_column(kind: bulkcsv.FileKind, header: list[str]) -> None:
 def _convert(kind: bulkcsv.FileKind, index: dict[str, int], row: bulkcsv.CsvRow) -> Any:
     if row.cells is None:
         raise ValueError(row.problem)
-    return kind.convert(bulkcsv.Cells(index, row.cells))
+    item = kind.convert(bulkcsv.Cells(index, row.cells))
+    problem = writer.refusal(item)
+    if problem is not None:
+        raise ValueError(problem)
+    return item
 
 
 def validate(path: Path, kind: bulkcsv.FileKind, header: list[str]) -> list[RowProblem]:
@@ -94,6 +125,8 @@ def validate(path: Path, kind: bulkcsv.FileKind, header: list[str]) -> list[RowP
                 _convert(kind, index, row)
             except ValueError as exc:
                 problems.append(RowProblem(str(path), row.line, str(exc)))
+    except (OSError, EOFError) as exc:
+        raise _unreadable(path, exc, "; nothing from it was loaded") from None
     finally:
         stream.close()
         raw.close()
@@ -158,22 +191,34 @@ def load_file(
                     + (f"\n  … and {more} more" if more > 0 else ""),
                     problems,
                 )
-        with engine.begin() as conn:
-            conn.execute(
-                t.insert().values(
-                    fingerprint=fp,
-                    path=str(path),
-                    kind=kind.name,
-                    size=path.stat().st_size,
-                    status="loading",
-                    byte_offset=header_bytes,
-                    line_no=1,
-                    rows_loaded=0,
-                    rows_skipped=0,
-                    updated_at=datetime.now(UTC),
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    t.update()
+                    .where(t.c.path == str(path))
+                    .where(t.c.status == "loading")
+                    .values(status="replaced", updated_at=datetime.now(UTC))
                 )
-            )
-            state = _state(conn, fp)
+                conn.execute(
+                    t.insert().values(
+                        fingerprint=fp,
+                        path=str(path),
+                        kind=kind.name,
+                        size=path.stat().st_size,
+                        status="loading",
+                        byte_offset=header_bytes,
+                        line_no=1,
+                        rows_loaded=0,
+                        rows_skipped=0,
+                        updated_at=datetime.now(UTC),
+                    )
+                )
+                state = _state(conn, fp)
+        except sa.exc.IntegrityError:
+            raise IngestError(
+                f"{path}: another process started loading this same file a moment ago; "
+                "let it finish (if it stops, rerun `monell corpus load` to resume)"
+            ) from None
         status = "loaded"
     else:
         status = "resumed"
@@ -184,36 +229,75 @@ def load_file(
     total_raw = path.stat().st_size
     rows_loaded, rows_skipped = state.rows_loaded, state.rows_skipped
     written = 0
+    pending: list[tuple[Any, bulkcsv.CsvRow]] = []
+
+    def advance(conn: Connection, row: bulkcsv.CsvRow, loaded: int) -> None:
+        conn.execute(
+            t.update()
+            .where(t.c.fingerprint == fp)
+            .values(
+                byte_offset=row.end_offset,
+                line_no=row.end_line,
+                rows_loaded=loaded,
+                rows_skipped=rows_skipped,
+                updated_at=datetime.now(UTC),
+            )
+        )
+
+    def commit(last: bulkcsv.CsvRow) -> None:
+        nonlocal pending, rows_loaded, written
+        try:
+            with engine.begin() as conn:
+                _write(conn, kind.name, upsert, [item for item, _ in pending])
+                advance(conn, last, rows_loaded + len(pending))
+            rows_loaded += len(pending)
+            written += len(pending)
+        except Exception as exc:
+            if _row_refused(exc) is None:
+                raise
+            commit_one_by_one(last)
+        pending = []
+        if progress is not None:
+            progress(raw.tell(), total_raw)
+        if after_batch is not None:
+            after_batch(rows_loaded)
+
+    def commit_one_by_one(last: bulkcsv.CsvRow) -> None:
+        """Find the refused row(s) of a failed batch; commit the others in file order."""
+        nonlocal rows_loaded, rows_skipped, written
+        for item, row in pending:
+            try:
+                with engine.begin() as conn:
+                    _write(conn, kind.name, upsert, [item])
+                    advance(conn, row, rows_loaded + 1)
+                rows_loaded += 1
+                written += 1
+                continue
+            except Exception as exc:
+                reason = _row_refused(exc)
+                if reason is None:
+                    raise
+            problem = RowProblem(str(path), row.line, f"refused by the database: {reason}")
+            if not skip_bad:
+                raise IngestError(
+                    f"{path}:{row.line}: the database refused this row ({reason}); the "
+                    f"{rows_loaded} row(s) before it are committed and the file is left "
+                    "`loading`. Fix the row and rerun (the changed file loads again from the "
+                    "start, harmlessly), or rerun with --skip-bad to skip it and resume here",
+                    [problem],
+                )
+            problems.append(problem)
+            rows_skipped += 1
+            with engine.begin() as conn:
+                advance(conn, row, rows_loaded)
+        with engine.begin() as conn:
+            advance(conn, last, rows_loaded)
+
     stream, raw = bulkcsv.open_binary(path)
     try:
         bulkcsv.skip_bytes(stream, state.byte_offset)
-        batch: list[Any] = []
         batch_size = 0
         last: bulkcsv.CsvRow | None = None
-
-        def commit() -> None:
-            nonlocal batch, batch_size, rows_loaded
-            assert last is not None
-            with engine.begin() as conn:
-                _write(conn, kind.name, upsert, batch)
-                rows_loaded += len(batch)
-                conn.execute(
-                    t.update()
-                    .where(t.c.fingerprint == fp)
-                    .values(
-                        byte_offset=last.end_offset,
-                        line_no=last.end_line,
-                        rows_loaded=rows_loaded,
-                        rows_skipped=rows_skipped,
-                        updated_at=datetime.now(UTC),
-                    )
-                )
-            batch, batch_size = [], 0
-            if progress is not None:
-                progress(raw.tell(), total_raw)
-            if after_batch is not None:
-                after_batch(rows_loaded)
-
         for row in bulkcsv.iter_rows(
             stream, len(header), line=state.line_no, offset=state.byte_offset
         ):
@@ -232,14 +316,17 @@ def load_file(
                 problems.append(RowProblem(str(path), row.line, str(exc)))
                 rows_skipped += 1
                 continue
-            batch.append(item)
+            pending.append((item, row))
             batch_size += len(item.text) if isinstance(item, OpinionRow) else 100
-            if len(batch) >= batch_rows or batch_size >= batch_bytes:
-                written += len(batch)
-                commit()
-        written += len(batch)
+            if len(pending) >= batch_rows or batch_size >= batch_bytes:
+                commit(row)
+                batch_size = 0
         if last is not None:
-            commit()
+            commit(last)
+    except (OSError, EOFError) as exc:
+        raise _unreadable(
+            path, exc, f"; the {rows_loaded} row(s) before the damage are committed"
+        ) from None
     finally:
         stream.close()
         raw.close()

@@ -17,9 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
-from monell.corpus import writer
+from monell.corpus import schema, writer
 from monell.corpus.errors import IngestError, RowProblem
 from monell.corpus.records import (
     CitationRow,
@@ -96,45 +98,40 @@ def record_rows(rec: dict[str, Any], batch: JsonlBatch) -> None:
     cluster_key = f"{court}|{docket_number}|{filed}" if docket_number else f"record|{record_id}"
     cluster_id = derived_id("cluster", cluster_key)
     docket_id = derived_id("docket", f"{court}|{docket_number or record_id}")
-    batch.courts.add(court)
-    batch.dockets.setdefault(
-        docket_id,
-        DocketRow(
-            id=docket_id,
-            court_id=court,
-            docket_number=docket_number,
-            case_name=case_name,
-        ),
+    docket = DocketRow(
+        id=docket_id,
+        court_id=court,
+        docket_number=docket_number,
+        case_name=case_name,
     )
-    batch.clusters.setdefault(
-        cluster_id,
-        ClusterRow(
-            id=cluster_id,
-            docket_id=docket_id,
-            court_id=court,
-            case_name=case_name,
-            date_filed=filed,
-            precedential_status="Published" if cites else "Unknown",
-        ),
+    cluster = ClusterRow(
+        id=cluster_id,
+        docket_id=docket_id,
+        court_id=court,
+        case_name=case_name,
+        date_filed=filed,
+        precedential_status="Published" if cites else "Unknown",
     )
+    citations: list[CitationRow] = []
     for cite in cites:
         parts = split_cite(cite)
         if parts is None:
             raise ValueError(f"citation {cite!r} is not 'volume reporter page'")
         key = normalize_cite(*parts)
-        cite_id = derived_id("citation", f"{cluster_key}|{key}")
-        batch.citations[cite_id] = CitationRow(
-            id=cite_id,
-            cluster_id=cluster_id,
-            volume=parts[0],
-            reporter=parts[1],
-            page=parts[2],
-            type=0,
-            cite=key,
+        citations.append(
+            CitationRow(
+                id=derived_id("citation", f"{cluster_key}|{key}"),
+                cluster_id=cluster_id,
+                volume=parts[0],
+                reporter=parts[1],
+                page=parts[2],
+                type=0,
+                cite=key,
+            )
         )
     opinion_id = cl_id if cl_id is not None else derived_id("opinion", record_id)
     text_field = rec.get("text_field") or ("plain_text" if cl_id is None else "")
-    batch.opinions[opinion_id] = OpinionRow(
+    opinion = OpinionRow(
         id=opinion_id,
         cluster_id=cluster_id,
         type=OPINION_TYPES[opinion_type],
@@ -145,6 +142,16 @@ def record_rows(rec: dict[str, Any], batch: JsonlBatch) -> None:
         source_record_id=record_id,
         needs_extraction=True,
     )
+    # Checked before any row joins the batch, so a refused record adds nothing (--skip-bad).
+    for row in (docket, cluster, *citations, opinion):
+        problem = writer.refusal(row)
+        if problem is not None:
+            raise ValueError(problem.replace("column ", "field ", 1))
+    batch.courts.add(court)
+    batch.dockets.setdefault(docket_id, docket)
+    batch.clusters.setdefault(cluster_id, cluster)
+    batch.citations.update((c.id, c) for c in citations)
+    batch.opinions[opinion_id] = opinion
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -154,7 +161,9 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 continue
             try:
                 rec = json.loads(raw)
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, huge numbers
+                if not isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
+                    exc = ValueError("a number longer than 4,300 digits or nesting too deep")
                 raise IngestError(
                     f"{path}:{line_no}: not a JSON object ({exc})",
                     [RowProblem(str(path), line_no, f"not JSON: {exc}")],
@@ -188,9 +197,55 @@ def load_jsonl(
     """Load one JSONL file in one transaction. Returns (opinions loaded, skipped problems)."""
     batch, problems = parse_jsonl(path, skip_bad=skip_bad)
     with engine.begin() as conn:
+        _move_renumbered(conn, batch)
         writer.ensure_courts(conn, sorted(batch.courts))
         writer.upsert_dockets(conn, list(batch.dockets.values()))
         writer.upsert_clusters(conn, list(batch.clusters.values()))
         writer.upsert_citations(conn, list(batch.citations.values()))
         writer.upsert_opinions(conn, list(batch.opinions.values()))
     return len(batch.opinions), problems
+
+
+def _move_renumbered(conn: Connection, batch: JsonlBatch) -> None:
+    """A record that now carries a CourtListener id (or lost it) has a new opinion id but the
+    same record id, which is unique: move the stored opinion and its graph edges to the new
+    id before the upsert, instead of failing on the record id.
+
+    If an opinion with the new id already exists (the bulk file loaded it), the record's old
+    row gives way: its edges are moved where the new opinion lacks them, then it is deleted,
+    and the upsert fills in the record id on the existing row.
+    """
+    o = schema.opinions
+    wanted = {row.source_record_id: row.id for row in batch.opinions.values()}
+    stored: list[tuple[int, str]] = []
+    keys = sorted(k for k in wanted if k is not None)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        stored += [
+            (row.id, row.source_record_id)
+            for row in conn.execute(
+                sa.select(o.c.id, o.c.source_record_id).where(o.c.source_record_id.in_(chunk))
+            )
+        ]
+    for old_id, record_id in stored:
+        new_id = wanted[record_id]
+        if old_id == new_id:
+            continue
+        taken = conn.execute(sa.select(o.c.id).where(o.c.id == new_id)).first() is not None
+        _move_edges(conn, old_id, new_id)
+        if taken:
+            conn.execute(sa.delete(o).where(o.c.id == old_id))
+        else:
+            conn.execute(sa.update(o).where(o.c.id == old_id).values(id=new_id))
+
+
+def _move_edges(conn: Connection, old_id: int, new_id: int) -> None:
+    """Point the old id's edges at the new id, dropping those the new id already has."""
+    e = schema.edges
+    for mine, theirs in (
+        (e.c.citing_opinion_id, e.c.cited_opinion_id),
+        (e.c.cited_opinion_id, e.c.citing_opinion_id),
+    ):
+        existing = sa.select(theirs).where(mine == new_id)
+        conn.execute(sa.delete(e).where(mine == old_id).where(theirs.in_(existing)))
+        conn.execute(sa.update(e).where(mine == old_id).values({mine.name: new_id}))

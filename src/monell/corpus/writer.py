@@ -8,6 +8,7 @@ transaction, so a batch and its ingest bookkeeping commit together.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,50 @@ from monell.corpus.records import (
     _Row,
 )
 from monell.storage.database import dialect_insert
+
+_INT_MAX = {sa.SmallInteger: 2**15 - 1, sa.Integer: 2**31 - 1, sa.BigInteger: 2**63 - 1}
+_TABLE_OF: dict[type, sa.Table] = {
+    CourtRow: schema.courts,
+    DocketRow: schema.dockets,
+    ClusterRow: schema.clusters,
+    OpinionRow: schema.opinions,
+    CitationRow: schema.citations,
+    EdgeRow: schema.edges,
+}
+
+
+@cache
+def _limits(table: sa.Table) -> tuple[tuple[str, int | None, int | None], ...]:
+    """(column, longest string, largest integer) for each bounded column of `table`."""
+    limits = []
+    for column in table.columns:
+        length = getattr(column.type, "length", None)
+        largest = next((m for t, m in _INT_MAX.items() if type(column.type) is t), None)
+        limits.append((column.name, length, largest))
+    return tuple(limits)
+
+
+def refusal(row: _Row) -> str | None:
+    """Why the database would refuse `row` (a string longer than its column, a NUL
+    character, an integer out of the column's range), or None. Checked while validating a
+    file, so such a value is a named row error up front instead of a failed insert midway
+    (SQLite ignores lengths, PostgreSQL does not)."""
+    params = row.params()
+    for name, length, largest in _limits(_TABLE_OF[type(row)]):
+        value = params.get(name)
+        if isinstance(value, str):
+            if length is not None and len(value) > length:
+                return f"column {name!r}: longer than {length} characters ({value[:40]!r}…)"
+            if "\x00" in value:
+                return f"column {name!r}: contains a NUL character, which cannot be stored"
+        elif (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and largest is not None
+            and not -largest - 1 <= value <= largest
+        ):
+            return f"column {name!r}: {value} is out of range (at most {largest})"
+    return None
 
 
 def _upsert(

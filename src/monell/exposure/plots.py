@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from monell.exposure.comparables import Comparables, paid_amount, paid_year
 from monell.exposure.models import Settlement
+from monell.storage.files import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -208,9 +209,7 @@ def save(fig: Figure, path: Path) -> Path:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise PlotError(f"{path}: the file name must end in .png or .svg")
-    data = render(fig, fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomically(path, render(fig, fmt))  # the whole chart or nothing
     return path
 
 

@@ -80,6 +80,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 MONEY_FIELDS = tuple(name for name, kind in SETTLEMENT_FIELDS.items() if kind is Kind.MONEY)
 _MAPPING_KEYS = {"columns", "constants", "date_format", "encoding", "delimiter", "kind"}
+MAX_MAPPING_BYTES = 256 << 10
 
 
 class LayoutError(ValueError):
@@ -103,73 +104,127 @@ class ColumnMapping:
     source: str = "(built-in FiveThirtyEight layout)"
 
 
+def _read_mapping_yaml(path: Path) -> Any:
+    """The parsed mapping file, read as incident files are (bounded, repeated keys and
+    collection aliases refused, scalars as written); LayoutError names what is wrong."""
+    from monell.intake import DuplicateKeyError, TextScalarLoader, read_bounded
+
+    where = str(path)
+    try:
+        text = read_bounded(path, MAX_MAPPING_BYTES).decode("utf-8")
+    except OSError as exc:
+        raise LayoutError(f"{where}: cannot read the mapping file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise LayoutError(
+            f"{where}: byte {exc.start} is not UTF-8; a mapping file is YAML text "
+            "(docs/payouts.md), not the CSV or a binary file"
+        ) from exc
+    except ValueError as exc:
+        raise LayoutError(f"{where}: {exc}; a mapping file is a few lines of YAML") from exc
+    try:
+        return yaml.load(text, Loader=TextScalarLoader)  # a SafeLoader subclass
+    except DuplicateKeyError as exc:
+        lines = " and ".join(str(n) for n in exc.lines)
+        raise LayoutError(
+            f"{where}: key {exc.key!r} given twice (lines {lines}); keep one"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise LayoutError(f"{where}: not valid YAML: {str(exc)[:400]}") from exc
+    except (RecursionError, ValueError, TypeError) as exc:
+        raise LayoutError(f"{where}: not valid YAML ({type(exc).__name__})") from exc
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
 def load_mapping(path: Path) -> ColumnMapping:
     """Read and validate a YAML mapping file; errors name the key and the fix."""
     where = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LayoutError(f"{where}: cannot read the mapping file: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise LayoutError(f"{where}: not valid YAML: {exc}") from exc
+    data = _read_mapping_yaml(path)
     if not isinstance(data, dict):
         raise LayoutError(f"{where}: expected a mapping with a `columns:` key (docs/payouts.md)")
-    unknown = sorted(set(data) - _MAPPING_KEYS)
+    unknown = sorted(str(k) for k in data if k not in _MAPPING_KEYS)
     if unknown:
         allowed = ", ".join(sorted(_MAPPING_KEYS))
         raise LayoutError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {allowed}")
-    kind = FileKind(data["kind"]) if data.get("kind") in {k.value for k in FileKind} else None
-    if data.get("kind") is not None and kind is None:
-        raise LayoutError(f"{where}: kind: must be 'settlements' or 'officers'")
+    raw_kind = data.get("kind")
+    kinds = {k.value for k in FileKind}
+    if raw_kind is not None and not (isinstance(raw_kind, str) and raw_kind in kinds):
+        raise LayoutError(f"{where}: kind: must be 'settlements' or 'officers', not {raw_kind!r}")
+    kind = FileKind(raw_kind) if raw_kind is not None else None
     fields = OFFICER_FIELDS if kind is FileKind.OFFICERS else SETTLEMENT_FIELDS
     columns = data.get("columns") or {}
     if not isinstance(columns, dict):
         raise LayoutError(f"{where}: columns: must map source column names to fields")
     mapped: dict[str, str] = {}
     for source, target in columns.items():
-        if target not in fields:
+        if not _scalar(source):
+            raise LayoutError(f"{where}: columns: {source!r} is not a column name; quote it")
+        if not isinstance(target, str) or target not in fields:
             raise LayoutError(
                 f"{where}: columns: {source!r} maps to unknown field {target!r}; fields: "
                 + ", ".join(fields)
             )
-        mapped[normalise_header(str(source))] = str(target)
+        mapped[normalise_header(str(source))] = target
     constants = data.get("constants") or {}
     if not isinstance(constants, dict):
         raise LayoutError(f"{where}: constants: must map fields to values")
     for target, value in constants.items():
-        if target not in fields or fields[target] is not Kind.TEXT:
+        if not isinstance(target, str) or target not in fields or fields[target] is not Kind.TEXT:
             raise LayoutError(
                 f"{where}: constants: {target!r} is not a text field; constants can set "
                 + ", ".join(name for name, kind in fields.items() if kind is Kind.TEXT)
             )
+        if not _scalar(value):
+            raise LayoutError(f"{where}: constants: {target}: give one value, not {value!r}")
         if target == "state" and str(value).upper() not in State.__members__:
             raise LayoutError(f"{where}: constants: state {value!r} is not a US state code")
     date_format = data.get("date_format")
     if date_format is not None:
+        if not isinstance(date_format, str):
+            raise LayoutError(f"{where}: date_format must be text such as '%m/%d/%Y'")
         try:
-            date(2019, 1, 31).strftime(str(date_format))
+            date(2019, 1, 31).strftime(date_format)
         except ValueError as exc:
             raise LayoutError(f"{where}: date_format {date_format!r} is not valid") from exc
-    encoding = str(data["encoding"]) if data.get("encoding") else None
+    encoding = data.get("encoding") or None
     if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise LayoutError(
-                f"{where}: encoding {encoding!r} is not a known text encoding"
-            ) from exc
-    delimiter = str(data.get("delimiter") or ",")
-    if len(delimiter) != 1:
-        raise LayoutError(f"{where}: delimiter must be one character, not {delimiter!r}")
+        encoding = _text_encoding(where, encoding)
+    delimiter = data.get("delimiter") or ","
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n\0':
+        raise LayoutError(
+            f"{where}: delimiter must be one character other than a quote or line break "
+            f"(e.g. ';' or '\\t'), not {delimiter!r}"
+        )
     return ColumnMapping(
         columns=mapped,
         constants={str(k): str(v) for k, v in constants.items()},
-        date_format=str(date_format) if date_format else None,
+        date_format=date_format or None,
         encoding=encoding,
         delimiter=delimiter,
         kind=kind,
         source=where,
     )
+
+
+def _text_encoding(where: str, encoding: object) -> str:
+    """A codec name Python decodes text with; LayoutError otherwise (`base64` and `rot13`
+    are codecs too, but not text encodings)."""
+    if not isinstance(encoding, str):
+        raise LayoutError(f"{where}: encoding must be a name such as utf-8 or cp1252")
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError as exc:
+        raise LayoutError(
+            f"{where}: encoding {encoding!r} is not a known text encoding; use e.g. utf-8 or cp1252"
+        ) from exc
+    if not getattr(info, "_is_text_encoding", True):
+        raise LayoutError(
+            f"{where}: encoding {encoding!r} is a binary codec, not a text encoding; use e.g. "
+            "utf-8 or cp1252"
+        )
+    return encoding
 
 
 @dataclass(frozen=True)
