@@ -1,0 +1,212 @@
+"""The plain result page, built from the assessment JSON (`monell assess --format json`).
+
+Nothing here decides anything about the law: which claims, defendants, deadlines and
+things to gather appear, and which deadline is the first one still open, come from the
+assessment; this module only says them in the person's language (data/summary.yaml).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import formats, translation
+
+from monell.web.intake.content import lang, load, pick
+
+GATHER_PREFIX = "Gather now:"
+
+
+@dataclass
+class PlainSummary:
+    language: str
+    claims: str = ""
+    defendants: list[str] = field(default_factory=list)
+    deadline: list[str] = field(default_factory=list)  # the first open deadline and its notes
+    urgent: bool = False
+    passed: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    obstacles: list[str] = field(default_factory=list)
+    gather: list[str] = field(default_factory=list)
+    not_advice: str = ""
+    who_intro: str = ""
+    gather_intro: str = ""
+    first_deadline: dt.date | None = None
+    days_left: int | None = None
+
+    def texts(self) -> list[str]:
+        """Every sentence of the summary, in reading order (for tests and e-mail)."""
+        return [
+            t
+            for t in (
+                self.claims,
+                self.who_intro,
+                *self.defendants,
+                *self.deadline,
+                *self.passed,
+                *self.unknown,
+                *self.obstacles,
+                self.gather_intro,
+                *self.gather,
+                self.not_advice,
+            )
+            if t
+        ]
+
+
+def date_in_words(day: dt.date, language: str) -> str:
+    """'June 1, 2030' / '1 de junio de 2030'."""
+    with translation.override(language):
+        return formats.date_format(day, "DATE_FORMAT")
+
+
+def _list(items: list[str], language: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    last = " y " if language == "es" else " and "
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+def _line(key: str, language: str, **values: Any) -> str:
+    return pick(load("summary")["lines"][key], language).format(**values)
+
+
+def gather_items(assessment: Mapping[str, Any]) -> list[str]:
+    """The assessment's 'Gather now:' list, split into items (commas inside brackets stay)."""
+    line = next((s for s in assessment.get("summary", []) if s.startswith(GATHER_PREFIX)), "")
+    body = line[len(GATHER_PREFIX) :].strip().rstrip(".")
+    items, depth, current = [], 0, ""
+    for ch in body:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    items.append(current)
+    out = []
+    for item in items:
+        item = item.strip()
+        item = item[4:] if item.startswith("and ") else item
+        if item:
+            out.append(item)
+    return out
+
+
+def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainSummary:
+    language = lang(language)
+    data = load("summary")
+    claim_words = data["claims"]
+
+    def claim_name(cid: str) -> str:
+        return pick(claim_words.get(cid), language) or cid.replace("_", " ")
+
+    def claims_of(rows: list[Mapping[str, Any]]) -> str:
+        seen: list[str] = []
+        for r in rows:
+            name = claim_name(str(r.get("claim") or ""))
+            if name not in seen:
+                seen.append(name)
+        return _list(seen, language)
+
+    out = PlainSummary(language=language)
+    claims = [claim_name(c["id"]) for c in assessment.get("claims", [])]
+    out.claims = (
+        _line("claims_intro", language, claims=_list(claims, language))
+        if claims
+        else _line("no_claims", language)
+    )
+
+    # Who: the assessment's defendants, in its order.
+    phrases = data["defendants"]
+    who: list[str] = []
+    officers = [d for d in assessment.get("defendants", []) if d["role"] == "officer_individual"]
+    for d in assessment.get("defendants", []):
+        role, name, suable = d["role"], d["name"], d["suable"]
+        if role == "officer_individual" and suable:
+            who.append(pick(phrases["officer_individual"], language).format(name=name))
+        elif role == "municipality" and suable:
+            who.append(pick(phrases["municipality"], language).format(name=name))
+        elif role == "department" and not suable:
+            who.append(pick(phrases["department_not_suable"], language).format(name=name))
+        elif role == "state" and not suable:
+            who.append(pick(phrases["state_not_suable"], language))
+        elif role in ("federal_officer", "private_party"):
+            text = pick(phrases[role], language)
+            if text not in who:
+                who.append(text)
+    if not officers and any(
+        d["role"] in ("municipality",) for d in assessment.get("defendants", [])
+    ):
+        who.insert(0, pick(phrases["officer_unnamed"], language))
+    out.defendants = who or [pick(phrases["none"], language)]
+    out.who_intro = _line("who_intro", language)
+
+    # Deadlines: the first one still open leads; a claim is said to have run out only when
+    # the assessment gives it no open date at all (a longer period may still be open).
+    rows = [r for r in assessment.get("deadlines", [])]
+    dated = [r for r in rows if r.get("deadline") and r.get("days_remaining") is not None]
+    open_rows = sorted((r for r in dated if r["days_remaining"] >= 0), key=lambda r: r["deadline"])
+    open_claims = {r["claim"] for r in open_rows}
+    passed = sorted(
+        (r for r in dated if r["days_remaining"] < 0 and r["claim"] not in open_claims),
+        key=lambda r: r["deadline"],
+    )
+    unknown = [r for r in rows if not r.get("deadline") and r["claim"] not in open_claims]
+    flags = {f["code"] for f in assessment.get("flags", [])}
+    if open_rows:
+        first = open_rows[0]
+        due = dt.date.fromisoformat(first["deadline"])
+        soonest = [r for r in open_rows if r["deadline"] == first["deadline"]]
+        out.first_deadline, out.days_left = due, int(first["days_remaining"])
+        key = "deadline_today" if out.days_left == 0 else "deadline_open"
+        out.deadline.append(
+            _line(
+                key,
+                language,
+                date=date_in_words(due, language),
+                days=out.days_left,
+                claims=claims_of(soonest),
+            )
+        )
+        if len(soonest) < len(open_rows):
+            out.deadline.append(_line("deadline_later", language))
+        if "sol_near" in flags or out.days_left <= 90:
+            out.urgent = True
+            out.deadline.append(_line("deadline_near", language))
+        out.deadline.append(_line("deadline_estimate", language))
+        if flags & {"law_disputed", "law_unverified"}:
+            out.deadline.append(_line("deadline_shaky", language))
+    if passed:
+        last = dt.date.fromisoformat(passed[-1]["deadline"])
+        out.passed.append(
+            _line(
+                "deadline_passed",
+                language,
+                claims=claims_of(passed),
+                date=date_in_words(last, language),
+            )
+        )
+    if unknown:
+        out.unknown.append(_line("deadline_unknown", language, claims=claims_of(unknown)))
+
+    # Serious obstacles the assessment flags (the deadline ones are said above).
+    blockers = data["blockers"]
+    for f in assessment.get("flags", []):
+        if f.get("severity") != "blocker" or f["code"] in ("sol_expired",):
+            continue
+        if f["code"] == "unknown_law" and unknown:
+            continue
+        text = pick(blockers.get(f["code"]) or blockers["other"], language)
+        text = text.format(claims=claim_name(str(f.get("claim") or "")))
+        if text not in out.obstacles:
+            out.obstacles.append(text)
+
+    gather = data["gather"]
+    out.gather = [pick(gather.get(item), language) or item for item in gather_items(assessment)]
+    out.gather_intro = _line("gather_intro", language)
+    out.not_advice = _line("not_advice", language)
+    return out
