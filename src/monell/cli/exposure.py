@@ -22,6 +22,7 @@ from monell.cli.common import (
     fail,
     format_option,
     read_incident_or_exit,
+    require_extra,
 )
 from monell.domain.models import Incident
 from monell.storage.database import DatabaseUrlError
@@ -145,6 +146,8 @@ def comparables_command(
     """Settlements with the same conduct categories as INCIDENT_FILE, nearest first (same
     agency, same city, same state, anywhere), with count and p25 / median / p75 / p90 per tier
     in one year's dollars. The data is not comparable across cities: the caveat is printed."""
+    if plots:
+        require_extra("plots", "--plot")
     from monell.exposure.comparables import comparables_from_store
     from monell.exposure.cpi import load_cpi
     from monell.exposure.plots import bands_from_comparables, comparables_figure
@@ -176,6 +179,8 @@ def comparables_command(
 def pattern_command(incident_file: str, db: str | None, fmt: str, plots: tuple[str, ...]) -> None:
     """Monell pattern evidence: earlier payouts against the same agency for the same conduct
     categories, paid before the incident date, by year, with docket numbers and case names."""
+    if plots:
+        require_extra("plots", "--plot")
     from monell.exposure.pattern import pattern_from_store
     from monell.exposure.plots import payouts_per_year_figure
     from monell.exposure.render import pattern_markdown
@@ -214,6 +219,7 @@ def plot_command(
     """Chart the payouts per year for one city (nominal dollars, count on each bar), with the
     data's caveat in the footer. For where an incident's comparables fall, use
     `monell payouts comparables INCIDENT_FILE --plot out.png`."""
+    require_extra("plots", "monell payouts plot")
     from monell.exposure.plots import payouts_per_year_figure, per_year
     from monell.payouts.store import UnknownCityError
 

@@ -23,6 +23,7 @@ from monell.cli.common import (
     format_option,
     parse_date_option,
     read_incident_or_exit,
+    require_extra,
 )
 
 LIMIT_HELP = "Results per claim (or per query)."
@@ -90,6 +91,7 @@ def incident_command(
     incident_file: str, fmt: str, limit: int, bm25_only: bool, db: str | None
 ) -> None:
     """Binding precedents for each claim of the incident in INCIDENT_FILE."""
+    require_extra("research", "monell precedents")
     from monell.corpus.store import CorpusStore
     from monell.domain.assess import assess
     from monell.research.precedents import markdown, precedents_for_assessment
@@ -140,6 +142,7 @@ def search_command(
     db: str | None,
 ) -> None:
     """Free-text search of the corpus with court and date filters applied inside the index."""
+    require_extra("research", "monell precedents search")
     from monell.corpus.store import CorpusStore
     from monell.research.authority import CourtKind, binding_courts, court_info
     from monell.research.precedents import assemble, ordering_note, result_markdown
@@ -210,6 +213,7 @@ def search_command(
 @db_option
 def index_command(bm25_only: bool, db: str | None) -> None:
     """Build (or refresh) the precedent index for the corpus in the database."""
+    require_extra("research", "monell precedents index")
     engine = _engine(db)
     retrieval = _retrieval(engine, db, bm25_only)
     m = retrieval.index.manifest

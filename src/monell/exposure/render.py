@@ -7,7 +7,8 @@ data's caveat is printed before any figure.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from importlib.util import find_spec
 from typing import Any
 
 from monell.exposure import plots
@@ -191,15 +192,31 @@ def payers_html(data: Mapping[str, Any]) -> str:
     return '<section class="monell-payers">' + _md_block_html(payers_markdown(data)) + "</section>"
 
 
+PLOTS_MISSING = (
+    "Chart not drawn: charts need the optional plots extra (pip install 'monell[plots]')."
+)
+
+
+def _chart(alt: str, make: Callable[[], Any]) -> str:
+    """The chart as an inline PNG, or a line saying how to get charts when matplotlib (the
+    `plots` extra) is not installed: the memo itself never needs it."""
+    if find_spec("matplotlib") is None:
+        return f'<p class="monell-note">{PLOTS_MISSING}</p>'
+    return f'<img alt="{alt}" src="{plots.data_uri(make())}">'
+
+
 def comparables_html(data: Mapping[str, Any]) -> str:
-    fig = plots.comparables_figure(
-        plots.bands_from_json(data),
-        data["dollars_year"],
-        f"Comparable settlements: {', '.join(data['categories'])}",
+    chart = _chart(
+        "Comparable settlements by tier",
+        lambda: plots.comparables_figure(
+            plots.bands_from_json(data),
+            data["dollars_year"],
+            f"Comparable settlements: {', '.join(data['categories'])}",
+        ),
     )
     return (
         '<section class="monell-comparables">'
-        f'<img alt="Comparable settlements by tier" src="{plots.data_uri(fig)}">'
+        + chart
         + _md_block_html(comparables_markdown(data))
         + "</section>"
     )
@@ -209,10 +226,10 @@ def pattern_html(data: Mapping[str, Any]) -> str:
     chart = ""
     if data["by_year"]:
         years = {y["year"]: (y["total"], y["count"]) for y in data["by_year"]}
-        fig = plots.payouts_per_year_figure(
-            years, f"Earlier payouts: {data['agency']} ({', '.join(data['categories'])})"
+        title = f"Earlier payouts: {data['agency']} ({', '.join(data['categories'])})"
+        chart = _chart(
+            "Earlier payouts per year", lambda: plots.payouts_per_year_figure(years, title)
         )
-        chart = f'<img alt="Earlier payouts per year" src="{plots.data_uri(fig)}">'
     return (
         '<section class="monell-pattern-evidence">'
         + chart

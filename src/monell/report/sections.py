@@ -51,10 +51,24 @@ def registered() -> list[ReportSection]:
     return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.key))
 
 
+# Top-level modules that only the optional extras bring (pyproject.toml): a section that needs
+# one is skipped when it is missing instead of failing the whole assessment.
+OPTIONAL_MODULES = frozenset(
+    {"tantivy", "numpy", "torch", "onnxruntime", "onnx", "threadpoolctl", "matplotlib", "django"}
+)
+
+
 def build_sections(assessment: Assessment, ctx: SectionContext) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for section in registered():
-        data = section.build(assessment, ctx)
+        try:
+            data = section.build(assessment, ctx)
+        except ModuleNotFoundError as exc:
+            # A section whose optional extra is not installed (precedents without
+            # `monell[research]`) is left out; the rest of the memo does not depend on it.
+            if exc.name is None or exc.name.split(".")[0] not in OPTIONAL_MODULES:
+                raise
+            continue
         if data is not None:
             out[section.key] = data
     return out
