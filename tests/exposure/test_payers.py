@@ -110,9 +110,10 @@ def test_moperm_is_confirmed_and_conditional_on_membership() -> None:
 
 
 def test_out_of_state_is_unknown_with_a_generic_records_request() -> None:
+    # Ohio: no payer or rule rows (Illinois now has an indemnification-statute rule row).
     incident = make_incident(
-        state="IL", city="Chicago",
-        agency={"name": "Chicago Police Department", "kind": "municipal_police"},
+        state="OH", city="Columbus",
+        agency={"name": "Columbus Division of Police", "kind": "municipal_police"},
     )  # fmt: skip
     finding = find_payers(incident)
     assert finding.known is False
@@ -121,9 +122,9 @@ def test_out_of_state_is_unknown_with_a_generic_records_request() -> None:
     assert finding.officers_indemnified is Indemnified.UNKNOWN
     request = finding.records_request
     assert request.addressee == (
-        "Custodian of Records, Chicago Police Department (and City of Chicago)"
+        "Custodian of Records, Columbus Division of Police (and City of Columbus)"
     )
-    assert "Illinois" in request.law and "your state's public-records law" in request.law
+    assert "Ohio" in request.law and "your state's public-records law" in request.law
     assert request.law_confidence is Confidence.UNVERIFIED
     text = request.text
     for needed in ("liability insurance", "self-insurance fund", "risk pool", "indemnifies",

@@ -213,3 +213,20 @@ def test_unverified_circuit_case_prints_unverified() -> None:
     )  # fmt: skip
     text = render_markdown(a)
     assert f"441 F.3d 1090 (9th Cir. 2006) {UNVERIFIED_MARK}" in text
+
+
+@pytest.mark.parametrize(
+    ("state", "city", "statute"),
+    [
+        # Each statute is named in issue 14; the rows stay unverified until their text is read.
+        ("IL", "Chicago", "745 ILCS 10/9-102"),
+        ("WI", "Milwaukee", "Wis. Stat. § 895.46"),
+        ("CA", "Los Angeles", "Cal. Gov. Code § 825"),
+        ("NY", "New York", "N.Y. Gen. Mun. Law § 50-k"),
+        ("CO", "Denver", "Colo. Rev. Stat. § 13-21-131(4)"),
+    ],
+)
+def test_indemnification_statute_rows(state: str, city: str, statute: str) -> None:
+    finding = find_payers(incident(state, "municipal_police", "municipal", city=city))
+    [rule] = [r for r in finding.rules if r.authority == statute]
+    assert rule.confidence.value == "unverified" and "text was not read" in rule.sources
