@@ -106,6 +106,9 @@ ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 def _onnx_session(model: Any, cache_dir: Path) -> Any:
     """An ONNX Runtime session of `model`'s transformer, exported once into `cache_dir`;
     None if onnxruntime is not installed or the export fails (torch then encodes)."""
+    # ONNX Runtime writes a device id and telemetry events under ~/.cache/Microsoft when it
+    # loads, unless this is set before its import (disable_telemetry_events() comes too late).
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     try:
         import onnxruntime  # type: ignore[import-untyped]
         import torch
