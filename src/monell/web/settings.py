@@ -183,6 +183,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MONELL_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 MONELL_UPLOAD_MAX_FILES = 5
 
+# Rate limits (django-ratelimit syntax, e.g. "60/m"); raise them only for load tests.
+MONELL_API_LEADS_RATE = os.environ.get("MONELL_API_LEADS_RATE", "60/m")
+
 # Mail: SMTP when configured, else messages go to the server log without personal data.
 EMAIL_HOST = os.environ.get("MONELL_SMTP_HOST", "")
 EMAIL_PORT = int(os.environ.get("MONELL_SMTP_PORT", "587"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
 from ninja import Body, NinjaAPI, Schema
@@ -151,9 +152,10 @@ def leads(request: HttpRequest, body: LeadIn) -> Any:
     from monell.web.cases.models import LeadSource
     from monell.web.cases.services import create_lead
 
-    if is_ratelimited(request, group="api-leads", key="header:authorization", rate="60/m",
+    rate = settings.MONELL_API_LEADS_RATE
+    if is_ratelimited(request, group="api-leads", key="header:authorization", rate=rate,
                       increment=True):  # fmt: skip
-        raise HttpError(429, "too many requests: at most 60 leads a minute per token")
+        raise HttpError(429, f"too many requests: at most {rate} leads per token")
     problems: list[Problem] = []
     if not (body.contact.phone or body.contact.email):
         problems.append(Problem(field="contact.phone", value="",
