@@ -192,21 +192,55 @@ def _form_fields(html: str) -> dict[str, str]:
     return dict(re.findall(pattern, html))
 
 
-async def person(
-    client: httpx.AsyncClient, n: int, timings: Timings, plan: list[dict[str, Any]]
-) -> str | None:
-    """One person: every interview screen in order, then the consultation request. Returns
-    the reference the confirmation showed, or None."""
-    response = await timed(timings, "start", lambda: client.get("/"))
-    for step in plan:
-        url, data = step["url"], dict(step["data"])
-        page = await timed(timings, f"GET {step['name']}", lambda u=url: client.get(u))
-        data.update(_form_fields(page.text))
-        response = await timed(timings, f"POST {step['name']}",
-                               lambda u=url, d=data: client.post(u, data=d))  # fmt: skip
-        if response.status_code >= 400:
-            raise RuntimeError(f"{step['name']}: HTTP {response.status_code}")
-    match = re.search(r"MN-[A-Z0-9]{4}-[A-Z0-9]{4}", response.text)
+# The bundled St. Louis example as a person answers the interview, screen by screen.
+SCREENS: list[tuple[str, dict[str, Any]]] = [
+    ("who", {"who": "self"}),
+    ("date", {"incident_date_month": "3", "incident_date_day": "10", "incident_date_year": "2023"}),
+    ("place", {"state": "MO", "city": "St. Louis", "county": ""}),
+    ("agency_name", {"agency_name": "St. Louis Metropolitan Police Department"}),
+    ("agency_kind", {"agency_kind": "municipal_police"}),
+    ("conduct", {"conduct": ["excessive_force", "false_arrest"]}),
+    ("officers", {"name_0": "Officer A. Doe", "badge_0": "1234"}),
+    ("custody", {"custody": "arrested"}),
+    ("criminal_case", {"criminal_status": "dismissed"}),
+    ("case_ended", {"resolved_on_month": "9", "resolved_on_day": "15", "resolved_on_year": "2023"}),
+    ("first_court", {}),
+    ("birth_date", {"birth_date_month": "6", "birth_date_day": "1", "birth_date_year": "1990"}),
+    ("narrative", {"narrative": "I was filming. They tackled me and pepper-sprayed me."}),
+]
+
+
+async def person(client: httpx.AsyncClient, n: int, timings: Timings) -> str | None:
+    """One person: every interview screen in order (GET, then POST the answer), the review,
+    the result, and the consultation request. Returns the reference the confirmation page
+    showed, or None."""
+    home = await timed(timings, "GET /", lambda: client.get("/"))
+    csrf = _form_fields(home.text).get("csrfmiddlewaretoken", "")
+    await timed(timings, "POST /start/", lambda: client.post("/start/", data={
+        "csrfmiddlewaretoken": csrf}))  # fmt: skip
+    for slug, answers in SCREENS:
+        url = f"/q/{slug}/"
+        page = await timed(timings, "GET /q/<screen>/", lambda u=url: client.get(u))
+        if page.status_code == 302:  # a screen that does not apply to these answers
+            continue
+        data = {**answers, "action": "next", **_form_fields(page.text)}
+        sent = await timed(timings, "POST /q/<screen>/",
+                           lambda u=url, d=data: client.post(u, data=d))  # fmt: skip
+        if sent.status_code != 302:
+            raise RuntimeError(f"{slug}: HTTP {sent.status_code}, expected a redirect")
+    review = await timed(timings, "GET /q/review/", lambda: client.get("/q/review/"))
+    await timed(timings, "POST /q/review/", lambda: client.post(
+        "/q/review/", data=_form_fields(review.text)))  # fmt: skip
+    result = await timed(timings, "GET /result/", lambda: client.get("/result/"))
+    contact = {"name": f"Person {n}", "phone": "314-555-0100", "language": "en",
+               "contact_time": "evening", "consent_privacy": "on",
+               "consent_no_relationship": "on", **_form_fields(result.text)}  # fmt: skip
+    sent = await timed(timings, "POST /result/send/", lambda: client.post(
+        "/result/send/", data=contact))  # fmt: skip
+    if sent.status_code != 302:
+        raise RuntimeError(f"submit: HTTP {sent.status_code}")
+    thanks = await timed(timings, "GET /thanks/", lambda: client.get("/thanks/"))
+    match = re.search(r"MN-[A-Z0-9]{4}-[A-Z0-9]{4}", thanks.text)
     return match.group(0) if match else None
 
 
@@ -225,22 +259,12 @@ async def api_lead(client: httpx.AsyncClient, token: str, n: int, timings: Timin
     return response.json()["reference"] if response.status_code == 201 else None
 
 
-def interview_plan() -> list[dict[str, Any]] | None:
-    """The interview's screens and answers for the benchmark person, from the app's own
-    screen list (monell.web.intake), or None when the interview is not installed."""
-    try:
-        from monell.web.intake import loadplan  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return loadplan.plan(INCIDENT)  # type: ignore[no-any-return]
-
-
 async def run_load(server: Server, people: int, api_rounds: int) -> dict[str, Any]:
     token = server.token()
     timings: Timings = defaultdict(list)
     errors: list[str] = []
     limits = httpx.Limits(max_connections=people + 10)
-    plan = interview_plan()
+    via_api = os.environ.get("MONELL_BENCH_FLOW") == "api"
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=server.base, timeout=REQUEST_TIMEOUT,
                                  limits=limits) as api:  # fmt: skip
@@ -252,9 +276,9 @@ async def run_load(server: Server, people: int, api_rounds: int) -> dict[str, An
         async def one(n: int) -> str | None:
             async with httpx.AsyncClient(base_url=server.base, timeout=REQUEST_TIMEOUT) as c:
                 try:
-                    if plan is None:
+                    if via_api:
                         return await api_lead(c, token, n, timings)
-                    return await person(c, n, timings, plan)
+                    return await person(c, n, timings)
                 except (httpx.HTTPError, RuntimeError, KeyError, ValueError) as exc:
                     errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
                     return None
@@ -268,7 +292,7 @@ async def run_load(server: Server, people: int, api_rounds: int) -> dict[str, An
     lost = [r for r in confirmed if r not in stored]
     half = [r for r, ok in stored.items() if not ok]
     return {
-        "flow": "interview" if plan else "api leads (interview not installed)",
+        "flow": "api leads" if via_api else "public interview",
         "people": people, "elapsed_s": round(elapsed, 2),
         "submissions_per_s": round(len(confirmed) / elapsed, 2),
         "requests_per_s": round(sum(len(v) for v in timings.values()) / elapsed, 1),
