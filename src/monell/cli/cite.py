@@ -47,7 +47,14 @@ def register(group: click.Group) -> None:
     @click.argument("source", metavar="FILE|-")
     @format_option(("json", "md"), "json: one object per citation; md: a table.")
     @db_option
-    def verify(source: str, fmt: str, db: str | None) -> None:
+    @click.option(
+        "--online",
+        is_flag=True,
+        help="Also ask CourtListener's citation-lookup API about citations the local data "
+        "cannot verify (token from COURTLISTENER_TOKEN; answers cached in the user cache "
+        "folder).",
+    )
+    def verify(source: str, fmt: str, db: str | None, online: bool) -> None:
         """List every case citation in FILE (or stdin with -) with its status.
 
         found: in the corpus under that name (its case name and decision date shown);
@@ -65,7 +72,21 @@ def register(group: click.Group) -> None:
         text = _read(source)
         engine = _open(db)
         index = with_scotus(ChainedIndex([bundled_index(), CorpusStore(engine).citation_index()]))
-        results = verify_text(text, index, (authority_index(),))
+        if online:
+            from monell.app.citation_lookup import (
+                CourtListenerClient,
+                OnlineIndex,
+                OnlineLookupError,
+                token_from_env,
+            )
+
+            try:
+                index = OnlineIndex(index, CourtListenerClient(token_from_env()))
+                results = verify_text(text, index, (authority_index(),))
+            except OnlineLookupError as exc:
+                fail(str(exc))
+        else:
+            results = verify_text(text, index, (authority_index(),))
         rows = [
             {
                 "citation": r.check.citation,
