@@ -83,8 +83,11 @@ def _answers(interview: Interview) -> dict[str, Any]:
 
 def _neighbours(slug: str, answers: dict[str, Any]) -> tuple[str | None, str | None, int, int]:
     shown = [s.slug for s in steps.applicable(answers)]
-    if slug not in shown:
-        return (shown[0] if shown else None), None, 0, len(shown)
+    if slug not in shown:  # a screen the answers skip: its neighbours in the full order
+        order = [s.slug for s in steps.all_steps()]
+        before = [s for s in shown if order.index(s) < order.index(slug)]
+        after = [s for s in shown if order.index(s) > order.index(slug)]
+        return (before[-1] if before else None), (after[0] if after else None), 0, len(shown)
     i = shown.index(slug)
     prev = shown[i - 1] if i > 0 else None
     nxt = shown[i + 1] if i + 1 < len(shown) else None
