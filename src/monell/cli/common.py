@@ -71,7 +71,7 @@ def describe_write_error(path: Path, exc: OSError) -> str:
 # The optional extras (pyproject.toml) and the modules each brings that a command cannot run
 # without: looked up with find_spec, not imported, so the check costs nothing.
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
-    "research": ("tantivy", "numpy"),
+    "research": ("tantivy",),
     "web": ("django",),
     "plots": ("matplotlib",),
 }

@@ -326,7 +326,28 @@ def check_authority(
     confidence: Confidence,
     index: CitationIndex | None = None,
 ) -> tuple[CitationStatus, bool, str, str]:
-    """Return (status, verified, checked_against, note) for one authority row."""
+    """Return (status, verified, checked_against, note) for one authority row.
+
+    A case row of the law book checked against the bundled indexes (no `index`) is answered
+    from `monell.law.checked`, computed once per version of the data and of this module."""
+    if index is None and kind is AuthorityKind.CASE:
+        from monell.law.checked import cached_check
+
+        hit = cached_check(name, citation, year, confidence)
+        if hit is not None:
+            return hit
+    return check_authority_live(kind, name, citation, year, confidence, index)
+
+
+def check_authority_live(
+    kind: AuthorityKind,
+    name: str,
+    citation: str,
+    year: int | None,
+    confidence: Confidence,
+    index: CitationIndex | None = None,
+) -> tuple[CitationStatus, bool, str, str]:
+    """`check_authority` without the kept answers: parses and looks up the citation now."""
     if kind is not AuthorityKind.CASE:
         verified = confidence is Confidence.CONFIRMED
         note = (

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from monell.domain.models import Assessment
@@ -47,6 +46,8 @@ def _memo_parts(
 
 
 def render_html(assessment: Assessment, sections: dict[str, Any] | None = None) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape  # imported when used
+
     body, extra = _memo_parts(assessment, sections or {})
     env = Environment(
         loader=PackageLoader("monell.report", "templates"),

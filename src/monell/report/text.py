@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 
-from markdown_it import MarkdownIt
-
 # Line and paragraph separators of every kind (C0/C1 controls, NEL, LS, PS) and other
 # non-printing controls: any of them could start a new markdown block.
 _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -54,6 +52,8 @@ def md_fence(text: str, info: str = "text") -> str:
 def markdown_to_html(markdown: str) -> str:
     """CommonMark with tables; raw html, images and links are off, so the memo's html holds
     only markup Monell wrote itself and fetches nothing from outside."""
+    from markdown_it import MarkdownIt  # only the html memo needs it: imported when used
+
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.disable(["image", "link", "autolink", "html_inline", "html_block"])
     return str(md.render(markdown))
