@@ -33,6 +33,7 @@ typecheck: setup
 # The whole suite: lint, types, then pytest with a throwaway PostgreSQL server.
 test: lint typecheck
 	scripts/system_deps.sh
+	scripts/test_assets.sh
 	scripts/with_postgres.sh sh -c '$(BIN)/pytest && MONELL_WEB_TEST_POSTGRES=1 $(BIN)/pytest -q tests/web -m "not browser"'
 
 clean:

@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from monell.web.accounts.services import create_staff
+from tests.web.browser import browser, page  # noqa: F401  (fixtures for the browser tests)
 
 
 def current_code(email: str) -> str:
@@ -49,3 +50,25 @@ def client_as(staff: Callable[[str], tuple[str, str]]) -> Callable[[str], Client
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers(request: pytest.FixtureRequest) -> Any:
+    """Tests that empty every table afterwards (live-server browser tests) cannot do so
+    through the audit log's append-only triggers: remove them for that flush; every other
+    database test gets them back at its start."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        yield
+        return
+    from django.db import connection
+
+    from monell.web.audit import triggers
+
+    request.getfixturevalue("db" if not marker.kwargs.get("transaction") else "transactional_db")
+    with connection.cursor() as cursor:
+        triggers.install(cursor.execute, connection.vendor)
+    yield
+    if marker.kwargs.get("transaction"):
+        with connection.cursor() as cursor:
+            triggers.remove(cursor.execute, connection.vendor)
