@@ -1,0 +1,108 @@
+"""Cold start of `monell assess` on the bundled example, against two baselines in the same run.
+
+    python benchmarks/assess_cold.py [--runs 15] [--format md] [--first-run]
+
+Each measurement is a fresh Python process (nothing imported, nothing cached in memory),
+timed wall-clock from spawn to exit, interleaved so that a busy machine slows every contender
+alike. Printed: the median and p90 of N runs for
+
+- `python -c pass` (the interpreter alone),
+- `python -c "import monell.cli.main"` (the command's imports),
+- `monell assess examples/st_louis_excessive_force.yaml` (the whole command, output discarded),
+
+with the assessment's wall time, its ratios to both baselines, and the assessment minus each
+baseline. The process environment is the caller's, with a throwaway HOME/XDG so the user's
+database is not read (as on a fresh install); the kept citation checks (monell.law.checked)
+are made by one warm-up run first, as any run after a user's first makes them. With
+`--first-run` that warm-up is skipped and every assessment starts with an empty cache folder
+(the one-off cost a new install pays once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "st_louis_excessive_force.yaml"
+
+
+def environment(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONELL_", "XDG_"))}
+    env.update(
+        HOME=str(home),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        PYTHONPATH=str(ROOT / "src"),
+    )
+    return env
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15, help="fresh processes per contender")
+    parser.add_argument("--format", default="md", choices=("md", "json", "html"))
+    parser.add_argument(
+        "--first-run", action="store_true", help="empty cache folder before every assessment"
+    )
+    args = parser.parse_args()
+
+    python = sys.executable
+    assess = [
+        python, "-c", "from monell.cli.main import main; main()",
+        "assess", str(EXAMPLE), "--format", args.format,
+    ]  # fmt: skip
+    contenders = {
+        "python -c pass": [python, "-c", "pass"],
+        "import monell.cli.main": [python, "-c", "import monell.cli.main"],
+        f"monell assess ({args.format})": assess,
+    }
+    home = Path(tempfile.mkdtemp(prefix="monell-cold-"))
+    try:
+        env = environment(home)
+        if not args.first_run:
+            timed(assess, env)  # makes the kept citation checks, as a user's first run does
+        times: dict[str, list[float]] = {name: [] for name in contenders}
+        for _ in range(args.runs):
+            for name, argv in contenders.items():
+                if args.first_run and argv is assess:
+                    shutil.rmtree(home / ".cache", ignore_errors=True)
+                times[name].append(timed(argv, env))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+    print(f"cold start, {args.runs} fresh processes each, interleaved (wall seconds)")
+    print(f"{'contender':32} {'median':>8} {'p90':>8}")
+    medians = {}
+    for name, values in times.items():
+        medians[name] = statistics.median(values)
+        print(f"{name:32} {medians[name]:8.3f} {p90(values):8.3f}")
+    base, imports, a = (medians[n] for n in contenders)
+    print()
+    print(f"monell assess: {a:.3f} s wall (median){' — first run, empty cache' * args.first_run}")
+    print(f"  = {a / base:.1f}x python -c pass, {a / imports:.2f}x import monell.cli.main")
+    print(f"  minus the interpreter: {a - base:.3f} s; minus the imports: {a - imports:.3f} s")
+    print(f"  target 0.5 s: {'met' if a <= 0.5 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
