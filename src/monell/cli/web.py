@@ -51,10 +51,20 @@ def _start(db: str | None, key_file: str | None):  # type: ignore[no-untyped-def
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")  # fmt: skip
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Worker threads of the server.")  # fmt: skip
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Worker threads of the server.",
+)
+@click.option("--connections", default=1000, show_default=True, type=click.IntRange(1, 100000),
+              help="Open connections the server keeps at once (each browser keeps one "
+              "alive; waitress's own default of 100 makes the 101st person wait).")  # fmt: skip
 @key_file_option
-def serve_command(db: str | None, host: str, port: int, threads: int, key_file: str | None) -> None:
+def serve_command(
+    db: str | None, host: str, port: int, threads: int, connections: int, key_file: str | None
+) -> None:
     """Start the web app: the public interview, the firm's queue and workspace, the API."""
     started = _start(db, key_file)
     import waitress
@@ -73,7 +83,8 @@ def serve_command(db: str | None, host: str, port: int, threads: int, key_file: 
     threading.Thread(target=purge_daily, name="retention-purge", daemon=True).start()
     click.echo(f"Database: {_safe(started.db_url)}", err=True)
     click.echo(f"Serving on http://{host}:{port}/ (staff: /staff/)", err=True)
-    waitress.serve(application, host=host, port=port, threads=threads, ident="monell")
+    waitress.serve(application, host=host, port=port, threads=threads, ident="monell",
+                   connection_limit=connections)  # fmt: skip
 
 
 def _safe(url: str) -> str:
