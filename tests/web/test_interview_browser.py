@@ -4,6 +4,8 @@ someone completes it with the keyboard alone; axe-core finds no serious or criti
 violation on any public page; touch targets are at least 44 px and nothing scrolls
 sideways; an error takes focus and is announced."""
 
+# The tests take the imported `browser` and `page` fixtures as arguments.
+# ruff: noqa: F811
 from __future__ import annotations
 
 from typing import Any
@@ -41,9 +43,9 @@ def cache_table(transactional_db: None) -> None:
 def check_page(tab: Any, seen: dict[str, list[str]]) -> None:
     """axe-core, target sizes and width on the page as it is now."""
     where = tab.url.split("//", 1)[1].split("/", 1)[1]
-    assert axe_violations(page) == [], where
+    assert axe_violations(tab) == [], where
     assert tab.evaluate(TARGETS) == [], where
-    assert_no_overflow(page)
+    assert_no_overflow(tab)
     seen.setdefault(where, [])
 
 
