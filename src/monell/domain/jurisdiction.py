@@ -8,7 +8,7 @@ import re
 from monell.domain.models import Flag, Incident, Jurisdiction
 from monell.domain.sources import Sources
 from monell.domain.vocabulary import Confidence, FlagCode, Severity
-from monell.law.book import DistrictPlace
+from monell.law.book import DistrictCounty, DistrictPlace
 
 _RANK = [Confidence.CONFIRMED, Confidence.SINGLE_SOURCE, Confidence.UNVERIFIED, Confidence.DISPUTED]
 
@@ -40,6 +40,33 @@ def _match_place(incident: Incident, places: tuple[DistrictPlace, ...]) -> Distr
     return None
 
 
+def county_key(name: str) -> str:
+    """ "St. Louis County", "Saint Louis" and "st louis co." -> one key; "DeKalb" = "De Kalb"."""
+    s = place_key(name)
+    s = re.sub(r"\b(county|co|parish|borough|census area|municipality)$", "", s.strip())
+    return re.sub(r"[^a-z]", "", s)
+
+
+def _match_county(
+    incident: Incident, counties: tuple[DistrictCounty, ...]
+) -> DistrictCounty | None:
+    if not incident.county:
+        return None
+    key = county_key(incident.county)
+    # "St. Louis" is both a county and an independent city (Missouri); a county name given
+    # as the incident's county means the county, unless it says "city".
+    want_city = incident.county.strip().lower().endswith(" city")
+    found = [
+        c
+        for c in counties
+        if c.state is incident.state
+        and c.county != "*"
+        and county_key(c.county) == key
+        and (c.county.lower().endswith(" city") == want_city)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 def determine_jurisdiction(incident: Incident, sources: Sources) -> tuple[Jurisdiction, list[Flag]]:
     book = sources.book
     court = book.courts[incident.state]
@@ -53,7 +80,13 @@ def determine_jurisdiction(incident: Incident, sources: Sources) -> tuple[Jurisd
         basis = f"{court.state_name} has a single federal district"
     else:
         place = _match_place(incident, book.district_places)
-        if place is not None:
+        county = _match_county(incident, book.district_counties)
+        if county is not None:
+            district = county.district
+            confidence = weakest(confidence, county.confidence)
+            basis = f"{county.county} lies in this district ({county.statute})"
+            srcs.append(f"{county.statute}; {county.sources}")
+        elif place is not None:
             district = place.district
             confidence = weakest(confidence, place.confidence)
             basis = f"{place.place} lies in this district ({place.statute})"

@@ -94,6 +94,20 @@ class DistrictPlace:
 
 
 @dataclass(frozen=True)
+class DistrictCounty:
+    """One county (county_fips, county) of a multi-district state, or a whole single-district
+    state (county_fips and county "*"), and its federal district."""
+
+    state: State
+    county_fips: str
+    county: str
+    district: str
+    statute: str
+    confidence: Confidence
+    sources: str
+
+
+@dataclass(frozen=True)
 class SuableRule:
     scope: str  # a circuit id (ca8) or a state code (TX)
     entity: str
@@ -243,6 +257,7 @@ class LawBook:
     claims: Mapping[Conduct, ClaimDoctrine]
     theories: tuple[TheoryRow, ...]
     corpus: tuple[CorpusCitation, ...]
+    district_counties: tuple[DistrictCounty, ...] = ()
 
     def authority(self, key: str) -> AuthorityRow:
         try:
@@ -381,6 +396,28 @@ def load_district_places() -> tuple[DistrictPlace, ...]:
                 confidence=_enum(name, n, "confidence", r["confidence"], Confidence),
                 sources=r["sources"],
                 notes=r["notes"],
+            )
+        )
+    return tuple(rows)
+
+
+def load_district_counties() -> tuple[DistrictCounty, ...]:
+    name = "district_counties.csv"
+    rows = []
+    for n, r in _csv_rows(name):
+        _required(name, n, r, "state", "county_fips", "county", "district", "statute")
+        fips = r["county_fips"]
+        if fips != "*" and not (len(fips) == 5 and fips.isdigit()):
+            raise LawDataError(f"{_where(name, n, 'county_fips')}: five digits or '*'")
+        rows.append(
+            DistrictCounty(
+                state=_enum(name, n, "state", r["state"], State),
+                county_fips=fips,
+                county=r["county"],
+                district=r["district"],
+                statute=r["statute"],
+                confidence=_enum(name, n, "confidence", r["confidence"], Confidence),
+                sources=r["sources"],
             )
         )
     return tuple(rows)
@@ -526,6 +563,7 @@ def load_law() -> LawBook:
         claims=load_claims(),
         theories=load_theories(),
         corpus=load_corpus_citations(),
+        district_counties=load_district_counties(),
     )
     _check_references(book)
     return book
