@@ -189,3 +189,26 @@ def test_retention_purge_removes_old_declined_leads_and_audits_it(client_as) -> 
     assert not Lead.objects.filter(pk=old.pk).exists() and Lead.objects.filter(pk=keep.pk).exists()
     assert AuditEvent.objects.filter(action="purge", object_id=old.reference).exists()
     assert HOSTILE  # the module's hostile fixtures stay importable for other tests
+
+
+def test_lead_memo_has_the_database_sections_when_payouts_are_loaded(  # type: ignore[no-untyped-def]
+    client_as, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With settlement data loaded into the installation's database, the lead page shows the
+    same payers, comparables and pattern-evidence sections `monell assess --db` prints."""
+    from monell.payouts.importer import import_files
+    from monell.storage.database import make_engine, migrate
+    from tests.exposure.conftest import SMALL_CSV
+
+    url = f"sqlite:///{tmp_path / 'payouts.sqlite3'}"
+    engine = make_engine(url)
+    migrate(engine)
+    import_files(engine, [SMALL_CSV])
+    engine.dispose()
+    monkeypatch.setenv("MONELL_DB", url)
+    lead = lead_with(city="Kansas City", incident_date="2017-06-01",
+                     agency={"name": "Kansas City Missouri Police Department",
+                             "kind": "municipal_police"})  # fmt: skip
+    page = client_as("attorney").get(f"/staff/leads/{lead.pk}/").content.decode()
+    assert "Who pays" in page
+    assert "Comparable" in page and "Caveat" in page
