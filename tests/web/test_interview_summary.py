@@ -123,3 +123,21 @@ def test_the_example_summary_follows_the_assessment() -> None:
     assert any(
         "You cannot sue St. Louis Metropolitan Police Department" in d for d in summary.defendants
     )
+
+
+def test_names_the_assessment_makes_up_are_said_in_the_persons_language() -> None:
+    assessment = _assessment([])
+    assessment["defendants"] = [
+        {
+            "role": "officer_individual",
+            "name": "Unidentified officer(s) (John Doe defendants)",
+            "suable": True,
+        },
+        {"role": "municipality", "name": "the county that employs the officers", "suable": True},
+    ]
+    en = plain_summary(assessment, "en").defendants
+    assert en[0].startswith("The officers whose names you do not know yet, in person.")
+    assert en[1].startswith("The county that hired the officers, but only if")
+    es = plain_summary(assessment, "es").defendants
+    assert es[0].startswith("Los agentes cuyos nombres aún no sabe, en persona.")
+    assert es[1].startswith("El condado que empleó a los agentes, pero solo si")

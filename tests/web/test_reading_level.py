@@ -62,6 +62,12 @@ INCIDENTS = {
         "agency": {"name": "Mall security", "kind": "private_security"},
         "officers": [],
     },
+    "unnamed_officers_no_city": {
+        **BASE,
+        "city": None,
+        "officers": [],
+        "agency": {"name": "Fulton County Sheriff", "kind": "county_sheriff"},
+    },
     "pending_case": {
         **BASE,
         "state": "GA",

@@ -69,6 +69,10 @@ def _list(items: list[str], language: str) -> str:
     return ", ".join(items[:-1]) + last + items[-1]
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _line(key: str, language: str, **values: Any) -> str:
     return pick(load("summary")["lines"][key], language).format(**values)
 
@@ -121,27 +125,26 @@ def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainS
     )
 
     # Who: the assessment's defendants, in its order.
-    phrases = data["defendants"]
+    phrases, names = data["defendants"], data["names"]
+
+    def said(name: str) -> str:
+        return pick(names.get(name), language) or name
+
     who: list[str] = []
-    officers = [d for d in assessment.get("defendants", []) if d["role"] == "officer_individual"]
     for d in assessment.get("defendants", []):
-        role, name, suable = d["role"], d["name"], d["suable"]
+        role, name, suable = d["role"], said(d["name"]), d["suable"]
         if role == "officer_individual" and suable:
-            who.append(pick(phrases["officer_individual"], language).format(name=name))
+            key = "officer_unnamed" if d["name"] in names else "officer_individual"
+            who.append(_capital(pick(phrases[key], language).format(name=name)))
         elif role == "municipality" and suable:
-            who.append(pick(phrases["municipality"], language).format(name=name))
+            who.append(_capital(pick(phrases["municipality"], language).format(name=name)))
         elif role == "department" and not suable:
             who.append(pick(phrases["department_not_suable"], language).format(name=name))
         elif role == "state" and not suable:
             who.append(pick(phrases["state_not_suable"], language))
         elif role in ("federal_officer", "private_party"):
-            text = pick(phrases[role], language)
-            if text not in who:
-                who.append(text)
-    if not officers and any(
-        d["role"] in ("municipality",) for d in assessment.get("defendants", [])
-    ):
-        who.insert(0, pick(phrases["officer_unnamed"], language))
+            who.append(pick(phrases[role], language))
+    who = list(dict.fromkeys(who))  # one line each, in order
     out.defendants = who or [pick(phrases["none"], language)]
     out.who_intro = _line("who_intro", language)
 
