@@ -105,6 +105,17 @@ def _district(state: str, county: str, city: str | None = None) -> str | None:
         ("NY", "Kings", "nyed"),
         ("WI", "Dane", "wiwd"),
         ("CO", "Denver", "cod"),  # one district for the state
+        ("WV", "Kanawha", "wvsd"),  # 28 U.S.C. § 129(b)
+        ("WV", "Monongalia", "wvnd"),  # § 129(a)
+        ("MS", "Hinds", "mssd"),  # § 104(b)(1) as amended by H.R. 2871 (113th Cong.)
+        ("MS", "Lafayette", "msnd"),  # Oxford Division
+        ("IN", "Marion", "insd"),  # not among the Northern District's 32 counties
+        ("IN", "Lake", "innd"),  # Hammond Division
+        ("KY", "Jefferson", "kywd"),  # Louisville
+        ("KY", "Fayette", "kyed"),  # Lexington
+        ("VA", "Richmond city", "vaed"),  # the independent city, not Richmond County
+        ("VA", "Roanoke city", "vawd"),
+        ("VA", "Fairfax", "vaed"),
     ],
 )
 def test_district_from_county(state: str, county: str, district: str) -> None:
