@@ -64,13 +64,14 @@ def test_every_staff_route_is_in_the_table() -> None:
 @pytest.fixture
 def objects(client_as: Callable[[str], Client]) -> dict[str, str]:
     from monell.web.cases.models import Matter, Upload
-    from monell.web.cases.services import accept
+    from monell.web.cases.services import accept, run_conflict_check
 
     lead = lead_with()
     upload = Upload.objects.create(
         lead=lead, name="photo.jpg", content_type="image/jpeg", size=3, data=b"abc"
     )
     other = lead_with(name="Matter Person")
+    run_conflict_check(other)
     accept(other, by=None, reason="test")
     return {
         "lead": str(lead.pk),

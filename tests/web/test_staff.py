@@ -137,7 +137,11 @@ def test_spanish_letter_for_a_spanish_speaker(client_as, tmp_path: Path) -> None
 def test_accept_opens_a_matter_with_deadlines_and_calendars(client_as) -> None:  # type: ignore[no-untyped-def]
     lead = lead_with(incident_date="2024-03-10")
     client = client_as("attorney")
-    client.post(f"/staff/leads/{lead.pk}/decide/", {"decision": "accept", "reason": "strong"})
+    decide = {"decision": "accept", "reason": "strong"}
+    client.post(f"/staff/leads/{lead.pk}/decide/", decide)
+    assert not Matter.objects.filter(lead=lead).exists()  # no conflict check yet: refused
+    client.post(f"/staff/leads/{lead.pk}/conflicts/")
+    client.post(f"/staff/leads/{lead.pk}/decide/", decide)
     matter = Matter.objects.get(lead=lead)
     assert matter.deadlines.filter(due_on=dt.date(2029, 3, 10)).exists()
     ics = Calendar.from_ical(client.get(f"/staff/matters/{matter.number}.ics").content)

@@ -79,9 +79,11 @@ def test_attorney_declines_the_most_urgent_lead(
 
 def test_every_staff_page_passes_axe_on_a_phone(live_server: Any, page: Any) -> None:
     lead = lead_with(name="Ana Example")
-    from monell.web.cases.services import accept
+    from monell.web.cases.services import accept, run_conflict_check
 
-    accept(lead_with(name="Matter Client"), by=None, reason="test")
+    client_lead = lead_with(name="Matter Client")
+    run_conflict_check(client_lead)
+    accept(client_lead, by=None, reason="test")
     create_staff("boss@firm.example", "admin", password="correct horse 1983")
     page.goto(f"{live_server.url}/staff/account/login/")
     page.get_by_label("E-mail").fill("boss@firm.example")

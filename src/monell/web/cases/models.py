@@ -72,6 +72,11 @@ class Lead(models.Model):
     )
     earliest_deadline_label = models.CharField(max_length=120, blank=True)
     version = models.PositiveIntegerField(default=1)
+    conflict_checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last conflict check; acceptance needs one after the latest facts.",
+    )
     consent = models.JSONField(
         default=dict, help_text="Which notices the person accepted, and when (no content)."
     )

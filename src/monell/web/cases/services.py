@@ -187,10 +187,26 @@ def current_assessment(lead: Lead, *, today: dt.date | None = None) -> dict[str,
     return assessment_json(lead.answers, today=today)
 
 
+def run_conflict_check(lead: Lead) -> list[Any]:
+    """Check the lead's parties against every earlier lead and note when it was done."""
+    from monell.web.cases import conflicts
+
+    hits = conflicts.check(lead)
+    Lead.objects.filter(pk=lead.pk).update(conflict_checked_at=timezone.now())
+    return hits
+
+
 def accept(lead: Lead, *, by: Any, reason: str) -> Any:
-    """The lead becomes a matter with the assessment's deadlines (every kind)."""
+    """The lead becomes a matter with the assessment's deadlines (every kind). A conflict
+    check must have been run on the lead's latest facts first."""
     from monell.web.cases.models import LeadStatus, Matter, MatterDeadline
 
+    lead.refresh_from_db()
+    latest = lead.versions.order_by("-number").values_list("created_at", flat=True).first()
+    if lead.conflict_checked_at is None or (latest and lead.conflict_checked_at < latest):
+        raise TransitionError(
+            "decision: run the conflict check on the lead's latest facts before accepting"
+        )
     assessment = current_assessment(lead)
     with transaction.atomic():
         locked = change_status(lead, LeadStatus.ACCEPTED, by=by, reason=reason)

@@ -29,7 +29,6 @@ from monell.domain.incident import IncidentError
 from monell.domain.vocabulary import Conduct
 from monell.web.accounts.decorators import staff_required
 from monell.web.audit.log import record
-from monell.web.cases import conflicts
 from monell.web.cases.calendars import calendar_for
 from monell.web.cases.forms import FactsForm, FirmSettingsForm
 from monell.web.cases.models import (
@@ -49,6 +48,7 @@ from monell.web.cases.services import (
     change_status,
     decline,
     reassess,
+    run_conflict_check,
 )
 
 SOON_DAYS = 90
@@ -311,7 +311,7 @@ def edit_facts(request: HttpRequest, lead_id: Any) -> HttpResponse:
 @permission_required("cases.run_conflict_check", raise_exception=True)
 def conflict_check(request: HttpRequest, lead_id: Any) -> HttpResponse:
     lead = _lead(request, lead_id)
-    hits = conflicts.check(lead)
+    hits = run_conflict_check(lead)
     record(request, "conflict_check", lead, detail=f"{len(hits)} hit(s)")
     return render(request, "cases/conflicts.html", {"lead": lead, "hits": hits})
 
