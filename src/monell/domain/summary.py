@@ -3,6 +3,7 @@ to gather, and that this is not legal advice."""
 
 from __future__ import annotations
 
+from monell.domain.durations import long_date, span
 from monell.domain.models import Claim, Deadline, Defendant, Flag, Incident, MonellAnalysis
 from monell.domain.vocabulary import DefendantRole, FlagCode, Severity
 
@@ -69,10 +70,10 @@ def plain_summary(
         soonest = [d for d in open_ if d.deadline == first.deadline]
         later = " (other claims have later deadlines, shown below)" if open_[len(soonest) :] else ""
         lines.append(
-            f"Deadline: file by {first.deadline.isoformat()} at the latest "
-            f"({first.days_remaining} days from {incident.evaluated_on.isoformat()}) for "
-            f"{_claim_words(soonest)}{later} - earlier is safer. This date is an estimate; a "
-            "lawyer must confirm it."
+            f"Deadline: file by {long_date(first.deadline)} at the latest, "
+            f"{span(incident.evaluated_on, first.deadline)} from "
+            f"{long_date(incident.evaluated_on)}, for {_claim_words(soonest)}{later} - earlier "
+            "is safer. This date is an estimate; a lawyer must confirm it."
         )
     shaky = {f.code for f in flags} & {FlagCode.LAW_DISPUTED, FlagCode.LAW_UNVERIFIED}
     if open_ and shaky:
@@ -90,7 +91,7 @@ def plain_summary(
         assert last.deadline is not None
         lines.append(
             f"For {_claim_words(expired)}, the time to file may already have run out (on "
-            f"{last.deadline.isoformat()}{' or earlier' if len(expired) > 1 else ''}). Ask a "
+            f"{long_date(last.deadline)}{' or earlier' if len(expired) > 1 else ''}). Ask a "
             "lawyer right away whether an exception applies."
         )
     pending = [d for d in deadlines if d.deadline is None]
