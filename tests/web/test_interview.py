@@ -179,6 +179,7 @@ def test_review_lists_answers_in_words_with_change_links() -> None:
     main = _main(client.get("/q/review/"))
     assert "City or town police" in main and "municipal_police" not in main
     assert "St. Louis, Missouri" in main and 'href="/q/officers/?return=review"' in main
+    assert "March 10, 2021" in main and "June 1, 2004" in main and "2021-03-10" not in main
     # Changing an answer from the review comes back to the review.
     response = client.post(
         "/q/officers/", {"name_0": "Officer B. Roe", "action": "next", "return": "review"}

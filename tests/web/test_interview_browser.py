@@ -225,3 +225,31 @@ def test_the_expired_link_page_is_accessible(live_server: Any, page: Any) -> Non
     assert page.get_by_role("heading", name="This link does not work").is_visible()
     assert axe_violations(page) == []
     assert page.evaluate(TARGETS) == []
+
+
+def test_everything_works_with_javascript_off(live_server: Any, browser: Any) -> None:
+    """Server-rendered forms only: the whole interview and the request with scripts off."""
+    from tests.web.browser import PHONE
+
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    tab = context.new_page()
+    try:
+        base = live_server.url
+        tab.goto(base + "/")
+        tab.locator('form[action="/start/"] button').click()
+        for slug, data in SCREENS:
+            tab.wait_for_url(f"{base}/q/{slug}/")
+            fill_screen(tab, data)
+            tab.locator('button[value="next"]').click()
+        tab.wait_for_url(f"{base}/q/review/")
+        tab.locator('form[action="/q/review/"] button[type=submit]').click()
+        tab.wait_for_url(f"{base}/result/")
+        tab.locator("#id_name").fill(CONTACT["name"])
+        tab.locator("#id_email").fill(CONTACT["email"])
+        tab.locator("#id_consent_privacy").check()
+        tab.locator("#id_consent_no_relationship").check()
+        tab.locator('form[action="/result/send/"] button[type=submit]').click()
+        tab.wait_for_url(f"{base}/thanks/")
+        assert tab.locator(".reference").inner_text().strip() == Lead.objects.get().reference
+    finally:
+        context.close()

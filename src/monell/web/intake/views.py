@@ -9,6 +9,7 @@ monell.app.assessment through monell.web.cases.services, as `monell assess` does
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from typing import Any
@@ -30,7 +31,7 @@ from monell.web.cases.services import assessment_json, create_lead
 from monell.web.intake import content, steps
 from monell.web.intake.forms import ConsultationForm
 from monell.web.intake.models import Interview, expiry, new_resume_token, token_hash
-from monell.web.intake.summary import plain_summary
+from monell.web.intake.summary import date_in_words, plain_summary
 from monell.web.intake.uploads import UploadError, read_uploads
 
 log = logging.getLogger("monell.web.intake")
@@ -283,8 +284,11 @@ def _answer_words(current: steps.Step, values: dict[str, Any]) -> list[str]:
     if current.kind == "checkboxes":
         return [choices.get(v, v) for v in values.get(current.spec["field"], [])]
     if current.kind == "date":
-        text = steps.date_text(values, current.spec["field"])
-        return [text or ""]
+        text = steps.date_text(values, current.spec["field"]) or ""
+        try:
+            return [date_in_words(dt.date.fromisoformat(text), content.lang())]
+        except ValueError:
+            return [text]  # as typed; the review shows the problem beside it
     if current.kind == "place":
         states = dict(content.state_choices())
         return [
