@@ -116,6 +116,14 @@ def _district(state: str, county: str, city: str | None = None) -> str | None:
         ("VA", "Richmond city", "vaed"),  # the independent city, not Richmond County
         ("VA", "Roanoke city", "vawd"),
         ("VA", "Fairfax", "vaed"),
+        ("GA", "Fulton", "gand"),  # Atlanta Division
+        ("GA", "Bibb", "gamd"),  # Macon: neither the Northern nor the Southern District
+        ("GA", "Chatham", "gasd"),  # Savannah Division
+        ("OK", "Tulsa", "oknd"),
+        ("OK", "Oklahoma", "okwd"),
+        ("TN", "Shelby", "tnwd"),  # Memphis
+        ("TN", "Davidson", "tnmd"),  # Nashville
+        ("TN", "Knox", "tned"),
     ],
 )
 def test_district_from_county(state: str, county: str, district: str) -> None:
