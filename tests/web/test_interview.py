@@ -262,3 +262,16 @@ def test_public_submit_is_rate_limited_by_ip(settings) -> None:
     assert limited.status_code == 429
     assert "Please wait one hour" in limited.content.decode()
     assert Lead.objects.count() == 0
+
+
+def test_the_rate_limit_counts_each_address_behind_a_proxy(settings) -> None:
+    settings.MONELL_PUBLIC_SUBMIT_RATE = "1/h"
+    settings.BEHIND_TLS_PROXY = True
+    people = []
+    for address in ("198.51.100.7", "203.0.113.9"):
+        client = Client(HTTP_X_FORWARDED_FOR=address, REMOTE_ADDR="10.0.0.1")
+        walk(client)
+        people.append(client)
+    assert finish(people[0]).status_code == 302
+    assert finish(people[1]).status_code == 302  # another person, the same proxy
+    assert Lead.objects.count() == 2

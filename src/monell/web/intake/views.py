@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from monell.domain.incident import IncidentError
-from monell.web.audit.log import record
+from monell.web.audit.log import client_ip, record
 from monell.web.cases.services import assessment_json, create_lead
 from monell.web.intake import content, steps
 from monell.web.intake.forms import ConsultationForm
@@ -40,7 +40,14 @@ SUBMIT_KEY = "_submit_key"
 
 
 def _rate() -> str:
+    """Requests a connection may send per period (settings.MONELL_PUBLIC_SUBMIT_RATE)."""
     return str(getattr(settings, "MONELL_PUBLIC_SUBMIT_RATE", "10/h"))
+
+
+def _client_ip(group: str, request: HttpRequest) -> str:
+    """The person's address, the proxy's forwarded one when the app is behind a TLS proxy
+    (the same rule as the audit log), so one proxy address does not limit everyone."""
+    return client_ip(request)
 
 
 # ----------------------------------------------------------------------- helpers
@@ -432,7 +439,7 @@ def _upload_message(error: UploadError) -> str:
 @_restartable
 @require_POST
 def submit(request: HttpRequest) -> HttpResponse:
-    if is_ratelimited(request, group="intake.submit", key="ip", rate=_rate(), increment=True):
+    if is_ratelimited(request, group="intake.submit", key=_client_ip, rate=_rate(), increment=True):
         return render(request, "intake/limited.html", status=429)
     got = _assessed(request)
     if isinstance(got, HttpResponse):
