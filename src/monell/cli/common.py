@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -121,25 +119,11 @@ def parse_date_option(name: str, value: str | None) -> dt.date | None:
         fail(f"{name}: {value!r} is not a date; use YYYY-MM-DD")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or nothing: a crash mid-write never leaves half a memo."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the memo from its reader
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def emit(text: str, output: str | None, option: str = "-o/--output") -> None:
     if output:
         path = Path(output)
+        from monell.storage.files import write_atomically
+
         try:
             write_atomically(path, text)
         except OSError as exc:

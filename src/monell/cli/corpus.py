@@ -62,20 +62,15 @@ def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
 
 
 def _open(db: str | None) -> sa.Engine:
-    import sqlalchemy as sa
 
     from monell.storage.database import DatabaseUrlError, open_database
 
+    # An unreachable or unusable database is worded by the top-level handler (cli/errors.py),
+    # the same for every command.
     try:
         return open_database(db)
     except DatabaseUrlError as exc:
         fail(str(exc))
-    except sa.exc.OperationalError as exc:
-        fail(
-            f"--db: cannot open the database ({exc.orig}); check the URL and that the "
-            "server is running"
-        )
-    raise AssertionError("unreachable")
 
 
 def _report_problems(problems: Sequence[RowProblem], skipped: bool) -> None:

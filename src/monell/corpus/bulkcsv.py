@@ -257,7 +257,8 @@ def read_header(path: Path) -> list[str]:
         first = stream.readline().decode("utf-8-sig")
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise IngestError(
-            f"{path}: cannot read the header ({exc}); is it a (bz2) CSV file?"
+            f"{path}: cannot read the header ({exc}); it is not a CSV file, or it is corrupt "
+            "or truncated: download it again"
         ) from None
     finally:
         stream.close()

@@ -33,6 +33,8 @@ from monell.corpus.records import (
     split_cite,
 )
 
+MAX_LISTED_PROBLEMS = 20
+
 # The sample labels opinions the way Justia does; CourtListener's `type` codes for the same.
 OPINION_TYPES = {
     None: "010combined",
@@ -183,9 +185,12 @@ def parse_jsonl(path: Path, *, skip_bad: bool = False) -> tuple[JsonlBatch, list
         except ValueError as exc:
             problems.append(RowProblem(str(path), line_no, str(exc)))
     if problems and not skip_bad:
+        listed = "".join(f"\n  {p}" for p in problems[:MAX_LISTED_PROBLEMS])
+        more = len(problems) - MAX_LISTED_PROBLEMS
         raise IngestError(
             f"{path}: {len(problems)} malformed record(s); nothing from this file was loaded "
-            "(fix them, or pass --skip-bad to load the good records)",
+            f"(fix them, or pass --skip-bad to load the good records):{listed}"
+            + (f"\n  … and {more} more" if more > 0 else ""),
             problems,
         )
     return batch, problems

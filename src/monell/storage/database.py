@@ -72,7 +72,7 @@ def resolve_db_url(option: str | None) -> str:
 
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: e.g. a port that is not a number
         raise DatabaseUrlError(
             f"--db/{ENV_VAR}: {url!r} is not a database URL; use sqlite:///PATH or "
             "postgresql+psycopg://USER:PASSWORD@HOST/DB"
