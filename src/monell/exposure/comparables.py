@@ -164,6 +164,41 @@ class TierResult:
         }
 
 
+CITY_CONTEXT_LABEL = "unmatched by category"
+CITY_CONTEXT_CAVEAT = (
+    "None of this city's payouts in the data matched this incident's conduct categories, "
+    "often because the city's files describe every case in the same generic words (e.g. "
+    "'Civil Rights §1983-not employment'). These are all of the city's payouts, unmatched by "
+    "category: context for what the city has paid, not comparables for this kind of case."
+)
+
+
+@dataclass(frozen=True)
+class CityContext:
+    """The city's payouts when category matching found none there (see CITY_CONTEXT_CAVEAT)."""
+
+    city: str
+    state: str
+    quantiles: Quantiles
+    cases: tuple[ComparableCase, ...]  # nearest in time first
+    excluded_no_amount: int
+    excluded_no_year: int
+
+    def to_json(self, limit: int | None) -> dict[str, Any]:
+        shown = self.cases if limit is None else self.cases[:limit]
+        return {
+            "label": CITY_CONTEXT_LABEL,
+            "city": self.city,
+            "state": self.state,
+            **self.quantiles.to_json(),
+            "excluded_no_amount": self.excluded_no_amount,
+            "excluded_no_year": self.excluded_no_year,
+            "cases_shown": len(shown),
+            "cases": [c.to_json() for c in shown],
+            "caveat": CITY_CONTEXT_CAVEAT,
+        }
+
+
 @dataclass(frozen=True)
 class Comparables:
     dollars_year: int
@@ -174,6 +209,7 @@ class Comparables:
     excluded_no_year: int
     caveat: str
     cpi_source: str
+    city_context: CityContext | None = None
 
     def to_json(self, limit: int | None = 10) -> dict[str, Any]:
         return {
@@ -185,6 +221,7 @@ class Comparables:
             "tiers": [t.to_json(limit) for t in self.tiers],
             "caveat": self.caveat,
             "cpi_source": self.cpi_source,
+            "city_context": None if self.city_context is None else self.city_context.to_json(limit),
         }
 
     @property
@@ -202,15 +239,61 @@ def build_comparables(
     records: Iterable[Settlement],
     cpi: CpiTable,
     dollars_year: int | None = None,
+    city_records: Iterable[Settlement] | None = None,
 ) -> Comparables:
-    """Tier, adjust and summarise the settlements that share a conduct category."""
+    """Tier, adjust and summarise the settlements that share a conduct category. When none of
+    them is in the incident's city, `city_records` (the city's payouts, any category) become
+    the `city_context`, labelled unmatched by category."""
     year = cpi.latest_year if dollars_year is None else dollars_year
     cpi.value(year)  # a bad --year fails before any work
     categories = incident_categories(incident)
     hits = matching(records, categories)
+    cases, no_amount, no_year = _cases(incident, hits, cpi, year)
     by_tier: dict[Tier, list[ComparableCase]] = {t: [] for t in Tier}
+    for case in cases:
+        by_tier[case.tier].append(case)
+    tiers = tuple(
+        TierResult(
+            tier=t,
+            quantiles=summarize([c.adjusted for c in tier_cases]),
+            cases=_nearest_first(tier_cases, incident),
+        )
+        for t, tier_cases in by_tier.items()
+    )
+    context = None
+    if city_records is not None and not (by_tier[Tier.SAME_AGENCY] or by_tier[Tier.SAME_CITY]):
+        in_city = [r for r in city_records if same_city(r, incident)]
+        city_cases, city_no_amount, city_no_year = _cases(incident, in_city, cpi, year)
+        if in_city:
+            context = CityContext(
+                city=in_city[0].city,
+                state=in_city[0].state,
+                quantiles=summarize([c.adjusted for c in city_cases]),
+                cases=_nearest_first(city_cases, incident),
+                excluded_no_amount=city_no_amount,
+                excluded_no_year=city_no_year,
+            )
+    return Comparables(
+        dollars_year=year,
+        categories=categories,
+        tiers=tiers,
+        matched=len(hits),
+        excluded_no_amount=no_amount,
+        excluded_no_year=no_year,
+        caveat=CAVEAT,
+        cpi_source=CPI_SOURCE,
+        city_context=context,
+    )
+
+
+def _cases(
+    incident: Incident, records: Iterable[Settlement], cpi: CpiTable, year: int
+) -> tuple[list[ComparableCase], int, int]:
+    """The records with an amount and a year the CPI covers, in `year` dollars; and how many
+    were left out for want of an amount or of a year."""
+    out: list[ComparableCase] = []
     no_amount = no_year = 0
-    for r in hits:
+    for r in records:
         amount, basis = paid_amount(r)
         if amount is None or amount <= 0:
             no_amount += 1
@@ -219,11 +302,10 @@ def build_comparables(
         if paid is None or paid not in cpi.index:
             no_year += 1
             continue
-        tier = tier_of(r, incident)
-        by_tier[tier].append(
+        out.append(
             ComparableCase(
                 id=r.id,
-                tier=tier,
+                tier=tier_of(r, incident),
                 city=r.city,
                 state=r.state,
                 year=paid,
@@ -236,29 +318,27 @@ def build_comparables(
                 source=f"{r.source_file}:{r.source_line}",
             )
         )
+    return out, no_amount, no_year
+
+
+def _nearest_first(
+    cases: Iterable[ComparableCase], incident: Incident
+) -> tuple[ComparableCase, ...]:
     when = incident.incident_date.year
-    tiers = tuple(
-        TierResult(
-            tier=t,
-            quantiles=summarize([c.adjusted for c in cases]),
-            cases=tuple(sorted(cases, key=lambda c: (abs(c.year - when), -c.adjusted, c.id))),
-        )
-        for t, cases in by_tier.items()
-    )
-    return Comparables(
-        dollars_year=year,
-        categories=categories,
-        tiers=tiers,
-        matched=len(hits),
-        excluded_no_amount=no_amount,
-        excluded_no_year=no_year,
-        caveat=CAVEAT,
-        cpi_source=CPI_SOURCE,
-    )
+    return tuple(sorted(cases, key=lambda c: (abs(c.year - when), -c.adjusted, c.id)))
 
 
 def comparables_from_store(
     incident: Incident, store: SettlementSource, cpi: CpiTable, dollars_year: int | None = None
 ) -> Comparables:
     records = store.query(categories=list(incident_categories(incident)))
-    return build_comparables(incident, records, cpi, dollars_year)
+    city_records = None
+    if incident.city and not any(same_city(r, incident) for r in records):
+        stored = [
+            (city, state)
+            for city, state in store.cities()
+            if state == incident.state.value and _plain(city) == _plain(incident.city)
+        ]
+        if stored:
+            city_records = store.query(state=stored[0][1], city=stored[0][0])
+    return build_comparables(incident, records, cpi, dollars_year, city_records)

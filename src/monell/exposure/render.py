@@ -134,6 +134,20 @@ def comparables_markdown(data: Mapping[str, Any], cases_per_tier: int = 5) -> st
             continue
         out += ["", f"Nearest in time, {TIER_TITLES[tier['tier']].lower()}:"]
         out += [_case_line(c) for c in tier["cases"][:cases_per_tier]]
+    context = data.get("city_context")
+    if context:
+        out += [
+            "",
+            f"**Same city, {t(context['label'])}: {t(context['city'])}, {t(context['state'])}.** "
+            f"{context['count']} payout(s) with an amount and a year; p25 {money(context['p25'])}, "
+            f"median {money(context['median'])}, p75 {money(context['p75'])}, "
+            f"p90 {money(context['p90'])} ({data['dollars_year']} dollars).",
+            "",
+            f"> {t(context['caveat'])}",
+        ]
+        if context["cases"]:
+            out += ["", "Nearest in time, same city (unmatched by category):"]
+            out += [_case_line(c) for c in context["cases"][:cases_per_tier]]
     return "\n".join(out)
 
 
