@@ -43,3 +43,13 @@ def fernandez_huerta(text: str) -> float:
         return float(textstat.fernandez_huerta(text))
     finally:
         textstat.set_lang("en_US")
+
+
+def page_text(body: str) -> str:
+    """The words of a page's <main>, one sentence per piece of text."""
+    import html
+    import re
+
+    main = body.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0]
+    pieces = [html.unescape(p).strip() for p in re.split(r"<[^>]+>", main)]
+    return as_sentences([p for p in pieces if p])

@@ -107,6 +107,21 @@ def error_messages(language: str) -> dict[str, str]:
     return out
 
 
+def acknowledgement(language: str) -> dict[str, str]:
+    from django.template.loader import render_to_string
+
+    context = {"reference": "MN-ABCD-2345", "firm": "Example Law"}
+    with translation.override(language):
+        return {
+            "e-mail": as_sentences(
+                [
+                    render_to_string("intake/email/ack_subject.txt", context),
+                    *render_to_string("intake/email/ack_body.txt", context).split("\n"),
+                ]
+            )
+        }
+
+
 @pytest.fixture(scope="module")
 def assessments() -> dict[str, dict]:
     return {name: assessment_json(data) for name, data in INCIDENTS.items()}
@@ -126,7 +141,12 @@ def scores(texts: dict[str, str], language: str) -> dict[str, float]:
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_every_screen_error_and_summary_reads_plainly(assessments, language) -> None:
-    texts = {**screens(language), **error_messages(language), **summaries(assessments, language)}
+    texts = {
+        **screens(language),
+        **error_messages(language),
+        **summaries(assessments, language),
+        **acknowledgement(language),
+    }
     assert len(texts) > 40
     got = scores(texts, language)
     if language == "en":
@@ -162,3 +182,34 @@ def test_the_scorer_tells_hard_text_from_plain() -> None:
     )
     assert fk_grade(legal_en) > MAX_GRADE_EN
     assert fernandez_huerta(legal_es) < MIN_FH_ES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_public_page_reads_plainly_as_a_whole(language: str) -> None:
+    """Beyond the pieces above: each page as the person sees it (home, review, result with
+    the consultation form, private-link page, confirmation, privacy notice, glossary)."""
+    from django.core.management import call_command
+    from django.test import Client
+
+    from tests.web.interview_flow import finish, walk
+    from tests.web.reading import page_text
+
+    call_command("createcachetable", verbosity=0)
+    client = Client()
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    pages = {p: client.get(p) for p in ("/", "/privacy/", "/glossary/", "/r/" + "x" * 32)}
+    walk(client)
+    pages["/q/review/"] = client.get("/q/review/")
+    client.post("/q/review/")
+    pages["/result/"] = client.get("/result/")
+    pages["/save/"] = client.post("/save/")
+    finish(client, {"language": language})
+    pages["/thanks/"] = client.get("/thanks/")
+    texts = {path: page_text(r.content.decode()) for path, r in pages.items()}
+    got = scores(texts, language)
+    print(f"\npages {language}: {got}")
+    if language == "en":
+        assert max(got.values()) <= MAX_GRADE_EN, got
+    else:
+        assert min(got.values()) >= MIN_FH_ES, got
