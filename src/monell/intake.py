@@ -122,7 +122,7 @@ def _file_problem(source: str, message: str) -> IncidentError:
     return IncidentError([Problem("(file)", NOT_SHOWN, message)])
 
 
-def _yaml_message(exc: yaml.YAMLError) -> str:
+def yaml_message(exc: yaml.YAMLError) -> str:
     """`line L, column C: what is wrong`, without PyYAML's multi-line excerpt."""
     if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
         mark = exc.problem_mark
@@ -183,7 +183,7 @@ def read_incident_data(text: str, source: str) -> Any:
         raise _file_problem(source, f"not valid YAML or JSON: {_bounded(str(exc))}") from None
     except yaml.YAMLError as exc:
         raise _file_problem(
-            source, f"not valid YAML or JSON: {_bounded(_yaml_message(exc))}"
+            source, f"not valid YAML or JSON: {_bounded(yaml_message(exc))}"
         ) from None
     except RecursionError:
         raise _file_problem(

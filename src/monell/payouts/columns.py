@@ -107,7 +107,7 @@ class ColumnMapping:
 def _read_mapping_yaml(path: Path) -> Any:
     """The parsed mapping file, read as incident files are (bounded, repeated keys and
     collection aliases refused, scalars as written); LayoutError names what is wrong."""
-    from monell.intake import DuplicateKeyError, TextScalarLoader, read_bounded
+    from monell.intake import DuplicateKeyError, TextScalarLoader, read_bounded, yaml_message
 
     where = str(path)
     try:
@@ -129,7 +129,7 @@ def _read_mapping_yaml(path: Path) -> Any:
             f"{where}: key {exc.key!r} given twice (lines {lines}); keep one"
         ) from exc
     except yaml.YAMLError as exc:
-        raise LayoutError(f"{where}: not valid YAML: {str(exc)[:400]}") from exc
+        raise LayoutError(f"{where}: not valid YAML: {yaml_message(exc)[:400]}") from exc
     except (RecursionError, ValueError, TypeError) as exc:
         raise LayoutError(f"{where}: not valid YAML ({type(exc).__name__})") from exc
 
@@ -289,6 +289,16 @@ class Layout:
 
 def resolve_layout(header: Sequence[str], mapping: ColumnMapping | None) -> Layout:
     """Match a header to fields; LayoutError names what is missing and how to supply it."""
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name in seen:
+            # Which of the two is the data? Guessing would load the wrong column silently
+            # (the corpus loader refuses a repeated column for the same reason).
+            raise LayoutError(
+                f"duplicate column {name!r} in the header (columns {seen[name]} and {number}); "
+                "rename or remove one"
+            )
+        seen[name] = number
     mapping = mapping or ColumnMapping()
     normalised = [normalise_header(h) for h in header]
     kind = mapping.kind or _guess_kind(normalised, mapping)
