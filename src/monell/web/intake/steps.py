@@ -99,7 +99,7 @@ def date_text(parts: Mapping[str, Any], field: str) -> str | None:
     )
     if not (day or month or year):
         return None
-    if day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4:
+    if all(p.isascii() and p.isdigit() for p in (day, month, year)) and len(year) == 4:
         return f"{year}-{int(month):02d}-{int(day):02d}"
     return f"{year}-{month}-{day}"
 
