@@ -11,6 +11,7 @@ block); the html conversion itself refuses raw html, images and links as a secon
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # Line and paragraph separators of every kind (C0/C1 controls, NEL, LS, PS) and other
 # non-printing controls: any of them could start a new markdown block.
@@ -56,4 +57,40 @@ def markdown_to_html(markdown: str) -> str:
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     md.disable(["image", "link", "autolink", "html_inline", "html_block"])
-    return str(md.render(markdown))
+    env: dict[str, object] = {}
+    tokens = md.parse(markdown, env)
+    label_table_cells(tokens)
+    return str(md.renderer.render(tokens, md.options, env))
+
+
+def label_table_cells(tokens: list[Any]) -> None:
+    """Give every table cell its column's header as `data-label`, so that on a phone, where
+    the memo's CSS stacks each row into a card, every value still says what it is. The label
+    is plain text (markdown-it escapes attribute values)."""
+    headers: list[str] = []
+    column = 0
+    in_head = False
+    for i, token in enumerate(tokens):
+        if token.type == "table_open":
+            headers = []
+        elif token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "th_open" and in_head:
+            inline = tokens[i + 1] if i + 1 < len(tokens) else None
+            headers.append(_plain_text(inline))
+        elif token.type == "td_open":
+            if column < len(headers) and headers[column]:
+                token.attrSet("data-label", headers[column])
+            column += 1
+
+
+def _plain_text(inline: Any) -> str:
+    if inline is None or inline.type != "inline":
+        return ""
+    return "".join(
+        child.content for child in (inline.children or []) if child.type in ("text", "code_inline")
+    ).strip()
