@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "monell.cli.corpus",
     "monell.cli.cite",
     "monell.cli.web",
+    "monell.cli.simulate",
 )
 
 
