@@ -222,6 +222,7 @@ def test_the_confirmation_is_shown_only_after_the_commit() -> None:
     response = finish(client, {"phone": "", "email": ""})
     assert response.status_code == 400
     assert "Please give a phone number or an e-mail" in _main(response)
+    assert "<title>Error:" in response.content.decode()
     assert Lead.objects.count() == 0
 
 

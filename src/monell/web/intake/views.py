@@ -402,6 +402,7 @@ def _result_page(
             "summary": plain_summary(assessment, content.lang()),
             "form": form,
             "upload_error": upload_error,
+            "errors": bool(form.errors or upload_error),  # the page title says "Error:"
             "max_files": settings.MONELL_UPLOAD_MAX_FILES,
             "max_mb": settings.MONELL_UPLOAD_MAX_BYTES // (1024 * 1024),
             "glossary": [
