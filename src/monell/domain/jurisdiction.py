@@ -74,7 +74,8 @@ def determine_jurisdiction(incident: Incident, sources: Sources) -> tuple[Jurisd
     names = _court_names()
     district: str | None = None
     confidence = court.confidence
-    srcs = [court.sources]
+    # the public sources, then the row of Monell's own data a reader can open
+    srcs = [f"{court.sources}; Monell's data: law/data/courts.csv row {incident.state.value}"]
     if len(court.districts) == 1:
         district = court.districts[0]
         basis = f"{court.state_name} has a single federal district"
@@ -90,7 +91,10 @@ def determine_jurisdiction(incident: Incident, sources: Sources) -> tuple[Jurisd
             district = place.district
             confidence = weakest(confidence, place.confidence)
             basis = f"{place.place} lies in this district ({place.statute})"
-            srcs.append(f"{place.statute}; {place.sources}")
+            srcs.append(
+                f"{place.statute}; {place.sources}; Monell's data: "
+                f"law/data/district_places.csv row {incident.state.value} {place.place}"
+            )
         else:
             where = incident.city or incident.county or "the place of the incident"
             basis = (

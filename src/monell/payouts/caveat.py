@@ -8,6 +8,7 @@ CAVEAT = (
     "Settlement figures are what each city reported to FiveThirtyEight / The Marshall Project "
     "(or what the imported file says). Cities collect, store and categorise settlements "
     "differently, so the figures are NOT comparable across cities, and only with extreme "
-    "caution across years within one city (data/settlements/README.source.md, 'Words of "
-    "caution'). Payments split into installments can appear as several rows."
+    "caution across years within one city (the publishers' README, fivethirtyeight/"
+    "police-settlements on GitHub, 'Words of caution'). Payments split into installments can "
+    "appear as several rows."
 )

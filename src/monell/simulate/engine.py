@@ -202,7 +202,7 @@ def _execute(
         from distributed import Client
         from distributed import as_completed as dask_completed
 
-        with Client(scheduler, set_as_default=False) as client:
+        with Client(scheduler) as client:
             futures = client.map(run_batch, [params] * len(plan), plan, pure=False)
             for future in dask_completed(futures):
                 yield tick(future.result())

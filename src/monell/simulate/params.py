@@ -317,14 +317,17 @@ def bundled_scenarios() -> list[str]:
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
     """The field names allowed at `loc` (for 'extra field' errors)."""
     current: Any = model
+    keyed = False  # the previous part was a mapping (or list): this part is a key or index
     for part in loc[:-1]:
-        if isinstance(part, int) or current is None:
+        if keyed or isinstance(part, int):
+            keyed = False
             continue
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
             return None
-        ann = field.annotation
-        current = _model_in(ann)
+        origin = getattr(field.annotation, "__origin__", None)
+        keyed = origin in (dict, tuple, list)
+        current = _model_in(field.annotation)
     return sorted(current.model_fields) if current is not None else None
 
 

@@ -1,0 +1,163 @@
+"""The model's steps: layers add up, premiums are never negative, expected values are right."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monell.simulate import model
+from monell.simulate.engine import run_batch
+from monell.simulate.params import Arrangement, Layer, Params, load_params
+from monell.simulate.population import build_agencies
+from tests.simulate.conftest import small
+
+amounts = st.lists(st.floats(min_value=0, max_value=1e9, allow_nan=False), min_size=1, max_size=50)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    amounts=amounts,
+    arrangement=st.sampled_from(list(Arrangement)),
+    share=st.floats(min_value=0, max_value=1),
+    cap=st.one_of(st.none(), st.floats(min_value=0, max_value=1e6)),
+)
+def test_layers_sum_to_each_payout(
+    amounts: list[float], arrangement: Arrangement, share: float, cap: float | None
+) -> None:
+    terms = model.Terms.from_params(Params())
+    x = np.array(amounts)
+    split = model.allocate(x, np.full(x.size, arrangement), terms, share, cap)
+    matrix = split.matrix()
+    assert np.allclose(matrix.sum(axis=1), x, rtol=1e-12, atol=1e-6)
+    assert (matrix >= -1e-9).all()
+    if cap is not None:
+        assert (matrix[:, Layer.OFFICER] <= cap + 1e-9).all()
+
+
+@pytest.mark.parametrize(
+    ("arrangement", "amount", "expected"),
+    [
+        # a $50,000 payout in a pool with a $10,000 deductible: $10,000 own budget, rest pool
+        (
+            Arrangement.RISK_POOL,
+            50_000.0,
+            {Layer.ENTITY_BUDGET: 10_000.0, Layer.RISK_POOL: 40_000.0},
+        ),
+        # $12M under a $5M commercial limit over a $25,000 deductible: $6,975,000 back on the city
+        (
+            Arrangement.COMMERCIAL_INSURER,
+            12e6,
+            {
+                Layer.ENTITY_BUDGET: 25_000.0,
+                Layer.COMMERCIAL_INSURER: 5e6,
+                Layer.GENERAL_FUND: 6.975e6,
+            },
+        ),
+        # self-insured: $1M retention from the fund, excess insurer above it
+        (
+            Arrangement.SELF_INSURANCE_FUND,
+            3e6,
+            {Layer.SELF_INSURANCE_FUND: 1e6, Layer.COMMERCIAL_INSURER: 2e6},
+        ),
+        (Arrangement.GENERAL_FUND, 3e6, {Layer.GENERAL_FUND: 3e6}),
+    ],
+)
+def test_layer_table(arrangement: Arrangement, amount: float, expected: dict[Layer, float]) -> None:
+    terms = model.Terms.from_params(Params())
+    row = model.allocate(np.array([amount]), np.array([arrangement]), terms, 0.0, None).matrix()[0]
+    for layer in Layer:
+        assert row[layer] == pytest.approx(expected.get(layer, 0.0))
+
+
+def test_limited_expected_value_matches_monte_carlo() -> None:
+    rng = np.random.default_rng(7)
+    mu, sigma = np.log(17_500), 1.74
+    x = np.exp(mu + sigma * rng.standard_normal(2_000_000))
+    for limit in (10_000.0, 1e6, np.inf):
+        exact = float(model.lognormal_lev(np.array([mu]), np.array([sigma]), limit)[0])
+        assert exact == pytest.approx(float(np.minimum(x, limit).mean()), rel=0.03)
+
+
+@pytest.mark.parametrize(
+    "scenario", ["baseline", "stronger_experience_rating", "mandatory_insurance"]
+)
+def test_no_negative_premiums_even_with_extreme_pricing(scenario: str) -> None:
+    params = small(load_params(scenario), runs=3, years=6)
+    harsh = params.model_copy(
+        update={
+            "pricing": params.pricing.model_copy(
+                update={"mod_min": 1e-6, "mod_max": 50.0, "max_increase_per_year": 50.0}
+            ),
+            "claims": params.claims.model_copy(update={"paid_claims_per_officer_year": 0.5}),
+        }
+    )
+    agencies = build_agencies(harsh)
+    terms = model.Terms.from_params(harsh)
+    own, mid = model.layer_means(agencies, terms, 0.0)
+    state = model.initial_state(harsh, agencies, [0, 1, 2])
+    rng = np.random.default_rng(1)
+    state.mod = rng.uniform(1e-6, 50, state.mod.shape)
+    state.arrangement = rng.integers(0, 4, state.mod.shape).astype(np.int8)
+    due = np.zeros((model.CHANNELS, 3, agencies.n))
+    money = model.budgets(
+        harsh, agencies, state, due, agencies.rate * agencies.exposure, own, mid, terms
+    )
+    assert (money.premium >= 0).all() and (money.cost >= 0).all()
+    result = run_batch(harsh, [0, 1, 2])
+    assert (result.series["premiums"] >= 0).all()
+
+
+def test_national_population_matches_lemas() -> None:
+    agencies = build_agencies(Params())
+    assert agencies.n == 14_724  # the rounded class counts (BJS: about 14,700)
+    # the class rows sum to 708,154 officers (BJS: 708,153 unrounded; about 708,000 published),
+    # plus half an officer-year for each of the 281 agencies with no full-time officer
+    assert agencies.exposure.sum() == pytest.approx(708_154 + 281 * 0.5)
+    assert set(np.unique(agencies.arrangement)) <= {int(a) for a in Arrangement}
+
+
+def test_mandatory_insurance_leaves_no_agency_uninsured() -> None:
+    agencies = build_agencies(load_params("mandatory_insurance"))
+    assert not np.isin(
+        agencies.arrangement, [Arrangement.GENERAL_FUND, Arrangement.SELF_INSURANCE_FUND]
+    ).any()
+
+
+def test_reform_lowers_claims(baseline: Params) -> None:
+    """Every agency reformed at the maximum effect: fewer claims on the same random numbers."""
+    forced = baseline.model_copy(
+        update={
+            "responses": baseline.responses.model_copy(
+                update={
+                    "reform_intercept": 50.0,
+                    "reform_effect_low": 0.5,
+                    "reform_effect_high": 0.5,
+                }
+            )
+        }
+    )
+    base = run_batch(baseline, [0, 1, 2])
+    reformed = run_batch(forced, [0, 1, 2])
+    # all but the few that lost coverage and disbanded or contracted out in the first year
+    assert (reformed.shares["reformed"][:, 0].sum(axis=1) >= 0.98 * base.group_agencies.sum()).all()
+    assert reformed.series["claims"][:, 1:].sum() < 0.6 * base.series["claims"][:, 1:].sum()
+
+
+def test_qualified_immunity_scenario_raises_payouts_on_common_numbers() -> None:
+    base = run_batch(small(load_params("baseline"), runs=4), [0, 1, 2, 3])
+    qi = run_batch(small(load_params("qualified_immunity_abolished"), runs=4), [0, 1, 2, 3])
+    assert qi.series["claims"].sum() > base.series["claims"].sum()
+
+
+def test_officers_pay_share_moves_dollars_to_officers() -> None:
+    base = run_batch(small(load_params("baseline")), [0, 1])
+    officers = run_batch(small(load_params("officers_pay_share")), [0, 1])
+
+    def share(r: object) -> float:
+        layers = r.layers.sum(axis=(0, 1))  # type: ignore[attr-defined]
+        return float(layers[Layer.OFFICER] / layers.sum())
+
+    assert share(base) == pytest.approx(0.0002, rel=1e-6)  # Schwartz (2014): about 0.02%
+    assert 0.01 < share(officers) <= 0.05
