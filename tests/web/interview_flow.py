@@ -18,6 +18,7 @@ SCREENS: list[tuple[str, dict[str, Any]]] = [
     ("officers", {"name_0": "Officer A. Doe", "badge_0": "1234"}),
     ("custody", {"custody": "arrested"}),
     ("criminal_case", {"criminal_status": "dismissed"}),
+    ("charges", {"charges": "resisting arrest"}),
     ("case_ended", {"resolved_on_month": "9", "resolved_on_day": "15", "resolved_on_year": "2021"}),
     ("first_court", {}),
     ("birth_date", {"birth_date_month": "6", "birth_date_day": "1", "birth_date_year": "2004"}),

@@ -33,7 +33,11 @@ def test_complete_interview_makes_one_lead_with_the_cli_deadline() -> None:
     assert str(lead.earliest_deadline) == "2030-06-01"
     assert lead.contact["name"] == CONTACT["name"] and lead.state == "MO"
     assert lead.answers["officers"] == [{"name": "Officer A. Doe", "badge": "1234"}]
-    assert lead.answers["criminal_case"] == {"status": "dismissed", "resolved_on": "2021-09-15"}
+    assert lead.answers["criminal_case"] == {
+        "status": "dismissed",
+        "charges": ["resisting arrest"],
+        "resolved_on": "2021-09-15",
+    }
     assert lead.answers["person"] == {
         "custody": "arrested",
         "birth_date": "2004-06-01",

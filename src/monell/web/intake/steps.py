@@ -154,6 +154,9 @@ def incident_data(answers: Mapping[str, Any]) -> dict[str, Any]:
     case: dict[str, Any] = {}
     if get("criminal_case", "criminal_status"):
         case["status"] = get("criminal_case", "criminal_status")
+    charges = get("charges", "charges")
+    if case and charges:
+        case["charges"] = [c.strip() for c in re.split(r"[,;\n]", charges) if c.strip()]
     for slug, field in (("case_ended", "resolved_on"), ("first_court", "legal_process_on")):
         if slug in shown and slug in steps:
             day = date_text(steps[slug], field)
@@ -187,6 +190,7 @@ _FIELD_MAP: dict[str, tuple[str, str]] = {
     "person.deceased": ("who", "who"),
     "criminal_case": ("criminal_case", "criminal_status"),
     "criminal_case.status": ("criminal_case", "criminal_status"),
+    "criminal_case.charges": ("charges", "charges"),
     "criminal_case.resolved_on": ("case_ended", "resolved_on"),
     "criminal_case.legal_process_on": ("first_court", "legal_process_on"),
     "narrative": ("narrative", "narrative"),
