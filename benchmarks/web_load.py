@@ -210,10 +210,9 @@ SCREENS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-async def person(client: httpx.AsyncClient, n: int, timings: Timings) -> str | None:
-    """One person: every interview screen in order (GET, then POST the answer), the review,
-    the result, and the consultation request. Returns the reference the confirmation page
-    showed, or None."""
+async def prepare(client: httpx.AsyncClient, n: int, timings: Timings) -> dict[str, str]:
+    """One person up to the consultation form: every interview screen in order (GET, then
+    POST the answer), the review and the result. Returns the form to send."""
     home = await timed(timings, "GET /", lambda: client.get("/"))
     csrf = _form_fields(home.text).get("csrfmiddlewaretoken", "")
     await timed(timings, "POST /start/", lambda: client.post("/start/", data={
@@ -232,16 +231,25 @@ async def person(client: httpx.AsyncClient, n: int, timings: Timings) -> str | N
     await timed(timings, "POST /q/review/", lambda: client.post(
         "/q/review/", data=_form_fields(review.text)))  # fmt: skip
     result = await timed(timings, "GET /result/", lambda: client.get("/result/"))
-    contact = {"name": f"Person {n}", "phone": "314-555-0100", "language": "en",
-               "contact_time": "evening", "consent_privacy": "on",
-               "consent_no_relationship": "on", **_form_fields(result.text)}  # fmt: skip
+    return {"name": f"Person {n}", "phone": "314-555-0100", "language": "en",
+            "contact_time": "evening", "consent_privacy": "on",
+            "consent_no_relationship": "on", **_form_fields(result.text)}  # fmt: skip
+
+
+async def send(client: httpx.AsyncClient, form: dict[str, str], timings: Timings) -> str | None:
+    """Ask for the consultation; the reference the confirmation page shows, or None."""
     sent = await timed(timings, "POST /result/send/", lambda: client.post(
-        "/result/send/", data=contact))  # fmt: skip
+        "/result/send/", data=form))  # fmt: skip
     if sent.status_code != 302:
         raise RuntimeError(f"submit: HTTP {sent.status_code}")
     thanks = await timed(timings, "GET /thanks/", lambda: client.get("/thanks/"))
     match = re.search(r"MN-[A-Z0-9]{4}-[A-Z0-9]{4}", thanks.text)
     return match.group(0) if match else None
+
+
+async def person(client: httpx.AsyncClient, n: int, timings: Timings) -> str | None:
+    """One person, start to confirmation."""
+    return await send(client, await prepare(client, n, timings), timings)
 
 
 async def api_client(client: httpx.AsyncClient, token: str, timings: Timings, rounds: int) -> None:
@@ -320,36 +328,82 @@ async def run_kill9(server: Server, people: int, kills: int) -> dict[str, Any]:
     token = server.token()
     via_api = os.environ.get("MONELL_BENCH_FLOW") == "api"
     confirmed: list[str] = []
+    resent: list[str] = []
     cut: list[str] = []
     failed = 0
     for round_no in range(kills):
         timings: Timings = defaultdict(list)
         warm(server, token)
 
-        async def submit(n: int, r: int = round_no, timings: Timings = timings) -> None:
-            """Submit again and again until the server dies under a request (bounded): the
-            whole interview each time, or an API lead with MONELL_BENCH_FLOW=api."""
-            nonlocal failed
-            for i in range(50):
+        if via_api:
+
+            async def submit(n: int, r: int = round_no, timings: Timings = timings) -> None:
+                """API leads again and again until the server dies under one (bounded)."""
+                nonlocal failed
                 async with httpx.AsyncClient(base_url=server.base,
                                              timeout=REQUEST_TIMEOUT) as c:  # fmt: skip
-                    try:
-                        if via_api:
+                    for i in range(50):
+                        try:
                             ref = await api_lead(c, token, (r * 100 + n) * 100 + i, timings)
-                        else:
-                            ref = await person(c, (r * 100 + n) * 100 + i, timings)
-                    except (httpx.HTTPError, RuntimeError) as exc:
-                        failed += 1  # cut by the kill: never confirmed to the person
-                        cut.append(type(exc).__name__)
-                        return
-                    if ref:
-                        confirmed.append(ref)
+                        except httpx.HTTPError as exc:
+                            failed += 1  # cut by the kill: never confirmed to the person
+                            cut.append(type(exc).__name__)
+                            return
+                        if ref:
+                            confirmed.append(ref)
 
-        async def killer(r: int = round_no) -> None:
-            await asyncio.sleep(KILL_AFTER_S + 1.5 * r)
-            server.kill9()
+            async def killer(r: int = round_no) -> None:
+                await asyncio.sleep(KILL_AFTER_S + 1.5 * r)
+                server.kill9()
 
-        await asyncio.gather(*(submit(n) for n in range(people)), killer())
+            await asyncio.gather(*(submit(n) for n in range(people)), killer())
+        else:
+            # Everyone fills in the interview first; then all ask for a consultation at once
+            # and the server is killed while those requests are in flight.
+            clients = [httpx.AsyncClient(base_url=server.base, timeout=REQUEST_TIMEOUT)
+                       for _ in range(people)]  # fmt: skip
+            forms = await asyncio.gather(
+                *(prepare(c, round_no * 1000 + n, timings) for n, c in enumerate(clients))
+            )
+
+            retry: list[tuple[httpx.AsyncClient, dict[str, str]]] = []
+
+            async def one(
+                c: httpx.AsyncClient,
+                form: dict[str, str],
+                timings: Timings = timings,
+                retry: list[tuple[httpx.AsyncClient, dict[str, str]]] = retry,
+            ) -> None:
+                nonlocal failed
+                try:
+                    ref = await send(c, form, timings)
+                except (httpx.HTTPError, RuntimeError) as exc:
+                    failed += 1
+                    cut.append(type(exc).__name__)
+                    retry.append((c, form))
+                    return
+                if ref:
+                    confirmed.append(ref)
+
+            async def killer_soon(r: int = round_no) -> None:
+                await asyncio.sleep(0.2 + 0.3 * r)
+                server.kill9()
+
+            await asyncio.gather(*(one(c, f) for c, f in zip(clients, forms, strict=True)),
+                                 killer_soon())  # fmt: skip
+            # The person whose request the kill cut presses "send" again after the restart:
+            # the same form (same idempotency key) must give one lead, never two.
+            server.start()
+            for c, form in retry:
+                try:
+                    ref = await send(c, form, timings)
+                except (httpx.HTTPError, RuntimeError):
+                    ref = None
+                if ref:
+                    resent.append(ref)
+            for c in clients:
+                await c.aclose()
+            continue
         server.start()
     stored = server.stored()
     return {
@@ -358,6 +412,9 @@ async def run_kill9(server: Server, people: int, kills: int) -> dict[str, Any]:
         "requests_cut_by_the_kill": failed, "how_cut": sorted(set(cut)),
         "stored": len(stored),
         "confirmed_but_missing": len([r for r in confirmed if r not in stored]),
+        "cut_then_sent_again_and_confirmed": len(resent),
+        "stored_but_never_confirmed": len(set(stored) - set(confirmed) - set(resent)),
+        "duplicates": len(confirmed + resent) - len(set(confirmed + resent)),
         "half_written": len([r for r, ok in stored.items() if not ok]),
     }  # fmt: skip
 
