@@ -50,17 +50,24 @@ def _bad_input(message: str) -> NoReturn:
     raise SystemExit(EXIT_BAD_INPUT)
 
 
+_DB_MODULES = ("sqlalchemy", "sqlite3", "psycopg")
+# DB-API error classes that mean "this database cannot be used now" (unreachable, not a
+# database, locked, disk full), as opposed to a bug in Monell's SQL (ProgrammingError) or
+# a value that broke a constraint (IntegrityError, DataError): those stay exit 3.
+_ENVIRONMENT_ERRORS = ("OperationalError", "InterfaceError", "DatabaseError", "DBAPIError")
+
+
 def _database_problem(exc: Exception) -> str | None:
     """The exit-2 message for a database the command cannot use, or None if `exc` is not
-    one (a DB-API error of another kind is a bug in Monell's SQL, not the user's doing)."""
-    from sqlalchemy import exc as sa_exc
-
+    one. Raw driver errors (sqlite3, psycopg) count too: bulk writers use the driver."""
     from monell.storage.database import BUSY_TIMEOUT_ENV, busy_timeout, describe_current_db
 
-    if not isinstance(exc, sa_exc.DBAPIError):
+    orig = getattr(exc, "orig", None) or exc
+    kinds = {type(exc).__name__, type(orig).__name__}
+    if not kinds & set(_ENVIRONMENT_ERRORS):
         return None
-    reason = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
-    first = reason[0] if reason else type(exc).__name__
+    reason = str(orig).strip().splitlines()
+    first = reason[0] if reason else type(orig).__name__
     where = describe_current_db()
     if "database is locked" in first or "database is busy" in first:
         return (
@@ -69,24 +76,30 @@ def _database_problem(exc: Exception) -> str | None:
             f"within {busy_timeout():g} s; retry when it has finished, or set "
             f"{BUSY_TIMEOUT_ENV} to wait longer"
         )
-    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or type(exc) in (
-        sa_exc.DatabaseError,
-        sa_exc.DBAPIError,
-    ):
-        return (
-            f"--db: cannot use the database {where} ({first}); give the path of a Monell "
-            "SQLite file (a new one is made if missing) or the URL of a reachable PostgreSQL "
-            "database, with --db or $MONELL_DB"
-        )
-    return None
+    return (
+        f"--db: cannot use the database {where} ({first}); give the path of a Monell "
+        "SQLite file (a new one is made if missing) or the URL of a reachable PostgreSQL "
+        "database, with --db or $MONELL_DB"
+    )
 
 
-def _log_bug(exc: BaseException) -> Path | None:
+def _command_words(group: click.Group, tokens: list[str]) -> str:
+    """`corpus load`: the subcommand names only, never an argument (a path or a value)."""
+    words: list[str] = []
+    command: click.Command | None = group
+    for token in tokens:
+        if not isinstance(command, click.Group) or token not in command.commands:
+            break
+        words.append(token)
+        command = command.commands[token]
+    return " ".join(words)
+
+
+def _log_bug(exc: BaseException, command: str) -> Path | None:
     """Append the stack (code locations only) to the log; None if that fails too."""
     frames = traceback.extract_tb(exc.__traceback__)
     lines = [f"{dt.datetime.now(dt.UTC).isoformat()} {type(exc).__module__}.{type(exc).__name__}"]
     lines += [f"  {Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames if f.filename]
-    command = " ".join(a for a in sys.argv[1:3] if a.replace("-", "").isalpha())
     lines.append(f"  command: monell {command}".rstrip())
     try:
         from importlib.metadata import version
@@ -104,7 +117,7 @@ def _log_bug(exc: BaseException) -> Path | None:
     return path
 
 
-def handle_unexpected(exc: BaseException) -> NoReturn:
+def handle_unexpected(exc: BaseException, command: str = "") -> NoReturn:
     """Turn any exception that escaped a command into its exit code and one message."""
     if isinstance(exc, KeyboardInterrupt):
         click.echo("interrupted; work already committed is kept (rerun to continue)", err=True)
@@ -119,11 +132,11 @@ def handle_unexpected(exc: BaseException) -> NoReturn:
 
         if isinstance(exc, DatabaseUrlError):
             _bad_input(str(exc))
-        if type(exc).__module__.startswith("sqlalchemy"):
+        if type(exc).__module__.startswith(_DB_MODULES):
             message = _database_problem(exc)
             if message is not None:
                 _bad_input(message)
-    logged = _log_bug(exc)
+    logged = _log_bug(exc, command)
     where = f"; details (no personal data) in {logged}" if logged else ""
     click.echo(
         f"error: unexpected internal error ({type(exc).__name__}): this is a bug in Monell, "
@@ -137,6 +150,8 @@ class HandledGroup(click.Group):
     """The root group: every subcommand runs inside `handle_unexpected`."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Click empties these as it descends; the log names the subcommand it failed in.
+        tokens = [*getattr(ctx, "_protected_args", []), *ctx.args]
         try:
             return super().invoke(ctx)
         except _PASS_THROUGH:
@@ -144,4 +159,4 @@ class HandledGroup(click.Group):
         except SystemExit:
             raise
         except BaseException as exc:  # the one place that must catch all
-            handle_unexpected(exc)
+            handle_unexpected(exc, _command_words(self, tokens))
