@@ -46,6 +46,9 @@ def test_complete_interview_makes_one_lead_with_the_cli_deadline() -> None:
     page = client.get("/thanks/")
     assert lead.reference in page.content.decode()
     assert AuditEvent.objects.filter(action="public_submission", object_id=str(lead.pk)).exists()
+    # The lead holds the answers now; the interview keeps no second copy of the story.
+    interview = Interview.objects.get(submitted_lead=lead)
+    assert interview.answers["steps"] == {} and "narrative" not in str(interview.answers)
 
 
 def _interview(client: Client) -> Interview:

@@ -143,10 +143,9 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def purge_expired() -> int:
-    """Delete interviews never sent whose 30 days since the last save have passed."""
-    deleted, _ = Interview.objects.filter(
-        expires_at__lt=timezone.now(), submitted_lead__isnull=True
-    ).delete()
+    """Delete interviews whose 30 days since the last save have passed (a sent one keeps
+    nothing but its link to the lead, which staff hold)."""
+    deleted, _ = Interview.objects.filter(expires_at__lt=timezone.now()).delete()
     return deleted
 
 
@@ -474,8 +473,11 @@ def submit(request: HttpRequest) -> HttpResponse:
             consent={"privacy_notice": now, "no_lawyer_client_relationship": now},
             uploads=uploads,
         )
+        # The lead now holds the answers; the interview keeps only what the confirmation
+        # and a repeated submit need (no second copy of the person's story).
         locked.submitted_lead = lead
-        locked.save(update_fields=["submitted_lead", "updated_at"])
+        locked.answers = {"steps": {}, SUBMIT_KEY: data["idempotency_key"]}
+        locked.save(update_fields=["submitted_lead", "answers", "updated_at"])
         record(request, "public_submission", lead, f"interview {locked.pk}")
         if data["email"]:
             email, language, reference = data["email"], data["language"], lead.reference
