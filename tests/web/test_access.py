@@ -27,6 +27,7 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "cases:facts": ("GET", "/staff/leads/{lead}/facts/", {"intake": FORBIDDEN, "attorney": OK, "admin": OK}),
     "cases:conflicts": ("POST", "/staff/leads/{lead}/conflicts/", {"intake": OK, "attorney": OK, "admin": OK}),
     "cases:decide": ("POST", "/staff/leads/{lead}/decide/", {"intake": FORBIDDEN, "attorney": REDIRECT, "admin": REDIRECT}),
+    "cases:delete": ("POST", "/staff/leads/{lead}/delete/", {"intake": FORBIDDEN, "attorney": FORBIDDEN, "admin": REDIRECT}),
     "cases:letter": ("GET", "/staff/leads/{lead}/letter.pdf", {"intake": FORBIDDEN, "attorney": NOT_FOUND, "admin": NOT_FOUND}),
     "cases:memo_pdf": ("GET", "/staff/leads/{lead}/memo.pdf", {"intake": FORBIDDEN, "attorney": OK, "admin": OK}),
     "cases:upload": ("GET", "/staff/leads/{lead}/uploads/{upload}/", {"intake": OK, "attorney": OK, "admin": OK}),

@@ -216,3 +216,15 @@ def test_lead_memo_has_the_database_sections_when_payouts_are_loaded(  # type: i
     page = client_as("attorney").get(f"/staff/leads/{lead.pk}/").content.decode()
     assert "Who pays" in page
     assert "Comparable" in page and "Caveat" in page
+
+
+def test_admin_erases_a_lead_on_request(client_as) -> None:  # type: ignore[no-untyped-def]
+    lead = lead_with(name="Erase Me")
+    lead.notes.create(text="called back")
+    admin = client_as("admin")
+    admin.post(f"/staff/leads/{lead.pk}/delete/", {"confirm": "wrong"})
+    assert Lead.objects.filter(pk=lead.pk).exists()  # needs the reference typed
+    admin.post(f"/staff/leads/{lead.pk}/delete/", {"confirm": lead.reference})
+    assert not Lead.objects.filter(pk=lead.pk).exists()
+    assert not LeadVersion.objects.filter(lead_id=lead.pk).exists()
+    assert AuditEvent.objects.filter(action="delete", object_id=lead.reference).exists()

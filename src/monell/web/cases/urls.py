@@ -13,6 +13,7 @@ urlpatterns = [
     path("leads/<uuid:lead_id>/facts/", views.edit_facts, name="facts"),
     path("leads/<uuid:lead_id>/conflicts/", views.conflict_check, name="conflicts"),
     path("leads/<uuid:lead_id>/decide/", views.decide, name="decide"),
+    path("leads/<uuid:lead_id>/delete/", views.delete_lead, name="delete"),
     path("leads/<uuid:lead_id>/letter.pdf", views.letter_pdf, name="letter"),
     path("leads/<uuid:lead_id>/memo.pdf", views.memo_pdf, name="memo_pdf"),
     path("leads/<uuid:lead_id>/uploads/<uuid:upload_id>/", views.upload, name="upload"),

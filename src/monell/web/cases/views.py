@@ -341,6 +341,26 @@ def decide(request: HttpRequest, lead_id: Any) -> HttpResponse:
     return redirect("cases:lead", lead_id=lead.pk)
 
 
+@staff_required
+@require_POST
+@permission_required("cases.delete_lead", raise_exception=True)
+def delete_lead(request: HttpRequest, lead_id: Any) -> HttpResponse:
+    """Erase a lead and everything stored with it (e.g. when the person asks), with a reason
+    kept only in the audit log's detail as a category, never the person's words."""
+    lead = _lead(request, lead_id)
+    if request.POST.get("confirm") != lead.reference:
+        messages.error(request, f"confirm: type the reference {lead.reference} to delete the lead.")
+        return redirect("cases:lead", lead_id=lead.pk)
+    if hasattr(lead, "matter"):
+        messages.error(request, "delete: the lead is an open matter; close the matter first.")
+        return redirect("cases:lead", lead_id=lead.pk)
+    reference = lead.reference
+    lead.delete()
+    record(request, "delete", object_type="lead", object_id=reference, detail="erased by admin")
+    messages.success(request, f"Lead {reference} and everything stored with it were deleted.")
+    return redirect("cases:queue")
+
+
 def letter_html(lead: Lead, by: Any) -> str:
     from monell.web.cases.services import letter_facts
 
