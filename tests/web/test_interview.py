@@ -283,3 +283,17 @@ def test_the_rate_limit_counts_each_address_behind_a_proxy(settings) -> None:
     assert finish(people[0]).status_code == 302
     assert finish(people[1]).status_code == 302  # another person, the same proxy
     assert Lead.objects.count() == 2
+
+
+def test_review_lists_what_is_still_missing_and_will_not_go_on() -> None:
+    client = Client()
+    start(client)
+    answer(client, "date", SCREENS[1][1])
+    response = client.post("/q/review/")
+    assert response.status_code == 200  # not the result
+    main = _main(response)
+    assert 'role="alert"' in main
+    assert '<a href="/q/who/?return=review">Please answer this question.</a>' in main
+    assert '<a href="/q/place/?return=review">Please pick the state where it happened.</a>' in main
+    assert "Please pick at least one thing the officers did." in main
+    assert client.get("/result/")["Location"] == "/q/review/"

@@ -324,14 +324,10 @@ def review(request: HttpRequest) -> HttpResponse:
     if interview.submitted_lead_id is not None:
         return redirect("intake:confirmation")
     answers = _answers(interview)
-    problems = steps.check(answers)
-    errors = steps.field_errors(problems)
-    for s in steps.applicable(answers):
-        errors += (
-            _missing_answer(s, answers["steps"].get(s.slug) or {})
-            if s.slug in answers["steps"] or s.slug == "who"
-            else []
-        )
+    who = steps.all_steps()[0]
+    errors = steps.field_errors(steps.check(answers)) + _missing_answer(
+        who, answers["steps"].get(who.slug) or {}
+    )
     rows = []
     for s in steps.applicable(answers):
         rows.append(
@@ -344,10 +340,12 @@ def review(request: HttpRequest) -> HttpResponse:
         )
     if request.method == "POST" and not errors:
         return redirect("intake:result")
-    links = [
-        {"message": e.message, "href": f"{_step_url(e.step)}?return=review"}
+    links = [  # a problem no screen owns (none today) is still listed, never hidden
+        {
+            "message": e.message,
+            "href": "#main" if e.step == "review" else f"{_step_url(e.step)}?return=review",
+        }
         for e in errors
-        if e.step != "review"
     ]
     return render(request, "intake/review.html", {"rows": rows, "errors": links})
 
