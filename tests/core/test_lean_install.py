@@ -20,11 +20,11 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "st_louis_excessive_force.yaml"
 SETTLEMENTS = REPO / "tests" / "exposure" / "fixtures" / "settlements_small.csv"
 
-# The top-level modules that only the extras bring (pyproject.toml: research, web, plots).
+# The top-level modules that only the extras bring (pyproject.toml: research, web, plots;
+# numpy is core: monell payouts import works on arrays).
 EXTRA_MODULES = (
     "torch",
     "tantivy",
-    "numpy",
     "onnxruntime",
     "onnx",
     "threadpoolctl",

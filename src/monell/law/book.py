@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -211,7 +212,64 @@ def _csv_rows(name: str) -> Iterator[tuple[int, dict[str, str]]]:
     for line_no, row in enumerate(reader, start=2):
         if None in row or any(v is None for v in row.values()):
             raise LawDataError(f"{name}:{line_no}: wrong number of columns")
+        if "sources" in row:
+            row["sources"] = public_sources(row["sources"])
         yield line_no, row
+
+
+# The reviewers' machine-checked form of a quote from the bundled opinion sample (a test
+# checks every quote against the record; docs/law-data.md). A reader has no such file: the
+# loaded rows name the opinion itself instead.
+_SAMPLE_REF = re.compile(r"sample:(?P<file>[\w.]+\.jsonl)#(?P<record>[\w-]+)")
+_OPINION_PART = re.compile(r"-(?P<kind>opinion|dissent|concurrence)-(?P<author>[a-z]+)$")
+CORPUS_FILE = "corpus_citations.csv"
+
+
+@cache
+def _sample_opinions() -> dict[str, str]:
+    """Record id (and the decision's id without its opinion part, and its U.S. cite) of the
+    bundled sample -> the decision as a reader finds it: 'Ashcroft v. al-Kidd, 563 U.S. 731
+    (2011)'. The list keeps one record per citation, so other opinions of the same decision
+    are found through the decision."""
+    out: dict[str, str] = {}
+    for _, row in _csv_rows(CORPUS_FILE):
+        date = row["date_filed"]
+        when = date[:4] if row["citation"] else f"{row['court']} {date}".strip()
+        name = f"{row['case_name']}, {row['citation']}" if row["citation"] else row["case_name"]
+        text = f"{name} ({when})"
+        out[row["record_id"]] = text
+        out.setdefault(_OPINION_PART.sub("", row["record_id"]), text)
+        if row["citation"]:
+            out.setdefault(row["citation"], text)
+    return out
+
+
+def _opinion_named(record: str) -> str | None:
+    known = _sample_opinions()
+    decision = _OPINION_PART.sub("", record)
+    us = re.fullmatch(r"scotus-(\d+)-u-s-(\d+)", decision)
+    found = (
+        known.get(record)
+        or known.get(decision)
+        or (known.get(f"{us[1]} U.S. {us[2]}") if us else None)
+    )
+    if found is None:
+        return None
+    part = _OPINION_PART.search(record)
+    return found + (f", {part['kind']} ({part['author'].title()})" if part else "")
+
+
+def public_sources(text: str) -> str:
+    """`sources` text with each `sample:<file>#<record>` replaced by the opinion it names (case,
+    citation, year; the quote that follows is kept). Unknown records say what they are."""
+    if "sample:" not in text:
+        return text
+
+    def named(match: re.Match[str]) -> str:
+        found = _opinion_named(match["record"])
+        return f"opinion text of {found}" if found else f"opinion text (record {match['record']})"
+
+    return _SAMPLE_REF.sub(named, text)
 
 
 def _where(name: str, line_no: int, column: str) -> str:

@@ -199,7 +199,13 @@ def _eyecite_case(citation: str) -> Any:
     from eyecite import get_citations
     from eyecite.models import FullCaseCitation
 
-    found = [c for c in get_citations(citation) if isinstance(c, FullCaseCitation)]
+    from monell.law.citation_tokens import citation_tokenizer  # eyecite's tokens, faster
+
+    found = [
+        c
+        for c in get_citations(citation, tokenizer=citation_tokenizer())
+        if isinstance(c, FullCaseCitation)
+    ]
     return found[0] if len(found) == 1 else None
 
 
@@ -645,6 +651,8 @@ def _scotus_rows(text: str) -> Iterable[ScotusRow]:
 
 
 def load_us_pages() -> tuple[UsPage, ...]:
+    from monell.law.book import public_sources  # sample records named as the opinions they are
+
     text = resources.files(DATA_PACKAGE).joinpath(SCOTUS_PAGES_FILE).read_text(encoding="utf-8")
     return tuple(
         UsPage(
@@ -652,7 +660,7 @@ def load_us_pages() -> tuple[UsPage, ...]:
             sct_cite=r["sct_cite"],
             case_name=r["case_name"],
             confidence=Confidence(r["confidence"]),
-            sources=r["sources"],
+            sources=public_sources(r["sources"]),
         )
         for r in csv.DictReader(io.StringIO(text))
     )
