@@ -226,7 +226,16 @@ def register(group: click.Group) -> None:
     @corpus.command("fetch")
     @click.option("--court", required=True, help="CourtListener court id, e.g. ca8, scotus, moed.")
     @click.option(
-        "--since", required=True, metavar="DATE", help="First decision date to fetch (YYYY-MM-DD)."
+        "--query",
+        metavar="TEXT",
+        default=None,
+        help='Search words the opinions must match (CourtListener\'s q), e.g. "1983".',
+    )
+    @click.option(
+        "--since",
+        metavar="DATE",
+        default=None,
+        help="First decision date to fetch (YYYY-MM-DD); default: the court's first.",
     )
     @click.option(
         "--until",
@@ -240,28 +249,81 @@ def register(group: click.Group) -> None:
         default=None,
         help="Stop after this many decisions (for a trial run).",
     )
+    @click.option(
+        "--rate",
+        type=click.IntRange(1, 5000),
+        default=4500,
+        show_default=True,
+        help="Requests per hour at most (CourtListener allows an account 5,000).",
+    )
+    @click.option(
+        "--restart",
+        is_flag=True,
+        help="Ignore the saved place of an earlier, interrupted run of the same fetch.",
+    )
     @db_option
     def fetch(
-        court: str, since: str, until: str | None, max_clusters: int | None, db: str | None
+        court: str,
+        query: str | None,
+        since: str | None,
+        until: str | None,
+        max_clusters: int | None,
+        rate: int,
+        restart: bool,
+        db: str | None,
     ) -> None:
         """Fetch opinions from the CourtListener REST API v4 into the store.
 
         Needs an API token in the COURTLISTENER_TOKEN environment variable (free account
-        at courtlistener.com). Pages with the API's cursors and backs off on rate limits.
+        at courtlistener.com). Pages with the API's cursors, paces requests below the
+        account limit, backs off on 429/5xx (honouring Retry-After) and saves its place
+        after every page: rerun the same command to resume an interrupted fetch.
         """
+        from platformdirs import user_data_dir
+
         from monell.corpus import courtlistener_api as api
+        from monell.storage.database import resolve_db_url
 
         since_date = parse_date_option("--since", since)
         until_date = parse_date_option("--until", until)
         if since_date and until_date and until_date < since_date:
             fail("--until is before --since")
+        if query is not None and not query.strip():
+            fail('--query is empty: give the words to match, e.g. --query "1983"')
         try:
             client = api.Client.from_env()
         except api.ApiError as exc:
             fail(str(exc))
+        client.hourly_rate = rate
         engine = _open(db)
+        key = api.search_key(court, query, since_date, until_date)
+        folder = Path(user_data_dir("monell", appauthor=False)) / "fetch-state"
+        state_file = api.state_path(folder, resolve_db_url(db), key)
         try:
-            with _progress_bar(None, f"CourtListener {court}", unit="opinion") as bar:
+            state = (
+                api.FetchState(state_file, key) if restart else api.FetchState.load(state_file, key)
+            )
+        except api.ApiError as exc:
+            fail(str(exc))
+        if state.next_url or state.done:
+            click.echo(
+                f"resuming: {state.clusters} decision(s) fetched before (state: {state_file})",
+                err=True,
+            )
+        try:
+            with _progress_bar(None, f"CourtListener {court}", unit="decision") as bar:
+
+                def sized(total: int | None, done: int) -> None:
+                    bar.total, bar.n = total, done
+                    bar.refresh()
+                    if total is not None:
+                        hours = api.estimate(max(total - done, 0), hourly_rate=rate)
+                        click.echo(
+                            f"CourtListener {court}: {total} decision(s) match, {done} done; "
+                            f"about {hours:.1f} h left at {rate} requests/hour",
+                            err=True,
+                        )
+
                 report = api.fetch_court(
                     engine,
                     client,
@@ -270,12 +332,17 @@ def register(group: click.Group) -> None:
                     until_date,
                     max_clusters=max_clusters,
                     progress=bar.update,
+                    query=query,
+                    state=state,
+                    on_total=sized,
                 )
         except api.ApiError as exc:
             click.echo(f"error: {exc}", err=True)
+            if state.next_url:
+                click.echo("rerun the same command to resume from the last finished page", err=True)
             raise SystemExit(1 if exc.transient else EXIT_BAD_INPUT) from None
         click.echo(
             f"CourtListener {court}: {report.clusters} decision(s), "
-            f"{report.opinions} opinion(s) stored"
+            f"{report.opinions} opinion(s) stored" + (" (resumed)" if report.resumed else "")
         )
         _link(engine, rescan=False)
