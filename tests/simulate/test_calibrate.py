@@ -81,3 +81,16 @@ def test_naive_baseline_bootstraps_the_last_three_years() -> None:
     samples = naive_samples([100.0, 1.0, 2.0, 3.0], 500, np.random.default_rng(1))
     assert samples.min() >= 1.0 and samples.max() <= 3.0
     assert samples.mean() == pytest.approx(2.0, abs=0.1)
+
+
+def test_rate_drift_is_recovered_from_random_walks() -> None:
+    from monell.simulate.calibrate import fit_drift
+
+    rng = np.random.default_rng(5)
+    series = []
+    for _ in range(60):
+        log_rate = np.log(300.0) + np.cumsum(0.2 * rng.standard_normal(30))
+        series.append(list(rng.poisson(np.exp(log_rate))))
+    assert fit_drift(series) == pytest.approx(0.2, rel=0.15)
+    steady = [list(rng.poisson(300.0, 30)) for _ in range(60)]
+    assert (fit_drift(steady) or 0.0) < 0.03

@@ -287,8 +287,13 @@ def register(group: click.Group) -> None:
     default=None,
     help="Use only payments up to this year (for backtests).",
 )
+@click.option(
+    "--drift",
+    is_flag=True,
+    help="Also fit a year-to-year random walk of each city's claim rate (wider intervals).",
+)
 def calibrate_command(
-    db: str | None, output: str, dollars_year: int, fit_through: int | None
+    db: str | None, output: str, dollars_year: int, fit_through: int | None, drift: bool
 ) -> None:
     """Fit frequency and severity per city from the loaded settlements; write a parameter file
     with provenance (load data first: monell payouts import data/settlements/*/*.csv)."""
@@ -305,6 +310,7 @@ def calibrate_command(
             dollars_year=dollars_year,
             source=_describe(payments),
             fit_through=fit_through,
+            drift=drift,
         )
     except CalibrationError as exc:
         fail(str(exc))
@@ -371,7 +377,11 @@ def backtest_command(
     payments = payments_from_records(store.iter_query(), dollars_year)
     try:
         result = backtest(
-            payments, fit_through=fit_through, dollars_year=dollars_year, runs=runs, seed=seed
+            payments,
+            fit_through=fit_through,
+            dollars_year=dollars_year,
+            runs=runs,
+            seed=seed,
         )
     except (CalibrationError, ValueError) as exc:
         fail(f"--fit-through {fit_through}: {exc}")

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from monell.simulate.calibrate import Payment, calibrate
 from monell.simulate.engine import simulate
+from monell.simulate.params import Params
 
 HORIZON = 5
 
@@ -39,30 +39,10 @@ def naive_samples(history: Sequence[float], n: int, rng: np.random.Generator) ->
     return last[picks].mean(axis=1)
 
 
-@dataclass(frozen=True)
-class CityYear:
-    city: str
-    year: int
-    observed: float
-    model_p10: float
-    model_p90: float
-    model_crps: float
-    naive_p10: float
-    naive_p90: float
-    naive_crps: float
-
-
-def backtest(
-    payments: Sequence[Payment],
-    *,
-    fit_through: int,
-    dollars_year: int,
-    runs: int = 400,
-    seed: int = 2026,
-    workers: int | None = 1,
-    source: str = "",
-) -> dict[str, Any]:
-    params = calibrate(payments, dollars_year=dollars_year, source=source, fit_through=fit_through)
+def _forecast(
+    params: Params, fit_through: int, runs: int, seed: int, workers: int | None
+) -> np.ndarray:
+    """(runs, HORIZON, cities) yearly totals simulated after `fit_through`, responses off."""
     params = params.model_copy(
         update={
             "responses": params.responses.model_copy(update={"enabled": False}),
@@ -77,7 +57,37 @@ def backtest(
             ),
         }
     )
-    results = simulate(params, workers=workers)
+    return simulate(params, workers=workers).payouts_by_group  # one agency per city
+
+
+def _score(draws: np.ndarray, observed: float) -> tuple[bool, float]:
+    lo, hi = np.percentile(draws, [10, 90])
+    return bool(lo <= observed <= hi), crps(draws, observed)
+
+
+def backtest(
+    payments: Sequence[Payment],
+    *,
+    fit_through: int,
+    dollars_year: int,
+    runs: int = 400,
+    seed: int = 2026,
+    workers: int | None = 1,
+    source: str = "",
+) -> dict[str, Any]:
+    """Scores three forecasts of every city-year after `fit_through`: the calibrated model
+    (constant claim rate, as `calibrate` writes by default), the same with the fitted
+    year-to-year drift of the rate (`calibrate --drift`), and the naive baseline."""
+    constant = calibrate(
+        payments, dollars_year=dollars_year, source=source, fit_through=fit_through
+    )
+    drifting = calibrate(
+        payments, dollars_year=dollars_year, source=source, fit_through=fit_through, drift=True
+    )
+    forecasts = {
+        "model": _forecast(constant, fit_through, runs, seed, workers),
+        "model_with_drift": _forecast(drifting, fit_through, runs, seed, workers),
+    }
     totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     last_year: dict[str, int] = {}
     for p in payments:
@@ -85,9 +95,8 @@ def backtest(
         totals[key][p.year] += p.amount
         last_year[key] = max(last_year.get(key, p.year), p.year)
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2**31 - 2,)))
-    rows: list[CityYear] = []
-    per_city = results.payouts_by_group  # one agency per city: (runs, years, cities)
-    for c, city in enumerate(params.population.cities):
+    rows: list[dict[str, Any]] = []
+    for c, city in enumerate(constant.population.cities):
         key = f"{city.city}, {city.state}"
         history = [totals[key].get(y, 0.0) for y in range(fit_through - 2, fit_through + 1)]
         naive = naive_samples(history, runs, rng)
@@ -96,47 +105,40 @@ def backtest(
             if year > last_year.get(key, fit_through):
                 continue  # the city's file ends before this year
             observed = totals[key].get(year, 0.0)
-            draws = per_city[:, t, c]
-            lo, hi = np.percentile(draws, [10, 90])
-            nlo, nhi = np.percentile(naive, [10, 90])
-            rows.append(
-                CityYear(
-                    key,
-                    year,
-                    observed,
-                    float(lo),
-                    float(hi),
-                    crps(draws, observed),
-                    float(nlo),
-                    float(nhi),
-                    crps(naive, observed),
-                )
-            )
+            row: dict[str, Any] = {"city": key, "year": year, "observed": observed}
+            for name, draws in (*((k, v[:, t, c]) for k, v in forecasts.items()), ("naive", naive)):
+                covered, score = _score(draws, observed)
+                row[name] = {"covered": covered, "crps": score}
+            rows.append(row)
     if not rows:
         raise ValueError(f"no city has payments after {fit_through} to score; choose an earlier T")
     n = len(rows)
-    model_cov = sum(r.model_p10 <= r.observed <= r.model_p90 for r in rows) / n
-    naive_cov = sum(r.naive_p10 <= r.observed <= r.naive_p90 for r in rows) / n
-    model_crps = float(np.mean([r.model_crps for r in rows]))
-    naive_crps = float(np.mean([r.naive_crps for r in rows]))
-    wins = sum(r.model_crps < r.naive_crps for r in rows)
+    summary = {
+        name: {
+            "coverage_80": sum(r[name]["covered"] for r in rows) / n,
+            "mean_crps": float(np.mean([r[name]["crps"] for r in rows])),
+        }
+        for name in ("model", "model_with_drift", "naive")
+    }
+    naive_crps = summary["naive"]["mean_crps"]
     return {
         "fit_through": fit_through,
         "horizon_years": HORIZON,
-        "cities": len({r.city for r in rows}),
+        "cities": len({r["city"] for r in rows}),
         "city_years": n,
         "runs": runs,
         "dollars_year": dollars_year,
-        "model": {"coverage_80": model_cov, "mean_crps": model_crps},
-        "naive": {"coverage_80": naive_cov, "mean_crps": naive_crps},
-        "crps_ratio_model_to_naive": model_crps / naive_crps if naive_crps else None,
-        "city_years_model_better": wins,
-        "rows": [r.__dict__ for r in rows],
+        "rate_drift_sd": drifting.claims.rate_drift_sd,
+        **summary,
+        "crps_ratio_model_to_naive": summary["model"]["mean_crps"] / naive_crps,
+        "crps_ratio_drift_to_naive": summary["model_with_drift"]["mean_crps"] / naive_crps,
+        "city_years_model_better": sum(r["model"]["crps"] < r["naive"]["crps"] for r in rows),
+        "rows": rows,
     }
 
 
 def to_markdown(result: dict[str, Any]) -> str:
-    m, n = result["model"], result["naive"]
+    m, d, n = result["model"], result["model_with_drift"], result["naive"]
     ratio = result["crps_ratio_model_to_naive"]
     lines = [
         f"# Backtest: fit through {result['fit_through']}, forecast "
@@ -147,11 +149,14 @@ def to_markdown(result: dict[str, Any]) -> str:
         "",
         "| forecast | 80% interval coverage | mean CRPS |",
         "|---|---|---|",
-        f"| model | {m['coverage_80']:.0%} | ${m['mean_crps']:,.0f} |",
+        f"| model (constant rate) | {m['coverage_80']:.0%} | ${m['mean_crps']:,.0f} |",
+        f"| model, rate drifting (log sd {result['rate_drift_sd']} a year) | "
+        f"{d['coverage_80']:.0%} | ${d['mean_crps']:,.0f} |",
         f"| naive (last 3 years, bootstrap) | {n['coverage_80']:.0%} | ${n['mean_crps']:,.0f} |",
         "",
         f"CRPS ratio model / naive: {ratio:.3f} (below 1: the model is better); the model is "
-        f"better in {result['city_years_model_better']} of {result['city_years']} city-years.",
+        f"better in {result['city_years_model_better']} of {result['city_years']} city-years; "
+        f"with drift {result['crps_ratio_drift_to_naive']:.3f}.",
         "",
         "Caveat: the settlement files are not comparable across cities, and only cautiously "
         "across years.",

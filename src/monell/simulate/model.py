@@ -195,6 +195,7 @@ class State:
     history: np.ndarray  # (experience_years, runs, agencies) insured-layer losses by year
     pending: np.ndarray  # (max lag + 1, CHANNELS, runs, agencies): payments falling due
     run_pending: np.ndarray  # (max lag + 1, layers + 1, runs): every layer and the count
+    log_drift: np.ndarray  # random walk of the log claim rate (claims.rate_drift_sd)
     mu: np.ndarray  # per-run severity (parameter uncertainty)
     rate: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
@@ -227,6 +228,7 @@ def initial_state(params: Params, agencies: Agencies, runs: list[int]) -> State:
         history=np.zeros((params.pricing.experience_years, r, a)),
         pending=np.zeros((lags, CHANNELS, r, a)),
         run_pending=np.zeros((lags, N_LAYERS + 1, r)),
+        log_drift=np.zeros((r, a)),
         mu=mu,
         rate=rate,
     )
@@ -261,9 +263,14 @@ def draw_claims(
     lag_cdf[-1] = 1.0
     k = agencies.dispersion
     shape = float(k[0]) if k.size and (k == k[0]).all() else k
+    drift = c.rate_drift_sd
     counts, normals, uniforms = [], [], []
     for i, rng in enumerate(rngs):
+        if drift > 0:  # drawn only when used: common random numbers need equal drift settings
+            state.log_drift[i] += drift * rng.standard_normal(k.shape[0]) - drift**2 / 2
         frailty = rng.gamma(shape, 1 / shape, k.shape[0])
+        if drift > 0:
+            frailty = frailty * np.exp(state.log_drift[i])
         n = rng.poisson(lam[i] * frailty)
         total = int(n.sum())
         counts.append(n)

@@ -155,6 +155,9 @@ class Claims(_Frozen):
     dollars_year: int = Field(default=2022, ge=1913, le=2100)
     real_severity_trend: float = Field(default=0.0, ge=-0.5, le=0.5)
     frequency_multiplier: float = Field(default=1.0, ge=0)
+    # year-to-year drift of each agency's claim rate: a mean-one lognormal random walk with this
+    # standard deviation of the log per year (0: a constant rate; calibrate fits it from cities)
+    rate_drift_sd: float = Field(default=0.0, ge=0, le=2)
     # P(paid k years after the incident), k = 0, 1, …
     lag_probabilities: tuple[float, ...] = (0.10, 0.30, 0.28, 0.17, 0.10, 0.05)
 
