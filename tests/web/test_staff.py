@@ -188,8 +188,13 @@ def test_retention_purge_removes_old_declined_leads_and_audits_it(client_as) -> 
     keep = lead_with(name="Keep")
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
     Lead.objects.filter(pk=old.pk).update(status="declined", status_changed_at=long_ago)
+    from monell.web.intake.models import Interview
+
+    Interview.objects.create(token_hash="a" * 64, expires_at=long_ago, answers={})
+    Interview.objects.create(token_hash="b" * 64, answers={})  # still within its 30 days
     result = purge_expired_leads()
-    assert result.declined == 1
+    assert result.declined == 1 and result.interviews == 1
+    assert Interview.objects.count() == 1
     assert not Lead.objects.filter(pk=old.pk).exists() and Lead.objects.filter(pk=keep.pk).exists()
     assert AuditEvent.objects.filter(action="purge", object_id=old.reference).exists()
     assert HOSTILE  # the module's hostile fixtures stay importable for other tests

@@ -166,7 +166,8 @@ def retention_purge(dry_run: bool, db: str | None, key_file: str | None) -> None
     click.echo(
         f"{verb} {result.declined} declined/referred lead(s) decided before "
         f"{result.cutoff_declined:%Y-%m-%d} and {result.uncontacted} never-contacted lead(s) "
-        f"from before {result.cutoff_uncontacted:%Y-%m-%d}."
+        f"from before {result.cutoff_uncontacted:%Y-%m-%d}, and {result.interviews} unfinished "
+        "interview(s) 30 days after their last save."
     )
 
 

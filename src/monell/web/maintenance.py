@@ -55,13 +55,15 @@ def rotate_keys() -> Rotation:
 class Purge:
     declined: int
     uncontacted: int
+    interviews: int  # unfinished interviews past their 30 days
     cutoff_declined: dt.datetime
     cutoff_uncontacted: dt.datetime
 
 
 def purge_expired_leads(dry_run: bool = False) -> Purge:
-    """Delete declined/referred leads past the retention period after their decision, and
-    leads never contacted past theirs; each purge is one audit event (ids only)."""
+    """Delete declined/referred leads past the retention period after their decision, leads
+    never contacted past theirs, and unfinished interviews 30 days after their last save; each
+    purge is an audit event (ids and counts only)."""
     from monell.web.audit.log import record
     from monell.web.cases.models import FirmSettings, Lead, LeadStatus
 
@@ -75,9 +77,17 @@ def purge_expired_leads(dry_run: bool = False) -> Purge:
     uncontacted = Lead.objects.filter(
         status=LeadStatus.NEW, contacted_at__isnull=True, created_at__lt=cut_uncontacted
     )
-    result = Purge(declined.count(), uncontacted.count(), cut_declined, cut_uncontacted)
+    from monell.web.intake.models import Interview
+
+    stale = Interview.objects.filter(expires_at__lt=now)
+    result = Purge(
+        declined.count(), uncontacted.count(), stale.count(), cut_declined, cut_uncontacted
+    )
     if dry_run:
         return result
+    if result.interviews:
+        stale.delete()
+        record(None, "purge", object_type="interview", detail=f"{result.interviews} expired")
     for label, queryset in (("declined", declined), ("uncontacted", uncontacted)):
         for lead in list(queryset.only("id", "reference")):
             with transaction.atomic():
