@@ -158,8 +158,9 @@ class Claims(_Frozen):
     # year-to-year drift of each agency's claim rate: a mean-one lognormal random walk with this
     # standard deviation of the log per year (0: a constant rate; calibrate fits it from cities)
     rate_drift_sd: float = Field(default=0.0, ge=0, le=2)
-    # P(paid k years after the incident), k = 0, 1, …
-    lag_probabilities: tuple[float, ...] = (0.10, 0.30, 0.28, 0.17, 0.10, 0.05)
+    # P(paid k years after the incident), k = 0, 1, …, the last bucket "5 or more": fitted
+    # from the 901 FiveThirtyEight / Marshall Project payments with an incident date
+    lag_probabilities: tuple[float, ...] = (0.0166, 0.1687, 0.2098, 0.2153, 0.1687, 0.2209)
 
     @model_validator(mode="after")
     def _lags(self) -> Claims:
