@@ -155,19 +155,24 @@ def test_a_bulk_file_fixed_in_the_middle_at_the_same_length_reloads(
     assert text.startswith("Corrected45.")
 
 
+def _refuse(url: str, opinion_id: int) -> sa.Engine:
+    """A check in the database (a trigger) that refuses one opinion row on insert."""
+    engine = open_database(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER refuse BEFORE INSERT ON corpus_opinions WHEN NEW.id = {opinion_id} "
+            f"BEGIN SELECT RAISE(ABORT, 'opinion {opinion_id} refused by a check'); END"
+        )
+    return engine
+
+
 def test_a_row_the_database_refuses_mid_load_is_named_and_resumable(
     tmp_path: Path, url: str
 ) -> None:
     """A value that passes validation but fails on insert (here: a check the database
     enforces) must not leave the file 80% loaded and failing the same way forever."""
     path = _opinions(tmp_path / "opinions-2024-06-01.csv", 50)
-    engine = open_database(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "CREATE TRIGGER refuse BEFORE INSERT ON corpus_opinions WHEN NEW.id = 10040 "
-            "BEGIN SELECT RAISE(ABORT, 'opinion 10040 refused by a check'); END"
-        )
-    engine.dispose()
+    _refuse(url, 10040).dispose()
     args = ["corpus", "load", path, "--db", url, "--no-link", "--batch-size", "15"]
     result = run(args)
     assert_bad_input(
@@ -187,12 +192,7 @@ def test_a_row_the_database_refuses_mid_load_is_named_and_resumable(
 
 def test_a_fixed_file_replaces_its_unfinished_load(tmp_path: Path, url: str) -> None:
     path = _opinions(tmp_path / "opinions-2024-06-01.csv", 20)
-    engine = open_database(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "CREATE TRIGGER refuse BEFORE INSERT ON corpus_opinions WHEN NEW.id = 10010 "
-            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
-        )
+    engine = _refuse(url, 10010)
     args = ["corpus", "load", path, "--db", url, "--no-link", "--batch-size", "5"]
     assert run(args).exit_code == 2
     with engine.begin() as conn:
