@@ -202,7 +202,7 @@ def _execute(
         from distributed import Client
         from distributed import as_completed as dask_completed
 
-        with Client(scheduler) as client:
+        with Client(scheduler, timeout="10s") as client:
             futures = client.map(run_batch, [params] * len(plan), plan, pure=False)
             for future in dask_completed(futures):
                 yield tick(future.result())

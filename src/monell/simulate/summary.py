@@ -138,10 +138,12 @@ def _fmt(value: float | None, kind: str) -> str:
     if value is None:
         return "—"
     if kind == "money":
+        sign = "-" if value < 0 else ""
+        size = abs(value)
         for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-            if abs(value) >= limit:
-                return f"${value / limit:,.2f}{suffix}"
-        return f"${value:,.0f}"
+            if size >= limit:
+                return f"{sign}${size / limit:,.2f}{suffix}"
+        return f"{sign}${size:,.0f}" if round(size) else "$0"
     if kind == "pct":
         return f"{100 * value:.2f}%"
     return f"{value:,.0f}"
