@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from courts_db import courts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from monell.cli.main import cli
 from monell.corpus.ingest_bulk import load_file, order_files
+from monell.law import verify_text as verify_text_module
+from monell.law.citation_tokens import (
+    EYECITE_ORIGINALS,
+    _court_by_paren,
+    citation_tokenizer,
+    fast_court_lookup,
+)
 from monell.law.verify import ChainedIndex, authority_index, bundled_index, names_agree
-from monell.law.verify_text import find_citations, verify_text
+from monell.law.verify_text import NAME_WINDOW, _Spans, find_citations, verify_text
 
 from .conftest import FIXTURES
 
@@ -147,3 +161,144 @@ def test_the_database_store_is_searched_too(engine):
 def test_chained_index_prefers_found_over_not_in_corpus():
     chained = ChainedIndex([bundled_index()])
     assert str(chained.check("436 U.S. 658", "Monell").status) == "found"
+
+
+# ---- Linear time (issue 17): shown by what the code searches, not by timing it. ----
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT.parent / "shared" / "data" / "opinions"
+
+
+class _Recording:
+    """Stands in for the name pattern and records the length of every text searched."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.lengths: list[int] = []
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.lengths.append(len(text))
+        return self.pattern.search(text)
+
+
+pieces = st.sampled_from(
+    ["Av.Bv.", "Av.", " v. ", "Graham", " ", "\n", ", ", "490 U.S. 386 (1989)", "; ", "x" * 50]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(pieces, max_size=400))
+def test_the_name_before_a_citation_is_searched_in_a_bounded_window(parts: list[str]) -> None:
+    text = "".join(parts) + " Graham v. Connor, 490 U.S. 386 (1989)"
+    recording = _Recording(verify_text_module._NAME_BEFORE)
+    original = verify_text_module._NAME_BEFORE
+    verify_text_module._NAME_BEFORE = recording  # type: ignore[assignment]
+    try:
+        found = find_citations(text)
+    finally:
+        verify_text_module._NAME_BEFORE = original
+    assert found and found[-1].text == "490 U.S. 386"
+    assert all(length <= NAME_WINDOW for length in recording.lengths)
+
+
+def test_40_kb_of_av_bv_is_searched_in_the_window_only() -> None:
+    # The issue's hang: before, every start position of the run scanned to its end.
+    text = "Av.Bv." * 7_000 + " Graham v. Connor, 490 U.S. 386 (1989)"
+    [cite] = find_citations(text)
+    assert (cite.text, cite.case_name, cite.year) == ("490 U.S. 386", "Graham v. Connor", 1989)
+    recording = _Recording(verify_text_module._NAME_BEFORE)
+    original = verify_text_module._NAME_BEFORE
+    verify_text_module._NAME_BEFORE = recording  # type: ignore[assignment]
+    try:
+        [cite] = find_citations("Av.Bv." * 7_000 + ", 490 U.S. 386 (1989)")
+    finally:
+        verify_text_module._NAME_BEFORE = original
+    assert (cite.text, cite.case_name, recording.lengths) == ("490 U.S. 386", None, [NAME_WINDOW])
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)), max_size=20),
+    st.integers(0, 80),
+    st.integers(1, 15),
+)
+def test_span_overlap_by_binary_search_is_the_pairwise_test(
+    spans: list[tuple[int, int]], start: int, length: int
+) -> None:
+    taken = [(s, s + n) for s, n in spans]
+    end = start + length
+    assert _Spans(taken).overlaps(start, end) == any(s < end and start < e for s, e in taken)
+
+
+@given(st.one_of(st.text(max_size=12), st.sampled_from([c["citation_string"] for c in courts])))
+def test_court_lookup_answers_as_eyecite_does(paren: str) -> None:
+    fast_court_lookup()
+    original = EYECITE_ORIGINALS["get_court_by_paren"]
+    assert _court_by_paren(paren) == original(paren)
+
+
+def _tokens(tokenizer, text: str) -> list[tuple[str, int, int, tuple]]:  # eyecite tokenizer
+    _, found = tokenizer.tokenize(text)
+    return [(type(t).__name__, t.start, t.end, tuple(sorted(t.groups.items()))) for _, t in found]
+
+
+def _sample_texts(count: int) -> list[str]:
+    out = []
+    for name in ("scotus_1983.jsonl", "ca1_general_sample.jsonl"):
+        with (SAMPLE / name).open(encoding="utf-8") as handle:
+            for line, _ in zip(handle, range(count), strict=False):
+                out.append(json.loads(line)["text"])
+    return out
+
+
+def test_the_fast_tokenizer_gives_eyecites_default_tokens() -> None:
+    from eyecite.tokenizers import default_tokenizer
+
+    texts = [
+        *_sample_texts(3),
+        # An en dash after the page and Justia's no-break space: Hyperscan alone misses both.
+        "Douglas v. Seacoast Products, Inc.,431 U.\u00a0S. 265\u2013272 (1977).",
+    ]
+    for text in texts:
+        assert _tokens(citation_tokenizer(), text) == _tokens(default_tokenizer, text)
+
+
+def test_full_citations_are_eyecites_own() -> None:
+    # eyecite's get_citations (default tokenizer, reference search and all) finds the same
+    # full case citations at the same places as the linear pass.
+    from eyecite import get_citations
+    from eyecite.models import FullCaseCitation
+
+    for text in _sample_texts(2):
+        theirs = [c.span() for c in get_citations(text) if isinstance(c, FullCaseCitation)]
+        ours = [(c.start, c.end) for c in find_citations(text) if c.reporter_known]
+        assert ours == theirs
+
+
+def test_an_empty_text_has_no_citations() -> None:
+    assert find_citations("") == [] and verify_text("", bundled_index()) == []
+
+
+def test_a_repeated_citation_is_checked_once() -> None:
+    calls: list[str] = []
+
+    class Counting(ChainedIndex):
+        def check(self, citation, case_name=None, year=None):  # same signature as the index
+            calls.append(citation)
+            return super().check(citation, case_name, year)
+
+    text = "Graham v. Connor, 490 U.S. 386 (1989). " * 50
+    results = verify_text(text, Counting([bundled_index()]))
+    assert len(results) == 50 and len({str(r.check.status) for r in results}) == 1
+    assert calls == ["490 U.S. 386"]
+
+
+def test_benchmark_quick_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "cite_verify.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "pathological repeats (Av.Bv.)" in done.stdout

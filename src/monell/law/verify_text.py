@@ -7,21 +7,33 @@ invented citation. Each citation is then checked against the corpus indexes
 (`CitationIndex.check`), and the name beside it against every case those indexes and the
 reviewed authority table know: "Graham v. Connor, 491 U.S. 386" is a `mismatch` because
 Graham v. Connor is 490 U.S. 386, even though nothing at 491 U.S. 386 is in the corpus.
+
+Linear in the size of the text (issue 17: 40 kB of `Av.Bv.` took 15 s): eyecite's tokens come
+from its Hyperscan tokenizer, one pass over the text; eyecite's search for later
+"Name, at 12" references (one regular expression over the rest of the text per citation) is
+not run, since nothing here uses those references; the name before a citation is searched in
+at most `NAME_WINDOW` characters; overlap tests are binary searches; and per-citation work
+(the corpus check, the search of the name among known cases) is done once per distinct
+citation of a document.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from monell.domain.vocabulary import CitationStatus
+from monell.law.citation_tokens import citation_tokenizer, fast_court_lookup
 from monell.law.verify import (
     ChainedIndex,
     CitationCheck,
     CitationIndex,
     CorpusEntry,
     names_agree,
+    normalize_citation,
     parse_case_citation,
 )
 
@@ -95,11 +107,23 @@ def _strip_signal(name: str) -> str:
     return stripped if " v" in stripped else name
 
 
+# The longest "X v. Y" the name pattern can take from real text: eight party words and a
+# defendant of at most 120 characters. Searching only this much before a citation keeps the
+# search linear (a 40 kB run without spaces made every start position scan to the end); the
+# leftmost match of the whole window starts inside this tail on every opinion of the sample
+# (tests/corpus/test_cite_verify.py compares the old and new results on real text).
+NAME_WINDOW = 400
+
+
+def name_window(window: str) -> str:
+    """The part of `window` the name pattern is run on: its last `NAME_WINDOW` characters."""
+    return window.replace("\n", " ").rstrip(" ,")[-NAME_WINDOW:]
+
+
 def _name_in(window: str) -> str | None:
     """The "X v. Y" that ends `window` (the text between the previous citation and this
     one), without a leading citation signal."""
-    window = window.replace("\n", " ")
-    m = _NAME_BEFORE.search(window.rstrip(" ,"))
+    m = _NAME_BEFORE.search(name_window(window))
     if m is None:
         return None
     plaintiff = _SIGNALS.sub("", m.group(1).strip())
@@ -116,18 +140,94 @@ def _year_after(text: str, end: int) -> int | None:
     return int(m.group(2)) if m else None
 
 
+def eyecite_citations(text: str) -> list[Any]:
+    """eyecite's `get_citations(text)` without its reference search.
+
+    For every full citation, `get_citations` runs one regular expression built from the case
+    name over all the rest of the text to find "Name, at 12" references: quadratic in the
+    text. Nothing here uses those references, and `filter_citations` never drops another
+    citation in favour of a reference, so the other citations come out the same.
+    """
+    from eyecite.find import (
+        _extract_full_citation,
+        _extract_id_citation,
+        _extract_shortform_citation,
+        _extract_supra_citation,
+    )
+    from eyecite.helpers import filter_citations
+    from eyecite.models import (
+        CitationToken,
+        Document,
+        FullCaseCitation,
+        IdToken,
+        SectionToken,
+        SupraToken,
+        UnknownCitation,
+    )
+
+    if not text:
+        return []
+    fast_court_lookup()
+    document = Document(plain_text=text)
+    document.tokenize(tokenizer=citation_tokenizer())  # type: ignore[no-untyped-call]
+    citations: list[Any] = []
+    for i, token in document.citation_tokens:
+        kind = type(token)
+        citation: Any
+        if kind is CitationToken:
+            if token.short:  # type: ignore[attr-defined]
+                citation = _extract_shortform_citation(document, i)
+            else:
+                citation = _extract_full_citation(document, i)
+                if (
+                    citations
+                    and isinstance(citation, FullCaseCitation)
+                    and isinstance(citations[-1], FullCaseCitation)
+                ):
+                    citation.is_parallel_citation(citations[-1])
+        elif kind is IdToken:
+            citation = _extract_id_citation(document.words, i)
+        elif kind is SupraToken:
+            citation = _extract_supra_citation(document.words, i)
+        elif kind is SectionToken:
+            citation = UnknownCitation(token, i)
+        else:
+            continue
+        citation.document = document
+        citations.append(citation)
+    return list(filter_citations(citations))
+
+
+class _Spans:
+    """Sorted, non-nested spans: "does [start, end) overlap any?" by binary search."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        # The furthest end among the spans starting at or before each one.
+        self.reach: list[int] = []
+        furthest = -1
+        for _, e in ordered:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Spans starting before `end` overlap when one of them ends after `start`.
+        i = bisect_left(self.starts, end)
+        return i > 0 and self.reach[i - 1] > start
+
+
 def find_citations(text: str) -> list[TextCitation]:
     """Full case citations in `text`, in order, with the name and year printed with them."""
-    from eyecite import get_citations
     from eyecite.models import FullCaseCitation
 
     out: list[TextCitation] = []
     taken: list[tuple[int, int]] = []
     prev_end = 0
-    for cite in get_citations(text):
+    for cite in eyecite_citations(text):
         if not isinstance(cite, FullCaseCitation):
             # Statutes, journals, short forms: not checked here, but not "unknown reporters".
-            taken.append(cite.span())  # type: ignore[no-untyped-call]
+            taken.append(cite.span())
             continue
         start, end = cite.span()  # type: ignore[no-untyped-call]  # eyecite is untyped
         window = text[prev_end:start]
@@ -145,9 +245,10 @@ def find_citations(text: str) -> list[TextCitation]:
         taken.append((start, end))
         full_end = cite.full_span()[1] if hasattr(cite, "full_span") else end
         prev_end = max(prev_end, end, full_end if full_end <= end + 120 else end)
+    spans = _Spans(taken)
     for m in _CITE_SHAPE.finditer(text):
         start, end = m.start(), m.start(3) + len(m.group(3))
-        if any(s < end and start < e for s, e in taken) or reporter_known(m.group(2)):
+        if spans.overlaps(start, end) or reporter_known(m.group(2)):
             continue
         before = text[max(0, start - 200) : start]
         out.append(
@@ -192,49 +293,66 @@ def verify_text(
     text: str, index: CitationIndex, names: tuple[CitationIndex, ...] = ()
 ) -> list[TextCheck]:
     """Check every citation of `text` against `index`; `names` are extra sources (the
-    authority table) consulted only for the case-name consistency check."""
+    authority table) consulted only for the case-name consistency check.
+
+    A brief cites the same case many times; each distinct (citation, name, year) is checked
+    once, and the index is told every citation first so that one backed by a database can
+    fetch them in one query (`CitationIndex.prefetch`)."""
+    found_all = find_citations(text)
+    canonical = (parse_case_citation(normalize_citation(f.text)) for f in found_all)
+    index.prefetch(sorted({p.canonical for p in canonical if p is not None}))
+    sources = _parts(index) + names
+    done: dict[tuple[str, str | None, int | None, str, bool], TextCheck] = {}
     results = []
-    for found in find_citations(text):
-        if not found.reporter_known:
-            check = CitationCheck(
-                found.text,
-                CitationStatus.INVALID,
-                None,
-                None,
-                f"reporters-db knows no reporter {found.reporter!r}",
-            )
-            results.append(TextCheck(found, check))
-            continue
-        check = index.check(found.text, found.case_name, found.year)
-        if found.case_name and check.status in (
-            CitationStatus.NOT_IN_CORPUS,
-            CitationStatus.MISMATCH,
-        ):
-            reporter = _reporter_of(check.citation)
-            other = _known_elsewhere(
-                found.case_name, check.citation, reporter, _parts(index) + names
-            )
-            if other is not None:
-                entry, label = other
-                note = f"{found.case_name} is {entry.citation} in the {label}, not {check.citation}"
-                if check.status is CitationStatus.MISMATCH:
-                    # Keep the case the citation does point to; say where the named one is.
-                    check = CitationCheck(
-                        check.citation,
-                        check.status,
-                        check.case_name,
-                        check.date_filed,
-                        f"{check.note}; {note}",
-                    )
-                else:
-                    check = CitationCheck(
-                        check.citation,
-                        CitationStatus.MISMATCH,
-                        entry.case_name,
-                        entry.date_filed,
-                        note,
-                    )
-                results.append(TextCheck(found, check, entry.citation, label))
-                continue
-        results.append(TextCheck(found, check))
+    for found in found_all:
+        key = (found.text, found.case_name, found.year, found.reporter, found.reporter_known)
+        first = done.get(key)
+        if first is None:
+            first = done[key] = _check_one(found, index, sources)
+        results.append(
+            TextCheck(found, first.check, first.expected_citation, first.expected_source)
+        )
     return results
+
+
+def _check_one(
+    found: TextCitation, index: CitationIndex, sources: tuple[CitationIndex, ...]
+) -> TextCheck:
+    if not found.reporter_known:
+        check = CitationCheck(
+            found.text,
+            CitationStatus.INVALID,
+            None,
+            None,
+            f"reporters-db knows no reporter {found.reporter!r}",
+        )
+        return TextCheck(found, check)
+    check = index.check(found.text, found.case_name, found.year)
+    if found.case_name and check.status in (
+        CitationStatus.NOT_IN_CORPUS,
+        CitationStatus.MISMATCH,
+    ):
+        reporter = _reporter_of(check.citation)
+        other = _known_elsewhere(found.case_name, check.citation, reporter, sources)
+        if other is not None:
+            entry, label = other
+            note = f"{found.case_name} is {entry.citation} in the {label}, not {check.citation}"
+            if check.status is CitationStatus.MISMATCH:
+                # Keep the case the citation does point to; say where the named one is.
+                check = CitationCheck(
+                    check.citation,
+                    check.status,
+                    check.case_name,
+                    check.date_filed,
+                    f"{check.note}; {note}",
+                )
+            else:
+                check = CitationCheck(
+                    check.citation,
+                    CitationStatus.MISMATCH,
+                    entry.case_name,
+                    entry.date_filed,
+                    note,
+                )
+            return TextCheck(found, check, entry.citation, label)
+    return TextCheck(found, check)

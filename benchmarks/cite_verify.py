@@ -1,0 +1,118 @@
+"""`monell cite verify` throughput on real opinion text and on adversarial shapes of input.
+
+    python benchmarks/cite_verify.py [--mb 1.0] [--quick]
+
+Runs `monell.law.verify_text.verify_text` against the index `monell cite verify` uses without
+a database (bundled opinion sample, then the Supreme Court citation table; names also against
+the authority table). Inputs, each about `--mb` megabytes:
+
+- real: the shared sample's opinion texts (../shared/data/opinions), in file order, one
+  document each, as a user would check them;
+- dense: the citations found in that text, with their case names, one after another
+  ("Graham v. Connor, 490 U.S. 386 (1989); …"), as one document;
+- repeats: "Av.Bv." repeated (issue 17: 40 kB of it took 15 s), with a citation every 40 kB;
+- one line: the real text with every line break made a space, as one document;
+- no spaces: the real text with every space removed, as one document.
+
+Printed: MB/s on CPU time for each, and each adversarial figure as a ratio to the real-text
+figure (the target: real >= 1 MB/s, and no shape below a tenth of it). Start-up (loading
+eyecite's patterns and the Supreme Court table) is done once before timing and printed apart.
+`--quick` (0.05 MB) is the smoke test a unit test runs; it says nothing about speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT.parent / "shared" / "data" / "opinions"
+sys.path.insert(0, str(ROOT / "src"))
+FILES = ("scotus.jsonl", "scotus_1983.jsonl", "ca1_1983.jsonl", "ca1_general_sample.jsonl")
+
+
+def real_texts(limit: int) -> list[str]:
+    out, size = [], 0
+    for name in FILES:
+        with (SAMPLE / name).open(encoding="utf-8") as handle:
+            for line in handle:
+                text = json.loads(line)["text"]
+                if not text.strip():
+                    continue
+                out.append(text)
+                size += len(text.encode())
+                if size >= limit:
+                    return out
+    return out
+
+
+def grow(unit: str, limit: int) -> str:
+    return unit * max(1, limit // max(1, len(unit.encode())))
+
+
+def shapes(texts: list[str], limit: int) -> dict[str, list[str]]:
+    from monell.law.verify_text import find_citations
+
+    joined = "\n\n".join(texts)
+    written = []
+    for text in texts[:40]:
+        for c in find_citations(text):
+            if c.reporter_known and c.case_name and c.year:
+                written.append(f"{c.case_name}, {c.text} ({c.year})")
+    dense = "; ".join(written) + ". "
+    repeats = grow("Av.Bv." * 6_666 + " Graham v. Connor, 490 U.S. 386 (1989). ", limit)
+    return {
+        "real opinion text": texts,
+        "dense citations": [grow(dense, limit)],
+        "pathological repeats (Av.Bv.)": [repeats],
+        "one huge line": [joined.replace("\r", " ").replace("\n", " ")[:limit]],
+        "no spaces": [joined.replace(" ", "")[:limit]],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=1.0, help="megabytes per input shape")
+    parser.add_argument("--quick", action="store_true", help="0.05 MB: a smoke test")
+    args = parser.parse_args()
+    logging.getLogger("eyecite").setLevel(logging.ERROR)  # its overlap warnings are noise here
+
+    from monell.law.verify import ChainedIndex, authority_index, bundled_index, with_scotus
+    from monell.law.verify_text import verify_text
+
+    limit = int((0.05 if args.quick else args.mb) * 1e6)
+    c0 = time.process_time()
+    index = with_scotus(ChainedIndex([bundled_index()]))
+    names = (authority_index(),)
+    verify_text("Graham v. Connor, 491 U.S. 386 (1989); Monell, 436 U.S. 658 (1978).", index, names)
+    for source in (index, *names):
+        source.by_name("Graham v. Connor")  # builds each index's name lookup once
+    start_up = time.process_time() - c0
+    inputs = shapes(real_texts(limit), limit)
+    load = os.getloadavg()
+    print(
+        f"cite verify benchmark — {datetime.now():%Y-%m-%d %H:%M} — {os.cpu_count()} cores, "
+        f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; start-up (patterns, "
+        f"tables) {start_up:.1f} CPU-s, not counted below"
+    )
+    print(f"{'input':<32}{'MB':>7}{'citations':>11}{'CPU s':>8}{'MB/s':>8}{'× real':>8}")
+    real_rate = None
+    for label, docs in inputs.items():
+        size = sum(len(d.encode()) for d in docs) / 1e6
+        c0 = time.process_time()
+        found = sum(len(verify_text(d, index, names)) for d in docs)
+        cpu = max(time.process_time() - c0, 1e-9)
+        rate = size / cpu
+        real_rate = real_rate or rate
+        print(f"{label:<32}{size:>7.2f}{found:>11,}{cpu:>8.2f}{rate:>8.2f}{rate / real_rate:>8.2f}")
+    print("target: real opinion text >= 1 MB/s; every other shape >= 0.1 × real")
+
+
+if __name__ == "__main__":
+    main()
