@@ -1,0 +1,55 @@
+"""The same guarantees on PostgreSQL (run by `make test` through scripts/with_postgres.sh):
+migrations racing on a new database, and the password kept out of every message."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from .conftest import monell_process
+
+URL = os.environ.get("MONELL_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(not URL, reason="MONELL_TEST_POSTGRES_URL is not set")
+
+
+@pytest.fixture
+def new_database() -> Iterator[str]:
+    """A database that does not exist yet on the test server, dropped afterwards."""
+    assert URL
+    name = f"monell_race_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def test_migrations_race_safely_on_a_new_postgresql_database(new_database: str) -> None:
+    procs = [monell_process(["corpus", "status", "--db", new_database]) for _ in range(4)]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    engine = sa.create_engine(new_database)
+    with engine.connect() as conn:
+        versions = [r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    engine.dispose()
+    assert len(versions) == len(set(versions)) >= 2
+
+
+def test_a_wrong_password_is_never_echoed() -> None:
+    assert URL
+    url = make_url(URL)
+    wrong = url.set(password="wrong-pw-s3cret", database="no_such_db_here")
+    proc = monell_process(["corpus", "status", "--db", wrong.render_as_string(hide_password=False)])
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err
+    assert "--db" in err and "wrong-pw-s3cret" not in out + err
