@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SETTLEMENTS_CSV, assert_bad_input, run
+from .conftest import SETTLEMENTS_CSV, assert_bad_input, monell_process, run
 
 PASSWORD = "hunter2-s3cret"
 SHARED_OPINIONS = Path(__file__).resolve().parents[3] / "shared" / "data" / "opinions"
@@ -94,3 +94,20 @@ def test_an_empty_database_is_not_an_error_but_says_what_to_load(
     assert_bad_input(run(["precedents", incident, "--db", url]), "corpus load")
     assert run(["assess", incident, "--db", url]).exit_code == 0
     assert run(["corpus", "status", "--db", url]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "db_case"),
+    [(["keys", "rotate"], 0), (["retention", "purge"], 1), (["keys", "rotate"], 3)],
+)
+def test_the_web_app_commands_refuse_an_unusable_database(
+    tmp_path: Path, command: list[str], db_case: int
+) -> None:
+    """In real processes: pytest-django forbids database access to in-process commands."""
+    pytest.importorskip("django")
+    label, url, _fragments = _databases(tmp_path)[db_case]
+    proc = monell_process([*command, "--db", url])
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err
+    assert err.startswith("error: --db") and "Traceback" not in err
+    assert PASSWORD not in out + err, label

@@ -45,7 +45,7 @@ def _bulk_opinions(path: Path, n: int) -> Path:
 
 def test_migrations_race_safely_on_a_new_database(tmp_path: Path) -> None:
     """Several processes opening one new database at once: all succeed, one schema."""
-    for round_ in range(2):
+    for round_ in range(2):  # a race is likely, not certain: two rounds
         db = tmp_path / f"new{round_}.sqlite3"
         procs = [monell_process(["corpus", "status", "--db", db]) for _ in range(4)]
         outcomes = [_finish(p) for p in procs]

@@ -50,7 +50,7 @@ def _bad_input(message: str) -> NoReturn:
     raise SystemExit(EXIT_BAD_INPUT)
 
 
-_DB_MODULES = ("sqlalchemy", "sqlite3", "psycopg")
+_DB_MODULES = ("sqlalchemy", "sqlite3", "psycopg", "django.db")
 # DB-API error classes that mean "this database cannot be used now" (unreachable, not a
 # database, locked, disk full), as opposed to a bug in Monell's SQL (ProgrammingError) or
 # a value that broke a constraint (IntegrityError, DataError): those stay exit 3.

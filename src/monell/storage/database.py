@@ -53,7 +53,7 @@ def busy_timeout() -> float:
 
 def describe_current_db() -> str:
     """The database the process last opened, password masked, for error messages."""
-    return redact_secrets(_current_url) if _current_url else f"(--db / ${ENV_VAR})"
+    return redact_secrets(_current_url) if _current_url else f"named by --db / ${ENV_VAR}"
 
 
 def default_db_url() -> str:
