@@ -2,10 +2,10 @@
 
 Per file:
 1. Fingerprint it (SHA-256 of its size and every byte: a file fixed in the middle at the
-   same length is a new file; measured: 1.9 s for a 721 MB opinions file whose load took 33 s,
-   6% of it). A
-   file already marked `done` in `corpus_ingest_files` is skipped: loading twice changes
-   nothing. Unfinished loads of an earlier version of the same path are marked `replaced`.
+   same length is a new file; measured: 1.9 s for a 721 MB opinions file whose load took
+   33 s, 6% of it). A file already marked `done` in `corpus_ingest_files` is skipped:
+   loading twice changes nothing. Unfinished loads of an earlier version of the same path
+   are marked `replaced`.
 2. Unless resuming, read it once to validate every row (constant memory). Any malformed
    row → `IngestError` listing file:line and reason, and nothing is written — unless
    `skip_bad`, which loads the good rows and returns the bad ones.
