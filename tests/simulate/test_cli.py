@@ -255,3 +255,17 @@ def test_calibrate_on_an_empty_database_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "monell payouts import" in result.output
     assert not (tmp_path / "p.yaml").exists()
+
+
+def test_scheduler_option_runs_on_a_dask_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    scenario = _scenario(tmp_path, SMALL)
+    local = _invoke("simulate", scenario, "--format", "json", "--workers", "1")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        remote = _invoke(
+            "simulate", scenario, "--format", "json", "--scheduler", cluster.scheduler_address
+        )
+    assert remote.exit_code == 0, remote.output
+    assert json.loads(remote.output) == json.loads(local.output)
