@@ -15,6 +15,7 @@ import pytest
 
 from monell.domain.assess import assess
 from monell.domain.incident import parse_incident
+from monell.domain.models import Assessment
 from tests.law.conftest import DATA, read_rows
 
 ROWS = read_rows("district_counties.csv")
@@ -73,7 +74,7 @@ def test_every_county_of_a_covered_state_is_mapped_exactly_once(state: str) -> N
     )
 
 
-def _district(state: str, county: str, city: str | None = None) -> str | None:
+def _assess(state: str, county: str, city: str | None = None) -> Assessment:
     data = {
         "incident_date": "2025-03-10",
         "evaluated_on": "2026-01-15",
@@ -86,7 +87,11 @@ def _district(state: str, county: str, city: str | None = None) -> str | None:
     }
     if city:
         data["city"] = city
-    return assess(parse_incident(data, today=dt.date(2026, 1, 15))).jurisdiction.district
+    return assess(parse_incident(data, today=dt.date(2026, 1, 15)))
+
+
+def _district(state: str, county: str, city: str | None = None) -> str | None:
+    return _assess(state, county, city).jurisdiction.district
 
 
 @pytest.mark.parametrize(
@@ -124,7 +129,55 @@ def _district(state: str, county: str, city: str | None = None) -> str | None:
         ("TN", "Shelby", "tnwd"),  # Memphis
         ("TN", "Davidson", "tnmd"),  # Nashville
         ("TN", "Knox", "tned"),
+        # Issue 14, the last six multi-district states: each from the statute's text.
+        ("CA", "Los Angeles", "cacd"),  # 28 U.S.C. § 84(c)(2): Western Division
+        ("CA", "Orange County", "cacd"),  # § 84(c)(3): Southern Division (Santa Ana)
+        ("CA", "Alameda", "cand"),  # § 84(a)
+        ("CA", "Sacramento", "caed"),  # § 84(b)
+        ("CA", "San Diego", "casd"),  # § 84(d)
+        ("FL", "Miami-Dade", "flsd"),  # 28 U.S.C. § 89(c), which still says "Dade"
+        ("FL", "Leon", "flnd"),  # § 89(a): Tallahassee
+        ("FL", "Hillsborough", "flmd"),  # § 89(b): Tampa
+        ("FL", "DeSoto", "flmd"),  # § 89(b) spells it "De Soto"
+        ("IA", "Polk", "iasd"),  # 28 U.S.C. § 95(b)(1): Central Division, Des Moines
+        ("IA", "Linn", "iand"),  # § 95(a)(1): Cedar Rapids Division
+        ("IA", "Scott", "iasd"),  # § 95(b)(5): Davenport Division
+        ("NC", "Mecklenburg", "ncwd"),  # 28 U.S.C. § 113(c): Charlotte
+        ("NC", "Wake", "nced"),  # § 113(a): Raleigh
+        ("NC", "Durham", "ncmd"),  # § 113(b): all but the Butner prison's portion
+        ("NC", "Forsyth", "ncmd"),  # § 113(b): Winston-Salem
+        ("PA", "Philadelphia", "paed"),  # 28 U.S.C. § 118(a)
+        ("PA", "Allegheny", "pawd"),  # § 118(c): Pittsburgh
+        ("PA", "Dauphin", "pamd"),  # § 118(b): Harrisburg
+        ("TX", "Harris", "txsd"),  # 28 U.S.C. § 124(b)(2): Houston Division
+        ("TX", "Dallas", "txnd"),  # § 124(a)(1): Dallas Division
+        ("TX", "Travis", "txwd"),  # § 124(d)(1): Austin Division
+        ("TX", "Collin", "txed"),  # § 124(c)(3): Sherman Division (Plano)
+        ("TX", "Cooke", "txed"),  # § 124(c)(3) spells it "Cook"
+        ("TX", "El Paso", "txwd"),  # § 124(d)(3)
     ],
 )
 def test_district_from_county(state: str, county: str, district: str) -> None:
     assert _district(state, county) == district
+
+
+@pytest.mark.parametrize(
+    ("county", "exception"),
+    [
+        # 28 U.S.C. § 113(a)-(b): parts of five Middle District counties are in the Eastern
+        # District; the county row keeps the county's district and its sources say so.
+        ("Durham County", "Federal Correctional Institution, Butner"),
+        ("Hoke County", "Fort Bragg Military Reservation and Camp Mackall"),
+        ("Moore County", "Fort Bragg Military Reservation and Camp Mackall"),
+        ("Richmond County", "Fort Bragg Military Reservation and Camp Mackall"),
+        ("Scotland County", "Fort Bragg Military Reservation and Camp Mackall"),
+    ],
+)
+def test_split_north_carolina_counties_name_the_eastern_district_portion(
+    county: str, exception: str
+) -> None:
+    [row] = [r for r in ROWS if r["state"] == "NC" and r["county"] == county]
+    assert row["district"] == "ncmd"
+    assert exception in row["sources"] and "Eastern District" in row["sources"]
+    assessment = _assess("NC", county)
+    assert any(exception in s for s in assessment.jurisdiction.sources)
