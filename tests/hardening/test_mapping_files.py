@@ -62,3 +62,15 @@ def _import_fails(tmp_path: Path, mapping: Path, fragments: list[str]) -> None:
     result = run(["payouts", "import", csv, "--mapping", mapping, "--db", url])
     assert_bad_input(result, str(mapping), *fragments)
     assert not (tmp_path / "payouts.sqlite3").exists()  # refused before the database opened
+
+
+def test_settlement_import_refuses_devices_and_pipes(tmp_path: Path) -> None:
+    """/dev/zero or a named pipe would be read forever: refused before reading."""
+    import os
+
+    fifo = tmp_path / "settlements.csv"
+    os.mkfifo(fifo)
+    url = f"sqlite:///{tmp_path / 'payouts.sqlite3'}"
+    for path in ("/dev/zero", fifo):
+        result = run(["payouts", "import", path, "--db", url])
+        assert_bad_input(result, str(path), "not a regular file")

@@ -76,6 +76,9 @@ def import_command(
     from monell.payouts.columns import LayoutError, load_mapping
     from monell.payouts.importer import import_files
 
+    for path in paths:
+        if path.exists() and not path.is_file():  # /dev/zero, a pipe: it would never end
+            raise click.UsageError(f"{path}: not a regular file; give a saved CSV file")
     column_mapping = None
     if mapping is not None:
         try:
