@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from .conftest import SETTLEMENTS_CSV, assert_bad_input, run
 
@@ -74,3 +77,34 @@ def test_settlement_import_refuses_devices_and_pipes(tmp_path: Path) -> None:
     for path in ("/dev/zero", fifo):
         result = run(["payouts", "import", path, "--db", url])
         assert_bad_input(result, str(path), "not a regular file")
+
+
+_values = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.text(max_size=12),
+        st.sampled_from(["settlements", "officers", "utf-8", "base64", ";", "%m/%d/%Y",
+                         "amount_awarded", "city", "state", "MO", "Amount"]),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.text(max_size=10), inner, max_size=3)),
+    max_leaves=12,
+)  # fmt: skip
+_mappings = st.dictionaries(
+    st.sampled_from(["columns", "constants", "date_format", "encoding", "delimiter", "kind"]),
+    _values,
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mapping=_mappings)
+def test_random_mapping_files_never_give_a_traceback(tmp_path: Path, mapping: dict) -> None:
+    path = tmp_path / "random.mapping.yaml"
+    path.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    csv = tmp_path / "settlements.csv"
+    csv.write_text(SETTLEMENTS_CSV, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'random.sqlite3'}"
+    result = run(["payouts", "import", csv, "--mapping", path, "--db", url])
+    assert result.exit_code in (0, 2), result.stderr
