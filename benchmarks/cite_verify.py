@@ -23,7 +23,6 @@ eyecite's patterns and the Supreme Court table) is done once before timing and p
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -32,24 +31,15 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT.parent / "shared" / "data" / "opinions"
 sys.path.insert(0, str(ROOT / "src"))
-FILES = ("scotus.jsonl", "scotus_1983.jsonl", "ca1_1983.jsonl", "ca1_general_sample.jsonl")
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def real_texts(limit: int) -> list[str]:
-    out, size = [], 0
-    for name in FILES:
-        with (SAMPLE / name).open(encoding="utf-8") as handle:
-            for line in handle:
-                text = json.loads(line)["text"]
-                if not text.strip():
-                    continue
-                out.append(text)
-                size += len(text.encode())
-                if size >= limit:
-                    return out
-    return out
+    # The same texts, in the same order, as the citation extraction benchmark reads.
+    from citation_extraction import texts
+
+    return texts(limit)
 
 
 def grow(unit: str, limit: int) -> str:

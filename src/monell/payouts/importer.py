@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import text as sql_text
 
 from monell.domain.vocabulary import State
 from monell.payouts import vector
@@ -500,6 +501,7 @@ class _Writer:
         self.ordinal = 0  # data rows seen (blank rows are not rows)
         self.ready: dict[str, pa.Array] | None = None
         self.memos: dict[str, dict[str, Any]] = {}  # field -> cell -> parsed, across batches
+        self.legacy: bool | None = None  # does the database hold this file by older hashes?
         self.categories: dict[tuple[str | None, str | None], list[tuple[str, str]]] = {}
         order = sorted(range(len(layout.header)), key=lambda i: layout.header[i])
         self.raw_order = [(layout.header[i], i) for i in order]
@@ -609,12 +611,17 @@ class _Writer:
             self._insert(chunk)
 
     def _insert(self, values: dict[str, pa.Array]) -> None:
+        table = settlement_officers if self.officers else settlements
+        values, legacy_present = self._without_legacy(table, values)
+        self.report.present += legacy_present
+        if len(values["_line"]) == 0:
+            return
         hashes = self._hashes(values)
         if self.officers:
-            table, names = settlement_officers, _OFFICER_COLUMNS
+            names = _OFFICER_COLUMNS
             out = {name: values[name] for name in names}
         else:
-            table, names = settlements, _SETTLEMENT_COLUMNS
+            names = _SETTLEMENT_COLUMNS
             out = self._settlement_columns(values)
         columns = ["source_file", "source_line", "row_hash", *names, "raw"]
         data: list[list[Any]] = [
@@ -649,6 +656,24 @@ class _Writer:
             rows.extend((settlement_id, category, rule) for category, rule in found)
         if rows:
             _bulk_categories(self.conn, rows)
+
+    def _without_legacy(
+        self, table: Any, values: dict[str, pa.Array]
+    ) -> tuple[dict[str, pa.Array], int]:
+        """Rows a database filled before issue 17 already holds under the older row_hash
+        (line, raw cells, constants) are left out, so such a database does not count a file
+        twice. Whether the file is there is asked once, by its first row."""
+        constants = json.dumps(dict(self.layout.constants), sort_keys=True)
+        lines, raws = values["_line"].to_pylist(), values["_raw"].to_pylist()
+        if self.legacy is None:
+            first = legacy_row_hash(lines[0], raws[0], constants)
+            self.legacy = bool(_existing(self.conn, table.name, [first]))
+        if not self.legacy:
+            return values, 0
+        old = [legacy_row_hash(n, r, constants) for n, r in zip(lines, raws, strict=True)]
+        there = _existing(self.conn, table.name, old)
+        keep = pa.array([h not in there for h in old], pa.bool_())
+        return {k: pc.filter(v, keep) for k, v in values.items()}, len(old) - pc.sum(keep).as_py()
 
     @staticmethod
     def _settlement_columns(values: dict[str, pa.Array]) -> dict[str, pa.Array]:
@@ -728,6 +753,26 @@ def _copy_insert(
         "ON CONFLICT (row_hash) DO NOTHING RETURNING row_hash, id"
     )
     return dict(cursor.fetchall())
+
+
+def legacy_row_hash(line: int, raw_text: str, constants: str) -> str:
+    """The row_hash of databases filled before issue 17: line, mapping constants, raw JSON."""
+    payload = f"{line}\x1f{constants}\x1f{raw_text}"
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _existing(conn: Connection, table: str, hashes: list[str]) -> set[str]:
+    """Which of `hashes` the table holds (in chunks under SQLite's bound-parameter limit)."""
+    found: set[str] = set()
+    for start in range(0, len(hashes), 900):
+        chunk = hashes[start : start + 900]
+        marks = ", ".join(":h" + str(i) for i in range(len(chunk)))
+        rows = conn.execute(
+            sql_text(f"SELECT row_hash FROM {table} WHERE row_hash IN ({marks})"),
+            {"h" + str(i): h for i, h in enumerate(chunk)},
+        )
+        found.update(rows.scalars())
+    return found
 
 
 def _bulk_categories(conn: Connection, rows: list[tuple[int, str, str]]) -> None:

@@ -128,6 +128,8 @@ _JSON_CONTROL = {code: _JSON_NAMED.get(chr(code), f"\\u{code:04x}") for code in 
 def json_string(column: pa.Array) -> pa.Array:
     """Each cell as a JSON string literal, as json.dumps(ensure_ascii=False) writes it."""
     escaped = column
+    if not pc.any(pc.match_substring_regex(column, '[\\\\"\\x00-\\x1f]')).as_py():
+        return pc.binary_join_element_wise('"', column, '"', "")  # nothing to escape
     if pc.any(pc.match_substring(column, "\\")).as_py():
         escaped = pc.replace_substring(escaped, "\\", "\\\\")
     if pc.any(pc.match_substring(column, '"')).as_py():
