@@ -140,6 +140,12 @@ def keys_rotate(db: str | None, key_file: str | None) -> None:
 
     result = rotate_keys()
     record(None, "rotate_keys", detail=f"{result.rows} rows, key {result.new_key_id}")
+    if result.left:
+        fail(
+            f"{result.left} row(s) are still sealed with an old key (a server was writing while "
+            "the keys were rotated); every key was kept, so all data still reads. Stop the "
+            "server and run `monell keys rotate` again."
+        )
     click.echo(
         f"Re-encrypted {result.rows} row(s) with key {result.new_key_id}; retired "
         f"{result.retired} old key(s). Back up the key file now."

@@ -68,4 +68,27 @@ def start(db: str | None = None, key_file: str | None = None, *, migrate: bool =
         with _migration_lock(db_url):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
+        _check_key_file(path, created)
     return Started(db_url, path, created)
+
+
+def _check_key_file(path: Path, created: bool) -> None:
+    """Refuse to start with a key file that cannot read the database's personal data: a
+    server that started anyway would fail on every page and write new rows under a key the
+    rest does not share. A key file made by this very start is removed again (nothing was
+    encrypted with it), so the next start with the right one is clean."""
+    from monell.web.config import KeyFileError
+    from monell.web.maintenance import key_file_problem
+
+    problem = key_file_problem()
+    if problem is None:
+        return
+    note = ""
+    if created:
+        path.unlink(missing_ok=True)
+        note = " The new key file made by this start was removed again."
+    raise KeyFileError(
+        f"key file {path} cannot read the personal data already in this database ({problem}). "
+        "Start with the key file that was used with this database (--key-file or "
+        f"MONELL_KEY_FILE), restored from your backup if need be. Nothing was changed.{note}"
+    )

@@ -127,16 +127,22 @@ def ensure_key_file(path: Path) -> tuple[KeyFile, bool]:
     except FileNotFoundError:
         pass
     keys = KeyFile(path, secrets.token_urlsafe(50), (_new_encryption_key(),))
+    # Written whole to a temporary file (0600 from the start), then linked into place: link
+    # fails if the name exists, so two servers starting at once never each keep a different
+    # key, and neither ever reads a half-written file (nor does a restart after a crash).
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     try:
-        # O_EXCL: two servers starting at once must not each write a different key.
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return load_key_file(path), False
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(_serialise(keys), f, indent=2)
-        f.flush()
-        os.fsync(f.fileno())
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(_serialise(keys), f, indent=2)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return load_key_file(path), False
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return keys, True
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -78,14 +79,36 @@ class KeyRing:
 
 
 _RING: KeyRing | None = None
+_STAMP: tuple[int, int, int] | None = None  # the key file's (inode, mtime, size) when read
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def key_ring() -> KeyRing:
-    """The process's key ring, from the key file the settings loaded."""
-    global _RING
+    """The process's key ring, from the key file the settings loaded, read again when the
+    file changes: while `monell keys rotate` runs beside a running server, the server starts
+    encrypting with the new key as soon as it is added, instead of writing rows under an old
+    key that the rotation is about to retire (unreadable after the next restart)."""
+    global _RING, _STAMP
     from django.conf import settings
 
     keys: KeyFile = settings.MONELL_KEYS
+    stamp = _stamp(keys.path)
+    if _RING is not None and _RING.keys is keys and stamp is not None and stamp != _STAMP:
+        from monell.web.config import KeyFileError, load_key_file
+
+        try:
+            keys = load_key_file(keys.path)
+        except (OSError, KeyFileError):  # mid-replace or damaged: keep what works
+            return _RING
+        settings.MONELL_KEYS = keys
     if _RING is None or _RING.keys is not keys:
         _RING = KeyRing(keys)
+        _STAMP = stamp
     return _RING

@@ -10,6 +10,7 @@ import re
 
 _PATTERNS = (
     re.compile(r"(/r/)[A-Za-z0-9_\-]{8,}"),  # private resume links
+    re.compile(r"(/calendar/)[A-Za-z0-9_\-]{8,}"),  # an attorney's private calendar feed
     re.compile(r"(Bearer\s+)[A-Za-z0-9_\-.]{8,}", re.IGNORECASE),
     re.compile(r"(token=)[A-Za-z0-9_\-.]{8,}", re.IGNORECASE),
 )

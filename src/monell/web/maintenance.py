@@ -8,10 +8,33 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from monell.web.config import add_encryption_key, load_key_file, retire_old_keys
 from monell.web.fields import ENCRYPTED_FIELDS
+
+
+def key_file_problem() -> str | None:
+    """Why the loaded key file cannot read the data already in the database, or None.
+
+    The newest and the oldest value of every encrypted column are opened with the key file:
+    a missing or wrong key file (a new one made on a start without --key-file, another
+    installation's) is found before the app serves a page or writes a row under a key that
+    the rest of the data does not share."""
+    from monell.web.crypto import DecryptionError
+
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not isinstance(field, ENCRYPTED_FIELDS):
+                continue
+            rows = model.objects.exclude(**{f"{field.name}__isnull": True})
+            for order in ("pk", "-pk"):
+                try:
+                    rows.order_by(order).values_list(field.name, flat=True).first()
+                except (DecryptionError, ValueError) as exc:
+                    return f"{model._meta.label}.{field.name}: {exc}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -19,6 +42,7 @@ class Rotation:
     new_key_id: str
     rows: int
     retired: int
+    left: int = 0  # values still under an old key (old keys kept; rerun with the server off)
 
 
 def rotate_keys() -> Rotation:
@@ -33,22 +57,66 @@ def rotate_keys() -> Rotation:
     settings.MONELL_KEYS = keys
     crypto._RING = None  # the ring follows the settings' key file
     rows = 0
-    for model in apps.get_models():
-        fields = [f.name for f in model._meta.get_fields() if isinstance(f, ENCRYPTED_FIELDS)]
-        if not fields:
-            continue
-        pks = list(model.objects.values_list("pk", flat=True))
-        for start in range(0, len(pks), 200):
-            with transaction.atomic():
-                for obj in model.objects.filter(pk__in=pks[start : start + 200]):
-                    # update(), not save(): auto_now fields and signals stay untouched.
-                    values = {name: getattr(obj, name) for name in fields}
-                    model.objects.filter(pk=obj.pk).update(**values)
-                    rows += 1
+    for model, fields in _encrypted_models():
+        rows += _reencrypt(model, fields, list(model.objects.values_list("pk", flat=True)))
+    # Rows written meanwhile by a server that had not yet seen the new key: once more, then
+    # the old keys go only when no stored value still needs one of them.
+    left = 0
+    for _ in range(3):
+        stale = [(m, f, _under_other_keys(m, f, keys.current.id)) for m, f in _encrypted_models()]
+        left = sum(len(pks) for _, _, pks in stale)
+        if not left:
+            break
+        for model, fields, pks in stale:
+            rows += _reencrypt(model, fields, pks)
+    if left:
+        return Rotation(keys.current.id, rows, 0, left)
     retired = len(keys.encryption_keys) - 1
     settings.MONELL_KEYS = retire_old_keys(keys)
     crypto._RING = None
     return Rotation(keys.current.id, rows, retired)
+
+
+def _encrypted_models() -> list[tuple[type[Model], list[str]]]:
+    out = []
+    for model in apps.get_models():
+        fields = [f.name for f in model._meta.get_fields() if isinstance(f, ENCRYPTED_FIELDS)]
+        if fields:
+            out.append((model, fields))
+    return out
+
+
+def _reencrypt(model: type[Model], fields: list[str], pks: list[object]) -> int:
+    rows = 0
+    for start in range(0, len(pks), 200):
+        with transaction.atomic():
+            for obj in model.objects.filter(pk__in=pks[start : start + 200]):  # type: ignore[attr-defined]
+                # update(), not save(): auto_now fields and signals stay untouched.
+                values = {name: getattr(obj, name) for name in fields}
+                model.objects.filter(pk=obj.pk).update(**values)  # type: ignore[attr-defined]
+                rows += 1
+    return rows
+
+
+def _under_other_keys(model: type[Model], fields: list[str], key_id: str) -> list[object]:
+    """Primary keys of rows with a stored value not sealed with key_id (read raw: the
+    column's text, never decrypted)."""
+    from django.db import connection
+
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    pk = connection.ops.quote_name(meta.pk.column)  # type: ignore[union-attr]
+    prefix = f"m1:{key_id}:%"
+    found: list[object] = []
+    with connection.cursor() as cursor:
+        for name in fields:
+            column = connection.ops.quote_name(meta.get_field(name).column)  # type: ignore[union-attr]
+            cursor.execute(
+                f"SELECT {pk} FROM {table} WHERE {column} IS NOT NULL AND {column} NOT LIKE %s",
+                [prefix],
+            )
+            found.extend(row[0] for row in cursor.fetchall())
+    return sorted(set(found), key=str)
 
 
 @dataclass(frozen=True)

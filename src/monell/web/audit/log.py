@@ -35,13 +35,17 @@ def _digest(prev_hash: str, event: AuditEvent) -> str:
 
 
 def client_ip(request: Any) -> str:
-    """REMOTE_ADDR, or the proxy's X-Forwarded-For first hop when the app is behind one."""
+    """REMOTE_ADDR, or, when the app is behind a TLS proxy, the address that proxy put last in
+    X-Forwarded-For. Only the last hop is the proxy's own word: anything before it came from
+    the client (a proxy that appends keeps what the client sent), so the first hop would let
+    anyone forge the audit log's address and dodge the per-address rate limits."""
     from django.conf import settings
 
     if getattr(settings, "BEHIND_TLS_PROXY", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return str(forwarded.split(",")[0].strip())[:64]
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if hops:
+            return hops[-1][:64]
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
 
 

@@ -13,10 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from monell.app.assessment import assess_incident, incident_from_data, render
+from monell.domain.incident import IncidentError
 from monell.web.cases.models import Lead, LeadSource, LeadVersion, Upload
 
 log = logging.getLogger("monell.web.cases")
@@ -33,7 +34,7 @@ def assessment_json(answers: Mapping[str, Any], *, today: dt.date | None = None)
     """The core assessment of the answers as `monell assess --format json` prints it
     (without the database sections, which the lead page adds when it is opened). Raises
     IncidentError naming every bad field."""
-    incident = incident_from_data(dict(answers), today=today)
+    incident = incident_from_data(dict(answers), today=today or timezone.localdate())
     return json.loads(render(assess_incident(incident, None, with_sections=False), "json"))  # type: ignore[no-any-return]
 
 
@@ -118,6 +119,11 @@ def reassess(lead: Lead, answers: Mapping[str, Any], *, by: Any, reason: str) ->
             created_by=by,
             reason=reason,
         )
+        matter = getattr(locked, "matter", None)
+        if matter is not None:
+            # An open matter's calendar follows the corrected facts (a new incident date
+            # moves every deadline); the old dates would be a missed deadline waiting.
+            _matter_deadlines(matter, assessment)
     return locked
 
 
@@ -154,6 +160,7 @@ class TransitionError(ValueError):
 
 
 OPEN_STATUSES = ("new", "contacted", "consultation_set")
+DECIDED_STATUSES = ("accepted", "declined", "referred")
 
 
 def change_status(lead: Lead, to: str, *, by: Any, reason: str) -> Lead:
@@ -170,6 +177,13 @@ def change_status(lead: Lead, to: str, *, by: Any, reason: str) -> Lead:
             raise TransitionError(f"status: the lead is already {to}")
         if hasattr(locked, "matter"):
             raise TransitionError("status: the lead is an open matter; it cannot change status")
+        if locked.status in DECIDED_STATUSES and to in DECIDED_STATUSES:
+            # A declined or referred person was told in writing that the firm does not act
+            # for them: a new decision needs the lead reopened first (with its own reason).
+            raise TransitionError(
+                f"status: the lead was already {locked.status}; reopen it (new, contacted or "
+                f"consultation set) before deciding again"
+            )
         StatusChange.objects.create(
             lead=locked, by=by, from_status=locked.status, to_status=to, reason=reason
         )
@@ -199,7 +213,7 @@ def run_conflict_check(lead: Lead) -> list[Any]:
 def accept(lead: Lead, *, by: Any, reason: str) -> Any:
     """The lead becomes a matter with the assessment's deadlines (every kind). A conflict
     check must have been run on the lead's latest facts first."""
-    from monell.web.cases.models import LeadStatus, Matter, MatterDeadline
+    from monell.web.cases.models import LeadStatus, Matter
 
     lead.refresh_from_db()
     latest = lead.versions.order_by("-number").values_list("created_at", flat=True).first()
@@ -212,24 +226,44 @@ def accept(lead: Lead, *, by: Any, reason: str) -> Any:
         locked = change_status(lead, LeadStatus.ACCEPTED, by=by, reason=reason)
         year = timezone.now().year
         count = Matter.objects.filter(number__startswith=f"{year}-").count()
-        matter = Matter.objects.create(
-            lead=locked, number=f"{year}-{count + 1:04d}", attorney=locked.assigned_to or by
-        )
-        for row in assessment.get("deadlines", []):
-            if not row.get("deadline"):
-                continue
-            MatterDeadline.objects.create(
-                matter=matter,
-                kind=str(row.get("kind", "deadline"))[:40],
-                claim=str(row.get("claim", ""))[:60],
-                due_on=dt.date.fromisoformat(row["deadline"]),
-                statute=str(row.get("statute", ""))[:200],
-                confidence=str(row.get("confidence", ""))[:20],
-                description=(
-                    f"{row.get('limitations_period', '')} from {row.get('accrues_on') or 'accrual'}"
-                )[:300],
-            )
+        matter = None
+        # Two acceptances at once (PostgreSQL) count the same matters: the number one of
+        # them wanted is taken, so it takes the next free one instead of failing.
+        for n in range(count + 1, count + 1000):
+            try:
+                with transaction.atomic():
+                    matter = Matter.objects.create(
+                        lead=locked, number=f"{year}-{n:04d}", attorney=locked.assigned_to or by
+                    )
+                break
+            except IntegrityError:
+                if Matter.objects.filter(lead=locked).exists():
+                    raise
+        if matter is None:
+            raise TransitionError("decision: no free matter number; try again")
+        _matter_deadlines(matter, assessment)
     return matter
+
+
+def _matter_deadlines(matter: Any, assessment: Mapping[str, Any]) -> None:
+    """The matter's deadlines (every kind) from an assessment, replacing any earlier ones."""
+    from monell.web.cases.models import MatterDeadline
+
+    matter.deadlines.all().delete()
+    for row in assessment.get("deadlines", []):
+        if not row.get("deadline"):
+            continue
+        MatterDeadline.objects.create(
+            matter=matter,
+            kind=str(row.get("kind", "deadline"))[:40],
+            claim=str(row.get("claim", ""))[:60],
+            due_on=dt.date.fromisoformat(row["deadline"]),
+            statute=str(row.get("statute", ""))[:200],
+            confidence=str(row.get("confidence", ""))[:20],
+            description=(
+                f"{row.get('limitations_period', '')} from {row.get('accrues_on') or 'accrual'}"
+            )[:300],
+        )
 
 
 @dataclass(frozen=True)
@@ -247,16 +281,30 @@ class LetterFacts:
     deadline_statute: str
     deadline_passed: bool
     attorney: str
+    # When the earliest deadline has passed, the first one that may still be open (None when
+    # every deadline found has passed or the earliest is still open).
+    open_deadline: dt.date | None = None
+    open_deadline_claim: str = ""
+    open_deadline_statute: str = ""
 
 
 def letter_facts(lead: Lead, *, by: Any, today: dt.date | None = None) -> LetterFacts:
     from monell.web.cases.models import FirmSettings
 
-    today = today or dt.date.today()
-    assessment = current_assessment(lead, today=today)
-    rows = [r for r in assessment.get("deadlines", []) if r.get("deadline")]
-    first = min(rows, key=lambda r: r["deadline"]) if rows else None
+    today = today or timezone.localdate()  # the firm's day, as the queue counts days left
+    try:
+        assessment = current_assessment(lead, today=today)
+    except IncidentError:
+        # Facts that validated when they came in but not under today's rules: the letter
+        # still goes out, with the deadlines assessed then (the lead page shows the problem).
+        assessment = lead.assessment or {}
+    rows = sorted(
+        (r for r in assessment.get("deadlines", []) if r.get("deadline")),
+        key=lambda r: str(r["deadline"]),
+    )
+    first = rows[0] if rows else None
     due = dt.date.fromisoformat(first["deadline"]) if first else None
+    still_open = next((r for r in rows if dt.date.fromisoformat(r["deadline"]) >= today), None)
     firm = FirmSettings.load().firm_name or settings.MONELL_FIRM_NAME
     agency = (lead.answers.get("agency") or {}).get("name", "") if lead.answers else ""
     return LetterFacts(
@@ -271,6 +319,21 @@ def letter_facts(lead: Lead, *, by: Any, today: dt.date | None = None) -> Letter
         deadline_statute=str(first.get("statute", "")) if first else "",
         deadline_passed=bool(due and due < today),
         attorney=by.get_username() if by is not None else "",
+        open_deadline=(
+            dt.date.fromisoformat(still_open["deadline"])
+            if still_open is not None and still_open is not first
+            else None
+        ),
+        open_deadline_claim=(
+            str(still_open.get("claim", "")).replace("_", " ")
+            if still_open is not None and still_open is not first
+            else ""
+        ),
+        open_deadline_statute=(
+            str(still_open.get("statute", ""))
+            if still_open is not None and still_open is not first
+            else ""
+        ),
     )
 
 

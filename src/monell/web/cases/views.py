@@ -42,6 +42,7 @@ from monell.web.cases.models import (
 )
 from monell.web.cases.pdf import html_to_pdf
 from monell.web.cases.services import (
+    DECIDED_STATUSES,
     OPEN_STATUSES,
     TransitionError,
     accept,
@@ -260,6 +261,9 @@ def set_status(request: HttpRequest, lead_id: Any) -> HttpResponse:
     to = request.POST.get("status", "")
     if to in (LeadStatus.ACCEPTED, LeadStatus.DECLINED, LeadStatus.REFERRED):
         raise PermissionDenied("decisions (accept, decline, refer) have their own form")
+    if lead.status in DECIDED_STATUSES and not request.user.has_perm("cases.decide_lead"):
+        # Reopening a declined or referred lead undoes a decision: the attorney's call.
+        raise PermissionDenied("reopening a decided lead is a decision (attorney or admin)")
     try:
         change_status(lead, to, by=request.user, reason=request.POST.get("reason", ""))
         record(request, "change", lead, detail=f"status {lead.status} -> {to}")
@@ -273,7 +277,7 @@ def set_status(request: HttpRequest, lead_id: Any) -> HttpResponse:
 @permission_required("cases.assign_lead", raise_exception=True)
 def assign(request: HttpRequest, lead_id: Any) -> HttpResponse:
     lead = _lead(request, lead_id)
-    username = request.POST.get("attorney", "")
+    username = request.POST.get("attorney", "").replace("\x00", "")  # PostgreSQL refuses NUL
     user = (
         get_user_model()
         .objects.filter(username=username, groups__name__in=["attorney", "admin"])
@@ -450,7 +454,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The attorney's deadlines for a calendar app, which cannot log in: the random token in
     the URL is the credential (revocable from the matters page)."""
     feed = AttorneyCalendar.objects.select_related("attorney").filter(token=token).first()
-    if feed is None or not feed.attorney.is_active:
+    if (
+        feed is None
+        or not feed.attorney.is_active
+        or not feed.attorney.has_perm("cases.view_matter")  # e.g. no longer an attorney
+    ):
         raise Http404("no such calendar")
     deadlines = MatterDeadline.objects.filter(matter__attorney=feed.attorney).select_related(
         "matter"

@@ -84,10 +84,16 @@ def value(answers: Mapping[str, Any], slug: str, field: str) -> Any:
 def clean_post(step: Step, post: Any) -> dict[str, Any]:
     """What the person sent for this screen, as text (the rules check it, not the form)."""
     if step.kind == "checkboxes":
-        return {step.spec["field"]: [str(v) for v in post.getlist(step.spec["field"])]}
+        return {
+            step.spec["field"]: [
+                str(v).replace("\x00", "") for v in post.getlist(step.spec["field"])
+            ]
+        }
     out: dict[str, Any] = {}
     for name in step.field_names():
-        out[name] = str(post.get(name, "")).replace("\r\n", "\n").strip()[:20000]
+        # NUL (a paste from a PDF) is dropped: no page, memo or PDF should ever carry it.
+        text = str(post.get(name, "")).replace("\x00", "").replace("\r\n", "\n")
+        out[name] = text.strip()[:20000]
     return out
 
 
