@@ -16,6 +16,12 @@ Every file in `scenarios/` is a YAML list. Each scenario has
     how far another engineer has checked a data row, so it is compared only where listed;
   - `monell`: whether a Monell claim applies, and against whom (substring);
   - `summary`: words the plain-language summary for the person must contain;
+  - `state_deadlines` (issue 14): the state-law rows of `deadlines[]`, as
+    `kind/state_claim -> {deadline, statute?}` (`statute` a substring; a null deadline where
+    the clock cannot be computed); every such row must be listed;
+  - `state_claims`: state-law count -> `covered` or `unknown_law`; every count must be listed;
+  - `flags_include` / `flags_exclude`: flags that must / must not be raised (for scenarios
+    whose other flags follow data another engineer is still filling, such as districts);
 - `why`: for each part of `expect`, the authority (case citation or statute) for it;
 - `cli: true` to run the scenario through `monell assess --format json` as well.
 """
@@ -60,6 +66,10 @@ EXPECT_KEYS = {
     "flags",
     "monell",
     "summary",
+    "state_deadlines",
+    "state_claims",
+    "flags_include",
+    "flags_exclude",
 }
 # `why` must give an authority for each of these parts of `expect`.
 WHY_FOR = {
@@ -70,6 +80,9 @@ WHY_FOR = {
     "flags": "flags",
     "monell": "monell",
     "summary": "summary",
+    "state_deadlines": "state_deadlines",
+    "state_claims": "state_deadlines",
+    "flags_include": "flags",
 }
 # A citation in "volume reporter page (year)" form, or a statute / session law / rule.
 CITATION_MARKERS = (
@@ -84,6 +97,8 @@ CITATION_MARKERS = (
     "R. Civ.",
     "ILCS",
     "C.P.L.R.",
+    "Code",
+    "Admin.",
 )
 # Flags whose presence follows the confidence another engineer gives a data row, not the facts.
 CONFIDENCE_ONLY = {FlagCode.LAW_UNVERIFIED.value}
@@ -144,7 +159,7 @@ def _check(s: dict[str, Any], out: dict[str, Any]) -> None:
             assert d["authorities"], f"{where}: defendant {d['name']} has no authority"
 
     if "deadlines" in exp:
-        got_dl = {d["claim"]: d for d in out["deadlines"]}
+        got_dl = {d["claim"]: d for d in out["deadlines"] if d["kind"] == "statute_of_limitations"}
         assert set(got_dl) == set(exp["deadlines"]), where
         for claim, want in exp["deadlines"].items():
             d = got_dl[claim]
@@ -184,6 +199,31 @@ def _check(s: dict[str, Any], out: dict[str, Any]) -> None:
             assert exp["monell"]["municipality"] in (m["municipality"] or ""), where
         if m["applicable"]:
             assert m["theories"], where
+
+    if "state_deadlines" in exp:
+        got_s = {
+            f"{d['kind']}/{d['state_claim']}": d
+            for d in out["deadlines"]
+            if d["kind"] != "statute_of_limitations"
+        }
+        assert set(got_s) == set(exp["state_deadlines"]), f"{where}: {sorted(got_s)}"
+        for key, want in exp["state_deadlines"].items():
+            d = got_s[key]
+            assert d["deadline"] == want["deadline"], f"{where}: {key}"
+            if "statute" in want:
+                assert want["statute"] in d["statute"], f"{where}: {key} {d['statute']}"
+            assert d["authorities"], f"{where}: {key}"
+            if d["kind"] == "notice_of_claim":
+                assert d["to_whom"], f"{where}: {key}"
+                assert any(a["key"] == "felder" for a in d["authorities"]), where
+    got_keys = {_flag_key(f) for f in out["flags"]}
+    for key in exp.get("flags_include", []):
+        assert key in got_keys, f"{where}: flag {key} missing from {sorted(got_keys)}"
+    for key in exp.get("flags_exclude", []):
+        assert key not in got_keys, f"{where}: flag {key} must not be raised"
+    if "state_claims" in exp:
+        got_c = {c["id"]: c["status"] for c in out.get("state_claims", [])}
+        assert got_c == exp["state_claims"], f"{where}: {got_c}"
 
     for words in exp.get("summary", []):
         assert any(words in line for line in out["summary"]), f"{where}: {words!r} not in summary"
@@ -247,7 +287,7 @@ def test_every_scenario_is_well_formed() -> None:
                 assert any(m in why for m in CITATION_MARKERS), (
                     f"{where}: why.{why_key} must cite the authority for the expected {part}"
                 )
-        for code in s["expect"].get("flags", []):
+        for code in [*s["expect"].get("flags", []), *s["expect"].get("flags_include", [])]:
             code_, severity, *claim = code.split("/")
             FlagCode(code_)
             Severity(severity)
@@ -263,7 +303,11 @@ def test_table_covers_the_issue() -> None:
     for required in ("MO", "LA", "WI", "FL", "KY", "TN", "IL", "KS", "UT", "TX", "AL", "NY", "CA"):
         assert State(required) in states
     assert "DC" in states
-    flags = {f.split("/")[0] for s in SCENARIOS for f in s["expect"].get("flags", [])}
+    flags = {
+        f.split("/")[0]
+        for s in SCENARIOS
+        for f in [*s["expect"].get("flags", []), *s["expect"].get("flags_include", [])]
+    }
     assert flags == {f.value for f in FlagCode}, sorted({f.value for f in FlagCode} - flags)
     roles = {d["role"] for s in SCENARIOS for d in s["expect"].get("defendants", [])}
     assert roles == {r.value for r in DefendantRole}

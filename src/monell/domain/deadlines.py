@@ -261,6 +261,7 @@ def compute_deadlines(incident: Incident, sources: Sources) -> tuple[list[Deadli
             )
             continue
         straddle = _incident_period_if_shorter(book, incident, period_day, choice)
+        at_accrual = choice.period
         if straddle is not None:
             flags.append(
                 Flag(
@@ -382,9 +383,22 @@ def compute_deadlines(incident: Incident, sources: Sources) -> tuple[list[Deadli
                         claim=conduct,
                     )
                 )
+        alternative = (
+            _longer_reading(book, incident, period_day, period, at_accrual, choice.at_boundary)
+            if deadline is not None and accrual.on is not None
+            else None
+        )
+        alt_deadline: dt.date | None = None
+        if alternative is not None and deadline is not None and accrual.on is not None:
+            alt_deadline = add_years(tolled_until or accrual.on, alternative[0])
         days_remaining = (deadline - incident.evaluated_on).days if deadline else None
         if deadline is not None and days_remaining is not None:
-            flags.extend(_clock_flags(conduct, deadline, days_remaining, sources))
+            later = (
+                (alt_deadline, alternative[1])
+                if alt_deadline and alternative and alt_deadline >= incident.evaluated_on
+                else None
+            )
+            flags.extend(_clock_flags(conduct, deadline, days_remaining, sources, later))
             if deadline.weekday() >= 5:
                 notes.append(
                     "The last day falls on a weekend; rules may carry it to the next business "
@@ -410,13 +424,70 @@ def compute_deadlines(incident: Incident, sources: Sources) -> tuple[list[Deadli
                     [*base_authorities, *doctrine.accrual_authorities, "frcp_6a"]
                 ),
                 notes=tuple(notes),
+                alternative_deadline=alt_deadline,
+                alternative_statute=alternative[1] if alternative and alt_deadline else None,
             )
         )
     flags.extend(period_flags.values())
     return deadlines, flags
 
 
-def _clock_flags(conduct: Conduct, deadline: dt.date, days: int, sources: Sources) -> list[Flag]:
+def _longer_reading(
+    book: LawBook,
+    incident: Incident,
+    period_day: dt.date,
+    used: LimitationPeriod,
+    at_accrual: LimitationPeriod,
+    at_boundary: bool,
+) -> tuple[int, str] | None:
+    """(years, statute) of the longer period another reading of the law gives, when the
+    deadline shown uses the shorter one: the period in force on the accrual date when the
+    incident date's shorter one was used, the period covering the accrual day when a shorter
+    neighbouring one was chosen at a change of period, or a disputed period's other reading
+    (`limitation_alternatives.csv`)."""
+    from monell.law.state_law import load_state_law
+
+    options: list[tuple[int, str]] = []
+    if at_accrual.years > used.years:
+        options.append((at_accrual.years, at_accrual.statute))
+    if at_boundary:
+        # Only a period that itself covers the accrual day is a reading of the law; the
+        # neighbouring day's period is why the shorter one was chosen, not an alternative.
+        options += [
+            (p.years, p.statute) for p in book.periods_for(incident.state) if p.covers(period_day)
+        ]
+    if used.confidence is Confidence.DISPUTED:
+        alt = load_state_law().alternative(incident.state, period_day)
+        if alt is not None:
+            options.append((alt.years, alt.statute))
+    longer = [o for o in options if o[0] > used.years]
+    return max(longer) if longer else None
+
+
+def _clock_flags(
+    conduct: Conduct,
+    deadline: dt.date,
+    days: int,
+    sources: Sources,
+    later: tuple[dt.date, str] | None = None,
+) -> list[Flag]:
+    if days < 0 and later is not None:
+        # Two readings of the law: the shorter one has run, the longer one is still open.
+        # Never tell a person the claim is gone while a reading keeps it alive.
+        return [
+            Flag(
+                code=FlagCode.SOL_EXPIRED,
+                severity=Severity.WARNING,
+                message=(
+                    f"{conduct.value}: under the shorter reading of the limitation period the "
+                    f"last day was {deadline.isoformat()}, but under the other reading "
+                    f"({later[1]}) it is {later[0].isoformat()}. File at once and ask a lawyer "
+                    "which applies."
+                ),
+                authorities=sources.cite_all(["wilson_garcia", "owens_okure"]),
+                claim=conduct,
+            )
+        ]
     if days < 0:
         return [
             Flag(

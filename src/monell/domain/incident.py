@@ -40,9 +40,9 @@ TOP_LEVEL_KEYS = (
     "evaluated_on",
     "narrative",
 )
-AGENCY_KEYS = ("name", "kind", "level")
+AGENCY_KEYS = ("name", "kind", "level", "federal_task_force")
 OFFICER_KEYS = ("name", "badge")
-PERSON_KEYS = ("custody", "birth_date", "deceased")
+PERSON_KEYS = ("custody", "birth_date", "deceased", "in_custody_at_filing")
 CRIMINAL_CASE_KEYS = ("status", "resolved_on", "charges", "legal_process_on")
 # A case must have ended for these statuses, so a resolution date makes sense only for them.
 RESOLVED_STATUSES = (
@@ -323,9 +323,10 @@ def _agency(c: _Checker, value: object) -> Agency | None:
                 "drop agency.level or fix agency.kind",
             )
         level = level or implied
+    task_force = _optional_bool(c, "agency.federal_task_force", m.get("federal_task_force"))
     if len(c.problems) > before or not (name and kind and level):
         return None
-    return Agency(name=name, kind=kind, level=level)
+    return Agency(name=name, kind=kind, level=level, federal_task_force=task_force)
 
 
 def _person(c: _Checker, value: object) -> Person | None:
@@ -336,13 +337,23 @@ def _person(c: _Checker, value: object) -> Person | None:
         return None
     custody = c.enum("person.custody", m.get("custody", MISSING), Custody)
     birth_date = c.date("person.birth_date", m.get("birth_date", MISSING))
-    deceased = m.get("deceased")
-    if deceased is not None and not isinstance(deceased, bool):
-        c.fail("person.deceased", deceased, "must be true or false (or left out if unknown)")
-        deceased = None
+    deceased = _optional_bool(c, "person.deceased", m.get("deceased"))
+    in_custody = _optional_bool(c, "person.in_custody_at_filing", m.get("in_custody_at_filing"))
     if custody is None:
         return None
-    return Person(custody=custody, birth_date=birth_date, deceased=deceased)
+    return Person(
+        custody=custody,
+        birth_date=birth_date,
+        deceased=deceased,
+        in_custody_at_filing=in_custody,
+    )
+
+
+def _optional_bool(c: _Checker, field: str, value: object) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        c.fail(field, value, "must be true or false (or left out if unknown)")
+        return None
+    return value
 
 
 def _criminal_case(c: _Checker, value: object) -> CriminalCase | None:

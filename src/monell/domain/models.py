@@ -27,6 +27,7 @@ from monell.domain.vocabulary import (
     QualifiedImmunity,
     Severity,
     State,
+    StateClaimKind,
     TollingKind,
 )
 
@@ -42,6 +43,9 @@ class Agency(Value):
     name: str
     kind: AgencyKind
     level: GovernmentLevel
+    # A local officer deputized to a federal task force acts under federal law for the FTCA
+    # and Bivens (issue 14). None = not said.
+    federal_task_force: bool | None = None
 
 
 class Officer(Value):
@@ -61,6 +65,9 @@ class Person(Value):
     # None = not said. A claim of a person who died belongs to the estate, whose tolling
     # differs from a living minor's.
     deceased: bool | None = None
+    # Whether the person will still be a prisoner (jail or prison) when the suit is filed:
+    # the PLRA binds only suits "brought by a prisoner" (42 U.S.C. § 1997e). None = not said.
+    in_custody_at_filing: bool | None = None
 
 
 class CriminalCase(Value):
@@ -197,6 +204,36 @@ class Deadline(Value):
     confidence: Confidence
     authorities: tuple[Authority, ...]
     notes: tuple[str, ...] = ()
+    # Issue 14, state-law rows (kind notice_of_claim / state_limitations): the state-law count
+    # the row belongs to (`claim` stays the conduct it rests on) and, for a notice, who must
+    # receive it.
+    state_claim: StateClaimKind | None = None
+    to_whom: str | None = None
+    # The rule that carries a last day on a weekend to the next business day, when the
+    # statute's computation rule says so (None: the day is not moved).
+    computation: str | None = None
+    # Where the law leaves two periods (a disputed period, a change of period around the
+    # accrual date): the other reading's last day, which may be later than `deadline`.
+    alternative_deadline: dt.date | None = None
+    alternative_statute: str | None = None
+
+
+class StateClaim(Value):
+    """A state-law count the facts support (issue 14), with its own clocks and shields."""
+
+    id: StateClaimKind
+    title: str
+    status: str  # "covered" (rows in the data) or "unknown_law"
+    from_conduct: tuple[Conduct, ...]
+    against: str
+    statute: str | None
+    qualified_immunity: str | None  # "not_a_defense", "state_law", or None when unknown
+    immunities: tuple[str, ...]
+    caps: tuple[str, ...]
+    deadlines: tuple[Deadline, ...]
+    confidence: Confidence
+    sources: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 class Flag(Value):
@@ -237,3 +274,4 @@ class Assessment(Value):
     flags: tuple[Flag, ...]
     monell: MonellAnalysis
     disclaimer: str
+    state_claims: tuple[StateClaim, ...] = ()

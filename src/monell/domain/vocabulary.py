@@ -174,6 +174,14 @@ class FlagCode(StrEnum):
     CLAIM_NOT_ACCRUED = "claim_not_accrued"
     ACCRUAL_ASSUMED = "accrual_assumed"
     CLAIM_ELEMENT_MISSING = "claim_element_missing"
+    # Issue 14: the shortest clocks, prisoners, deaths and federal officers.
+    NOTICE_OF_CLAIM_LAPSED = "notice_of_claim_lapsed"
+    NOTICE_OF_CLAIM_NEAR = "notice_of_claim_near"
+    PLRA_EXHAUSTION = "plra_exhaustion"
+    PLRA_PHYSICAL_INJURY = "plra_physical_injury"
+    PLRA_FEE_CAP = "plra_fee_cap"
+    DEATH_CASE = "death_case"
+    FTCA_ROUTE = "ftca_route"
 
 
 class Confidence(StrEnum):
@@ -187,6 +195,18 @@ class Confidence(StrEnum):
 
 class DeadlineKind(StrEnum):
     STATUTE_OF_LIMITATIONS = "statute_of_limitations"
+    # A state-law count's own clocks against a public entity or officer (issue 14).
+    NOTICE_OF_CLAIM = "notice_of_claim"
+    STATE_LIMITATIONS = "state_limitations"
+
+
+class StateClaimKind(StrEnum):
+    """A state-law count that travels with a § 1983 claim (issue 14)."""
+
+    BATTERY = "battery"
+    FALSE_IMPRISONMENT = "false_imprisonment"
+    MALICIOUS_PROSECUTION = "malicious_prosecution"
+    STATE_CIVIL_RIGHTS = "state_civil_rights"
 
 
 class TollingKind(StrEnum):

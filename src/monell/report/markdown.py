@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from monell.domain.models import Assessment, Authority
+from monell.domain.vocabulary import DeadlineKind
 from monell.report.sections import registered
 from monell.report.text import md_text as t
 
@@ -94,7 +95,8 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
     w("")
     w("| Claim | Accrues | Deadline | Days left | Period | Statute | Confidence |")
     w("|---|---|---|---|---|---|---|")
-    for d in a.deadlines:
+    federal = [d for d in a.deadlines if d.kind is DeadlineKind.STATUTE_OF_LIMITATIONS]
+    for d in federal:
         w(
             f"| {d.claim.value} | {d.accrues_on.isoformat() if d.accrues_on else '-'}"
             f"{' (assumed)' if d.accrual_assumed else ''} | "
@@ -103,14 +105,20 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
             f"{t(d.limitations_period)} | {t(d.statute)} | {d.confidence.value} |"
         )
     w("")
-    for d in a.deadlines:
+    for d in federal:
         extra = [f"accrual: {t(d.accrual_rule)}"]
         extra += [
             f"tolling ({r.kind.value}, {t(r.statute)}): {t(r.description)}" for r in d.tolling
         ]
         extra += [t(n) for n in d.notes]
+        if d.alternative_deadline:
+            extra.append(
+                f"another reading ({t(d.alternative_statute or '')}) gives "
+                f"{d.alternative_deadline.isoformat()}"
+            )
         w(f"- `{d.claim.value}`: " + "; ".join(extra) + f" ({cite_list(d.authorities)})")
     w("")
+    _state_claims(a, w)
     w("### Flags")
     w("")
     for f in a.flags:
@@ -151,6 +159,47 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
     w("")
     w(f"*{t(a.disclaimer)}*")
     return "\n".join(out) + "\n"
+
+
+def _state_claims(a: Assessment, w: Any) -> None:
+    """State-law counts (issue 14): each with its notice and limitation rows; the statute is
+    printed through its authority so that an unchecked one carries the mark."""
+    if not a.state_claims:
+        return
+    w("### State-law claims and their shorter clocks")
+    w("")
+    w(
+        "State notice-of-claim rules bind only the state-law claims, never § 1983: "
+        f"{cite(next(x for d in a.deadlines for x in d.authorities if x.key == 'felder'))}."
+        if any(x.key == "felder" for d in a.deadlines for x in d.authorities)
+        else "State notice-of-claim rules bind only the state-law claims, never § 1983."
+    )
+    w("")
+    for c in a.state_claims:
+        w(f"#### {t(c.title)} (`{c.id.value}`) - {t(c.status)}")
+        w("")
+        w(f"- Rests on: {', '.join(x.value for x in c.from_conduct)}; against {t(c.against)}")
+        if c.qualified_immunity:
+            w(f"- Qualified immunity: {t(c.qualified_immunity)}")
+        for x in c.immunities:
+            w(f"- Immunities: {t(x)}")
+        for x in c.caps:
+            w(f"- Caps: {t(x)}")
+        for d in c.deadlines:
+            due = d.deadline.isoformat() if d.deadline else "not computed"
+            left = f", {d.days_remaining} days left" if d.days_remaining is not None else ""
+            whom = f", to {t(d.to_whom)}" if d.to_whom else ""
+            how = f"; {t(d.computation)}" if d.computation else ""
+            w(
+                f"- {d.kind.value}: {due}{left} ({t(d.limitations_period)} from "
+                f"{t(d.accrual_rule)}{whom}{how}; confidence {d.confidence.value}) - "
+                f"{cite_list(d.authorities)}"
+            )
+            for n in d.notes:
+                w(f"  - {t(n)}")
+        for n in c.notes:
+            w(f"- {t(n)}")
+        w("")
 
 
 def _all_authorities(a: Assessment) -> list[Authority]:
