@@ -171,6 +171,12 @@ def alembic_config(url: str) -> object:
     return cfg
 
 
+# Databases this process has seen at their migration heads. Migrations only move forward and
+# only ship with a new version of the package, so a long-running server need not re-read the
+# migration scripts for every request.
+_AT_HEAD: set[str] = set()
+
+
 def migrate(engine: Engine) -> None:
     """Bring every area's schema to its newest revision (idempotent, safe to race).
 
@@ -183,10 +189,14 @@ def migrate(engine: Engine) -> None:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    url = engine.url.render_as_string(hide_password=False)
+    if url in _AT_HEAD:
+        return  # this process already saw it at head (a server asks on every request)
+    cfg = alembic_config(url)
     heads = set(ScriptDirectory.from_config(cfg).get_heads())  # type: ignore[arg-type]
     with engine.connect() as connection:
         if set(MigrationContext.configure(connection).get_current_heads()) == heads:
+            _AT_HEAD.add(url)
             return
     with engine.begin() as connection:
         if connection.dialect.name == "sqlite":

@@ -68,6 +68,16 @@ def start(db: str | None = None, key_file: str | None = None, *, migrate: bool =
         with _migration_lock(db_url):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
+        # The corpus and payouts areas (Alembic) live in the same database: bring them to
+        # their heads now, so the memo's sections never migrate under a request.
+        from monell.storage.database import make_engine
+        from monell.storage.database import migrate as migrate_areas
+
+        engine = make_engine(db_url)
+        try:
+            migrate_areas(engine)
+        finally:
+            engine.dispose()
         _check_key_file(path, created)
     return Started(db_url, path, created)
 
