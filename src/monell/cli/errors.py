@@ -54,7 +54,8 @@ _DB_MODULES = ("sqlalchemy", "sqlite3", "psycopg", "django.db")
 # DB-API error classes that mean "this database cannot be used now" (unreachable, not a
 # database, locked, disk full), as opposed to a bug in Monell's SQL (ProgrammingError) or
 # a value that broke a constraint (IntegrityError, DataError): those stay exit 3.
-_ENVIRONMENT_ERRORS = ("OperationalError", "InterfaceError", "DatabaseError", "DBAPIError")
+_ENVIRONMENT_ERRORS = {"OperationalError", "InterfaceError", "DatabaseError", "DBAPIError"}
+_CODE_OR_DATA_ERRORS = {"IntegrityError", "ProgrammingError", "DataError", "NotSupportedError"}
 
 
 def _database_problem(exc: Exception) -> str | None:
@@ -63,8 +64,10 @@ def _database_problem(exc: Exception) -> str | None:
     from monell.storage.database import BUSY_TIMEOUT_ENV, busy_timeout, describe_current_db
 
     orig = getattr(exc, "orig", None) or exc
-    kinds = {type(exc).__name__, type(orig).__name__}
-    if not kinds & set(_ENVIRONMENT_ERRORS):
+    # By class name along the MRO: SQLAlchemy, sqlite3, psycopg (DiskFull is an
+    # OperationalError) and Django each have their own classes of the DB-API names.
+    kinds = {c.__name__ for error in (exc, orig) for c in type(error).__mro__}
+    if kinds & _CODE_OR_DATA_ERRORS or not kinds & _ENVIRONMENT_ERRORS:
         return None
     reason = str(orig).strip().splitlines()
     first = reason[0] if reason else type(orig).__name__
