@@ -36,7 +36,8 @@ def crps(samples: np.ndarray, observed: float) -> float:
 def naive_samples(history: Sequence[float], n: int, rng: np.random.Generator) -> np.ndarray:
     last = np.asarray(history[-3:], dtype=float)
     picks = rng.integers(0, last.size, size=(n, last.size))
-    return last[picks].mean(axis=1)
+    out: np.ndarray = last[picks].mean(axis=1)
+    return out
 
 
 def _forecast(

@@ -202,9 +202,9 @@ def _execute(
         from distributed import Client
         from distributed import as_completed as dask_completed
 
-        with Client(scheduler, timeout="10s") as client:
+        with Client(scheduler, timeout="10s") as client:  # type: ignore[no-untyped-call]
             futures = client.map(run_batch, [params] * len(plan), plan, pure=False)
-            for future in dask_completed(futures):
+            for future in dask_completed(futures):  # type: ignore[no-untyped-call]
                 yield tick(future.result())
         return
     workers = default_workers() if workers is None else workers

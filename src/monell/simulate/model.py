@@ -371,7 +371,8 @@ def budgets(
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-x))
+    out: np.ndarray = 1 / (1 + np.exp(-x))
+    return out
 
 
 def draw_uniforms(rngs: list[np.random.Generator], agencies: int) -> np.ndarray:
@@ -432,7 +433,8 @@ def renew(
         & (u[1] < p.mandated_reform_probability)
     )
     _reform(params, state, mandated, u[4])
-    return dropped
+    out: np.ndarray = dropped
+    return out
 
 
 def _reform(params: Params, state: State, mask: np.ndarray, u: np.ndarray) -> None:

@@ -99,7 +99,7 @@ def _assign_arrangements(params: Params, band: np.ndarray, forced: np.ndarray | 
     rng = np.random.default_rng(
         np.random.SeedSequence(params.run.seed, spawn_key=(POPULATION_STREAM,))
     )
-    u = rng.random(band.shape[0])
+    u: np.ndarray = rng.random(int(band.shape[0]))
     arrangement = np.zeros(band.shape[0], dtype=np.int8)
     for i, b in enumerate(BANDS):
         cdf = np.cumsum(params.funding.mix[b].probabilities())

@@ -48,7 +48,8 @@ def _band(values: np.ndarray) -> dict[str, float | None]:
 
 def _shares(results: Results, name: str, t: int) -> np.ndarray:
     """Share of all agencies (per run) that ever did `name` by year index t."""
-    return results.shares[name][:, t].sum(axis=1) / results.group_agencies.sum()
+    out: np.ndarray = results.shares[name][:, t].sum(axis=1) / results.group_agencies.sum()
+    return out
 
 
 def summarise(results: Results) -> dict[str, Any]:
