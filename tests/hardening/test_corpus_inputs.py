@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from monell.corpus import bulkcsv, schema
 from monell.corpus.store import CorpusStore
@@ -266,3 +268,25 @@ def test_corpus_load_odd_paths(tmp_path: Path, url: str) -> None:
     shutil.copy(BULK / "dockets-2024-05-01.csv", not_bz2)
     assert_bad_input(run(["corpus", "load", not_bz2, "--db", url]), str(not_bz2), "bz2")
     assert_bad_input(run(["corpus", "load", tmp_path / "missing.jsonl", "--db", url]), "no such")
+
+
+_cell = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.sampled_from(["", "4001", "U.S.", "436", "658", "2001", "\x00", "9" * 30]),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(_cell, min_size=8, max_size=8), min_size=1, max_size=4))
+def test_random_bulk_rows_never_give_a_traceback(tmp_path: Path, url: str, rows) -> None:
+    header = CITATIONS.splitlines()[0].split(",")
+    assert len(header) == 8
+    path = tmp_path / "citations-2024-05-01.csv"
+    data = ",".join(header) + "\n" + "".join(bulkcsv.format_row(r) for r in rows)
+    path.write_text(data, encoding="utf-8", errors="surrogatepass")
+    result = run(["corpus", "load", path, "--db", url, "--no-link", "--skip-bad"])
+    assert result.exit_code in (0, 2), result.stderr
