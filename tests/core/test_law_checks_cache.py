@@ -55,6 +55,20 @@ def test_the_answers_are_written_once_and_read_back(cache_in: Path) -> None:
     assert again.keys() == first.keys()
 
 
+def test_answers_for_other_data_are_removed_when_new_ones_are_kept(cache_in: Path) -> None:
+    cache_in.mkdir(parents=True)
+    stale = cache_in / "law-checks-00000000000000000000000000000000.json"
+    stale.write_text('{"format": 1, "checks": []}', encoding="utf-8")
+    other = cache_in / "eyecite-hyperscan"
+    other.mkdir()
+    checked.checked_authorities()
+    assert not stale.exists()
+    assert other.exists()  # only this module's files are touched
+    assert [f.name for f in cache_in.glob("law-checks-*.json")] == [
+        f"law-checks-{checked.fingerprint()}.json"
+    ]
+
+
 def test_a_damaged_file_is_computed_again_and_replaced(cache_in: Path) -> None:
     live = checked.build()
     path = cache_in / f"law-checks-{checked.fingerprint()}.json"

@@ -122,6 +122,9 @@ def checked_authorities() -> dict[Key, Check]:
     # a read-only or full disk: the answers are still right, only not kept
     with contextlib.suppress(OSError):
         _write(path, _encode(checks))
+        for old in path.parent.glob("law-checks-*.json"):
+            if old != path:  # answers for data or code this install no longer has
+                old.unlink(missing_ok=True)
     return checks
 
 
