@@ -3,7 +3,7 @@ the agency's own record) or a file shipped inside the installed package (law/dat
 never a path of the team's working data (shared/data/reference/...) or of this machine.
 
 Checked on every output format of the bundled example, with and without a database of
-payouts, and on the JSON and markdown memo of every scenario in tests/core/scenarios.
+payouts, and on the JSON, markdown and html memo of every scenario in tests/core/scenarios.
 """
 
 from __future__ import annotations
@@ -92,6 +92,6 @@ def test_the_example_names_no_path_outside_the_package(
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=IDS)
 def test_every_scenario_names_no_path_outside_the_package(scenario: dict[str, Any]) -> None:
     result = assess_incident(_incident(scenario["incident"]), None, with_sections=False)
-    for fmt in ("json", "md"):
+    for fmt in ("json", "md", "html"):
         text = render(result, fmt).replace("\\_", "_")
         assert outside_the_package(text) == [], f"{scenario['id']} ({fmt})"
