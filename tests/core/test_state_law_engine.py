@@ -234,3 +234,24 @@ def test_schema_enums_match_the_new_vocabulary() -> None:
         "ftca_route",
     ):
         assert code in DEFS["flag"]["properties"]["code"]["enum"]
+
+
+def test_private_prison_summary_names_each_defendant_once() -> None:
+    """Richardson v. McKnight, 521 U.S. 399 (1997): the guards and the company are suable."""
+    a = _assess(
+        state="TX",
+        city="Kyle",
+        agency={"name": "Lone Star Corrections LLC", "kind": "jail_or_prison", "level": "private"},
+        officers=[{"name": "Guard P. Sims"}],
+        person={"custody": "convicted_prisoner"},
+        criminal_case={"status": "convicted", "charges": ["burglary"]},
+    )
+    (line,) = [x for x in a.summary if x.startswith("You may be able to sue")]
+    assert line.count("Lone Star Corrections LLC") == 1 and "Guard P. Sims" in line
+
+
+def test_state_suit_line_compares_with_the_federal_alternative() -> None:
+    """Tampa 2024: the federal claim is open to 2028-01-15 under the four-year reading, the
+    state battery count to the same day (Fla. Stat. § 768.28(14)): never 'earlier than'."""
+    a = _assess(state="FL", city="Tampa", incident_date="2024-01-15")
+    assert not any("earlier than the federal claims" in x for x in a.summary)

@@ -136,6 +136,12 @@ def plain_summary(
             "details below."
         )
     lines += _state_law_lines(incident, deadlines, state_claims or [])
+    if any(f.code is FlagCode.PLRA_EXHAUSTION for f in flags):
+        lines.append(
+            "If you are still in jail or prison when you sue, first use every step of its "
+            "grievance process, on time and by its rules: otherwise a court will dismiss the "
+            "case. Grievance deadlines can be a few days."
+        )
     if blockers:
         lines.append("Serious obstacles: " + " ".join(first_sentence(b.message) for b in blockers))
     lines.append(
@@ -170,7 +176,7 @@ def _whom(suable: list[Defendant], monell: MonellAnalysis) -> list[str]:
         )
     for name in companies:
         out.append(f"{name}, the company that runs the facility, for its own policies or customs")
-    if monell.applicable and monell.municipality:
+    if monell.applicable and monell.municipality and monell.municipality not in companies:
         out.append(
             f"{monell.municipality}, but only if its own policy, custom or training "
             "failure caused the harm"
@@ -221,13 +227,14 @@ def _state_law_lines(
     suits = [
         d for d in deadlines if d.kind is DeadlineKind.STATE_LIMITATIONS and d.deadline is not None
     ]
+    # The federal claims' first open day, under any reading of their period.
     federal_first = min(
         (
-            d.deadline
+            day
             for d in deadlines
             if d.kind is DeadlineKind.STATUTE_OF_LIMITATIONS
-            and d.deadline is not None
-            and d.deadline >= today
+            for day in (d.deadline, d.alternative_deadline)
+            if day is not None and day >= today
         ),
         default=None,
     )
@@ -238,8 +245,8 @@ def _state_law_lines(
         lines.append(
             "Claims under state law ("
             + _state_words([d for d in open_s if d.deadline == first.deadline])
-            + f") must be filed in court by {long_date(first.deadline)} ({_statute(first)}), "
-            "earlier than the federal claims."
+            + f") must be filed in court by {long_date(first.deadline)} ({_statute(first)})"
+            + (", earlier than the federal claims." if federal_first is not None else ".")
         )
     gone_s = [
         d
