@@ -54,17 +54,25 @@ def test_reassessment_keeps_every_version() -> None:
     assert first_due is not None and lead.earliest_deadline < first_due  # an earlier incident
 
 
-def test_earliest_deadline_takes_the_first_date_of_any_kind() -> None:
+def test_earliest_deadline_takes_the_first_open_date_of_any_kind() -> None:
     assessment = {
+        "evaluated_on": "2021-05-01",
         "deadlines": [
             {
                 "kind": "statute_of_limitations",
                 "claim": "excessive_force",
                 "deadline": "2026-03-10",
             },
-            {"kind": "notice_of_claim", "claim": "battery", "deadline": "2021-06-08"},
+            {"kind": "notice_of_claim", "claim": "excessive_force", "deadline": "2021-06-08"},
+            {"kind": "state_limitations", "claim": "false_arrest", "deadline": "2021-04-01"},
             {"kind": "statute_of_limitations", "claim": "false_arrest", "deadline": None},
-        ]
+        ],
     }
-    assert earliest_deadline(assessment) == (dt.date(2021, 6, 8), "notice_of_claim: battery")
+    # the state period that already ran is not the next thing to act on; the notice is
+    assert earliest_deadline(assessment) == (
+        dt.date(2021, 6, 8),
+        "notice_of_claim: excessive_force",
+    )
     assert earliest_deadline({"deadlines": []}) == (None, "")
+    every_one_passed = dict(assessment, evaluated_on="2030-01-01")
+    assert earliest_deadline(every_one_passed)[0] == dt.date(2026, 3, 10)  # marked expired

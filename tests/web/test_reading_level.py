@@ -68,6 +68,18 @@ INCIDENTS = {
         "officers": [],
         "agency": {"name": "Fulton County Sheriff", "kind": "county_sheriff"},
     },
+    # N.Y. Gen. Mun. Law §§ 50-e (notice within 90 days) and 50-i (suit within a year and 90
+    # days) before the § 1983 period: a notice line, a state-suit line, then the federal one.
+    "new_york_notice": {
+        **BASE,
+        "incident_date": "2026-10-01",
+        "state": "NY",
+        "city": "New York",
+        "county": "Kings County",
+        "agency": {"name": "New York City Police Department", "kind": "municipal_police"},
+        "criminal_case": {"status": "dismissed", "resolved_on": "2026-11-01"},
+        "evaluated_on": "2026-12-04",
+    },
     "pending_case": {
         **BASE,
         "state": "GA",

@@ -40,16 +40,20 @@ def assessment_json(answers: Mapping[str, Any], *, today: dt.date | None = None)
 
 def earliest_deadline(assessment: Mapping[str, Any]) -> tuple[dt.date | None, str]:
     """The first date on which some claim may be lost, of every kind of deadline the
-    assessment lists (state notice-of-claim rows included as they are added)."""
-    best: tuple[dt.date, str] | None = None
+    assessment lists (notices of claim and state-law periods included) that is still open
+    on the day it was assessed; when every one has passed, the last of them (the queue then
+    marks the lead expired rather than hiding it)."""
+    as_of = assessment.get("evaluated_on")
+    today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    rows = []
     for row in assessment.get("deadlines", []):
-        if not row.get("deadline"):
-            continue
-        due = dt.date.fromisoformat(row["deadline"])
-        label = f"{row.get('kind', 'deadline')}: {row.get('claim', '')}"[:120]
-        if best is None or due < best[0]:
-            best = (due, label)
-    return (best[0], best[1]) if best else (None, "")
+        if row.get("deadline"):
+            due = dt.date.fromisoformat(row["deadline"])
+            rows.append((due, f"{row.get('kind', 'deadline')}: {row.get('claim', '')}"[:120]))
+    if not rows:
+        return None, ""
+    still_open = [r for r in rows if r[0] >= today]
+    return min(still_open) if still_open else max(rows)
 
 
 def _queue_columns(answers: Mapping[str, Any], assessment: Mapping[str, Any]) -> dict[str, Any]:

@@ -150,7 +150,26 @@ def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainS
 
     # Deadlines: the first one still open leads; a claim is said to have run out only when
     # the assessment gives it no open date at all (a longer period may still be open).
-    rows = [r for r in assessment.get("deadlines", [])]
+    # A notice of claim is not a deadline to sue: it keeps some state-law claims alive
+    # (Felder v. Casey, 487 U.S. 131 (1988): it never binds the federal claim). Say it on
+    # its own line, before the first deadline to sue when it comes first.
+    all_rows = list(assessment.get("deadlines", []))
+    notices = [r for r in all_rows if r.get("kind") == "notice_of_claim" and r.get("deadline")
+               and r.get("days_remaining") is not None]  # fmt: skip
+    open_notices = sorted((r for r in notices if r["days_remaining"] >= 0),
+                          key=lambda r: r["deadline"])  # fmt: skip
+    if open_notices:
+        note = open_notices[0]
+        due_notice = dt.date.fromisoformat(note["deadline"])
+        same_day = [r for r in open_notices if r["deadline"] == note["deadline"]]
+        out.deadline.append(_line("notice_open", language,
+                                  date=date_in_words(due_notice, language),
+                                  days=int(note["days_remaining"]),
+                                  claims=claims_of(same_day)))  # fmt: skip
+        if int(note["days_remaining"]) <= 90:
+            out.urgent = True
+            out.deadline.append(_line("deadline_near", language))
+    rows = [r for r in all_rows if r.get("kind") != "notice_of_claim"]
     dated = [r for r in rows if r.get("deadline") and r.get("days_remaining") is not None]
     open_rows = sorted((r for r in dated if r["days_remaining"] >= 0), key=lambda r: r["deadline"])
     open_claims = {r["claim"] for r in open_rows}
@@ -164,22 +183,35 @@ def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainS
         first = open_rows[0]
         due = dt.date.fromisoformat(first["deadline"])
         soonest = [r for r in open_rows if r["deadline"] == first["deadline"]]
-        out.first_deadline, out.days_left = due, int(first["days_remaining"])
-        key = "deadline_today" if out.days_left == 0 else "deadline_open"
+        days = int(first["days_remaining"])
+        # "Federal claims have later deadlines" only when one is open and later.
+        state_first = all(r.get("kind") == "state_limitations" for r in soonest) and any(
+            r.get("kind") != "state_limitations" for r in open_rows if r not in soonest
+        )
+        key = (
+            "deadline_today"
+            if days == 0
+            else ("deadline_open_state" if state_first else "deadline_open")
+        )
         out.deadline.append(
             _line(
                 key,
                 language,
                 date=date_in_words(due, language),
-                days=out.days_left,
+                days=days,
                 claims=claims_of(soonest),
             )
         )
-        if len(soonest) < len(open_rows):
+        if len(soonest) < len(open_rows) and not state_first:
             out.deadline.append(_line("deadline_later", language))
-        if "sol_near" in flags or out.days_left <= 90:
+        if ("sol_near" in flags or days <= 90) and not out.urgent:
             out.urgent = True
             out.deadline.append(_line("deadline_near", language))
+        out.first_deadline, out.days_left = due, days
+        if open_notices and dt.date.fromisoformat(open_notices[0]["deadline"]) < due:
+            # the first date of any kind is the notice's: the page's countdown shows it
+            out.first_deadline = dt.date.fromisoformat(open_notices[0]["deadline"])
+            out.days_left = int(open_notices[0]["days_remaining"])
         out.deadline.append(_line("deadline_estimate", language))
         if flags & {"law_disputed", "law_unverified"}:
             out.deadline.append(_line("deadline_shaky", language))
@@ -193,6 +225,21 @@ def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainS
                 date=date_in_words(last, language),
             )
         )
+    # State-law periods that ran out while the federal claim for the same facts is open:
+    # said, never as the federal claim expiring.
+    state_gone = sorted(
+        (r for r in dated if r["days_remaining"] < 0 and r.get("kind") == "state_limitations"
+         and r["claim"] in open_claims),
+        key=lambda r: r["deadline"],
+    )  # fmt: skip
+    if state_gone:
+        out.passed.append(_line("state_passed", language, claims=claims_of(state_gone),
+                                date=date_in_words(dt.date.fromisoformat(
+                                    state_gone[-1]["deadline"]), language)))  # fmt: skip
+    if notices and not open_notices and open_rows:
+        last_notice = max(dt.date.fromisoformat(r["deadline"]) for r in notices)
+        out.passed.append(_line("notice_passed", language,
+                                date=date_in_words(last_notice, language)))  # fmt: skip
     if unknown:
         out.unknown.append(_line("deadline_unknown", language, claims=claims_of(unknown)))
 
