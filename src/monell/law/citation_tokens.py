@@ -11,7 +11,7 @@ linear in its input and read at least 1 MB of opinion text a second).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,7 @@ def _court_table() -> tuple[dict[str, str], tuple[tuple[str, Any], ...]]:
     return exact, keyed
 
 
+@lru_cache(maxsize=4096)
 def _court_by_paren(paren_string: str) -> str | None:
     """eyecite's `get_court_by_paren`, answer for answer, without its cost: eyecite normalises
     every court of courts-db again on each call (35 ms); here they are normalised once. The
