@@ -50,3 +50,24 @@ def test_facts_form_hostile_values(client_as, changes) -> None:  # type: ignore[
     assert response.status_code in (200, 302), response.content[:300]
     page = client.get(f"/staff/leads/{lead.pk}/")
     assert page.status_code == 200
+
+
+def test_a_retention_period_beyond_a_calendar_is_refused_and_never_crashes_the_purge(
+    client_as,
+) -> None:  # type: ignore[no-untyped-def]
+    from monell.web.cases.models import FirmSettings
+    from monell.web.maintenance import purge_expired_leads
+
+    admin = client_as("admin")
+    response = admin.post(
+        "/staff/settings/",
+        {"firm_name": "Roe & Doe", "notify_email": "", "retention_declined_days": "2000000000",
+         "retention_uncontacted_days": "365"},
+    )  # fmt: skip
+    assert response.status_code == 200 and "at most 36500 days" in response.content.decode()
+    assert FirmSettings.load().retention_declined_days != 2_000_000_000
+    # One stored before the limit existed: the purge still runs (and purges nothing young).
+    FirmSettings.objects.update(retention_declined_days=2_000_000_000)
+    lead_with(name="Rosa Roe")
+    result = purge_expired_leads(dry_run=True)
+    assert result.declined == 0 and result.uncontacted == 0

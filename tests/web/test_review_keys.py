@@ -173,3 +173,28 @@ def test_key_file_json_is_whole(tmp_path) -> None:  # type: ignore[no-untyped-de
     path.write_text("")
     with pytest.raises(KeyFileError):
         load_key_file(path)
+
+
+@pytest.mark.django_db
+def test_a_running_server_ignores_another_installations_key_file_copied_over_its_own() -> None:
+    import shutil
+
+    from django.conf import settings
+
+    from monell.web.cases.models import Note
+    from monell.web.crypto import key_ring
+    from tests.web.leads import lead_with
+
+    lead = lead_with(name="Rosa Roe")
+    ours = key_ring().current_id
+    path = settings.MONELL_KEYS.path
+    backup = path.read_bytes()
+    foreign, _ = ensure_key_file(path.with_name("foreign.json"))
+    try:
+        shutil.copyfile(foreign.path, path)
+        note = Note.objects.create(lead=lead, text="called back")
+        assert key_ring().current_id == ours
+        assert Note.objects.get(pk=note.pk).text == "called back"
+    finally:
+        path.write_bytes(backup)
+        os.chmod(path, 0o600)

@@ -232,3 +232,48 @@ def test_an_upload_is_not_reachable_through_another_leads_address(client_as) -> 
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
     assert ".html" not in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_a_failed_login_keeps_no_authenticator_code_or_csrf_token(staff) -> None:  # type: ignore[no-untyped-def]
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    email, _ = staff("intake")
+    Client(enforce_csrf_checks=False).post(
+        "/staff/account/login/",
+        {"username": email, "password": "wrong password", "otp_token": "654321",
+         "csrfmiddlewaretoken": "Csrf0123456789TokenValue"},
+    )  # fmt: skip
+    stored = " ".join(a.post_data + a.get_data for a in AccessAttempt.objects.all())
+    assert AccessAttempt.objects.exists()
+    assert "654321" not in stored and "Csrf0123456789TokenValue" not in stored
+    assert "wrong password" not in stored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tamper", ["edit", "delete"])
+def test_a_tampered_audit_log_shows_as_broken_on_the_admin_page(client_as, tamper) -> None:  # type: ignore[no-untyped-def]
+    """Someone with the database file gets past the triggers: the admin page names the first
+    event that no longer follows the chain."""
+    from django.db import connection
+
+    from monell.web.audit import triggers
+
+    admin = client_as("admin")
+    events = [record(None, "view", object_type="probe", object_id=str(i)) for i in range(3)]
+    assert "intact" in admin.get("/staff/audit/").content.decode()
+    with connection.cursor() as cursor:
+        triggers.remove(cursor.execute, connection.vendor)
+        if tamper == "edit":
+            cursor.execute(
+                "UPDATE audit_auditevent SET detail = %s WHERE id = %s", ["nothing", events[1].pk]
+            )
+        else:
+            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+        triggers.install(cursor.execute, connection.vendor)
+    page = admin.get("/staff/audit/").content.decode()
+    if tamper == "edit":
+        assert f"BROKEN at event {events[1].pk}: its content was changed" in page
+    else:
+        assert f"BROKEN at event {events[2].pk}: a row before it was removed or changed" in page

@@ -166,3 +166,31 @@ def test_corrected_facts_move_an_open_matters_deadlines(client_as) -> None:  # t
     assert after and len(after) == len(before)
     # Every deadline runs from the incident: each moved by the year of the correction.
     assert all(b.replace(year=b.year + 1) == a for b, a in zip(before, after, strict=True))
+
+
+def test_the_queue_shows_the_next_open_deadline_of_a_lead_whose_earliest_lapsed(client_as) -> None:  # type: ignore[no-untyped-def]
+    """A lapsed notice of claim marks the lead expired, but its federal claim may run out in
+    weeks: the row says when, and marks it urgent, so nobody files it away as lost."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    lapsed, open_soon = today - dt.timedelta(days=400), today + dt.timedelta(days=40)
+    lead = lead_with(name="Rosa Roe", incident_date="2024-03-10")
+    assessment = {
+        "deadlines": [
+            {"kind": "notice_of_claim", "claim": "battery", "deadline": lapsed.isoformat()},
+            {"kind": "limitations", "claim": "excessive_force", "deadline": open_soon.isoformat()},
+        ]
+    }
+    Lead.objects.filter(pk=lead.pk).update(assessment=assessment, earliest_deadline=lapsed)
+    gone = lead_with(name="Ben Gone", incident_date="2024-03-10")
+    Lead.objects.filter(pk=gone.pk).update(
+        assessment={"deadlines": [{"kind": "limitations", "deadline": lapsed.isoformat()}]},
+        earliest_deadline=lapsed,
+    )
+    page = client_as("intake").get("/staff/").content.decode()
+    row = page[page.index(lead.reference) :].split("</tr>")[0]
+    assert "expired" in row and f"next open: {open_soon.isoformat()}, 40 days" in row
+    assert "≤ 90 days" in row
+    row_gone = page[page.index(gone.reference) :].split("</tr>")[0]
+    assert "expired" in row_gone and "no open deadline found" in row_gone

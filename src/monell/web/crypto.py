@@ -90,6 +90,14 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def _same_lineage(old: KeyFile, new: KeyFile) -> bool:
+    """The file a rotation made from this one: same secret, and a key in common (a new key
+    added in front of ours, or ours kept alone once the old ones were retired)."""
+    old_ids = {k.id for k in old.encryption_keys}
+    new_ids = {k.id for k in new.encryption_keys}
+    return new.secret_key == old.secret_key and bool(old_ids & new_ids)
+
+
 def key_ring() -> KeyRing:
     """The process's key ring, from the key file the settings loaded, read again when the
     file changes: while `monell keys rotate` runs beside a running server, the server starts
@@ -104,9 +112,14 @@ def key_ring() -> KeyRing:
         from monell.web.config import KeyFileError, load_key_file
 
         try:
-            keys = load_key_file(keys.path)
+            fresh = load_key_file(keys.path)
         except (OSError, KeyFileError):  # mid-replace or damaged: keep what works
             return _RING
+        if not _same_lineage(keys, fresh):
+            # Another installation's key file copied over this one: never switch to it while
+            # running (the next start refuses it with a clear message).
+            return _RING
+        keys = fresh
         settings.MONELL_KEYS = keys
     if _RING is None or _RING.keys is not keys:
         _RING = KeyRing(keys)

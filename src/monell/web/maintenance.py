@@ -133,12 +133,16 @@ def purge_expired_leads(dry_run: bool = False) -> Purge:
     never contacted past theirs, and unfinished interviews 30 days after their last save; each
     purge is an audit event (ids and counts only)."""
     from monell.web.audit.log import record
+    from monell.web.cases.forms import MAX_RETENTION_DAYS
     from monell.web.cases.models import FirmSettings, Lead, LeadStatus
 
     firm = FirmSettings.load()
     now = timezone.now()
-    cut_declined = now - dt.timedelta(days=firm.retention_declined_days)
-    cut_uncontacted = now - dt.timedelta(days=firm.retention_uncontacted_days)
+    # A period stored before the form capped it must not crash the daily purge forever.
+    declined_days = min(firm.retention_declined_days, MAX_RETENTION_DAYS)
+    uncontacted_days = min(firm.retention_uncontacted_days, MAX_RETENTION_DAYS)
+    cut_declined = now - dt.timedelta(days=declined_days)
+    cut_uncontacted = now - dt.timedelta(days=uncontacted_days)
     declined = Lead.objects.filter(
         status__in=[LeadStatus.DECLINED, LeadStatus.REFERRED], status_changed_at__lt=cut_declined
     ).exclude(matter__isnull=False)

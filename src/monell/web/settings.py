@@ -121,6 +121,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# What axes keeps of a failed login's form: never the authenticator code or the CSRF token.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 
 # Sessions: a person filling in the interview is never timed out (answers are saved at every
 # step and the session lasts 30 days); a staff session ends after MONELL_STAFF_IDLE_MINUTES idle.

@@ -90,7 +90,24 @@ class FactsForm(forms.Form):
         return new
 
 
+MAX_RETENTION_DAYS = 36500  # a hundred years; beyond that a date cannot be counted back
+
+
 class FirmSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    def _days(self, name: str) -> int:
+        days = int(self.cleaned_data[name])
+        if days > MAX_RETENTION_DAYS:
+            raise forms.ValidationError(
+                f"{name}: at most {MAX_RETENTION_DAYS} days (100 years); {days} is too many."
+            )
+        return days
+
+    def clean_retention_declined_days(self) -> int:
+        return self._days("retention_declined_days")
+
+    def clean_retention_uncontacted_days(self) -> int:
+        return self._days("retention_uncontacted_days")
+
     class Meta:
         model = FirmSettings
         fields = [

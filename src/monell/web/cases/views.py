@@ -68,6 +68,22 @@ def _days_left(due: dt.date | None, today: dt.date) -> int | None:
     return None if due is None else (due - today).days
 
 
+def _next_open(assessment: dict[str, Any] | None, today: dt.date) -> dt.date | None:
+    """The first deadline of any kind (or another reading's later date) that has not passed:
+    a lead whose earliest deadline lapsed (often a short notice of claim) may still have a
+    federal claim open, and staff must see when that one runs out."""
+    dates = []
+    for row in (assessment or {}).get("deadlines", []):
+        for key in ("deadline", "alternative_deadline"):
+            try:
+                due = dt.date.fromisoformat(str(row.get(key) or ""))
+            except ValueError:
+                continue
+            if due >= today:
+                dates.append(due)
+    return min(dates, default=None)
+
+
 def _filtered(request: HttpRequest) -> tuple[QuerySet[Lead], dict[str, str]]:
     params = {
         key: request.GET.get(key, "").strip()
@@ -111,13 +127,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = []
     for lead in leads[:500]:
         days = _days_left(lead.earliest_deadline, today)
+        expired = days is not None and days < 0
+        next_open = _next_open(lead.assessment, today) if expired else None
+        next_days = _days_left(next_open, today)
         rows.append(
             {
                 "lead": lead,
                 "name": (lead.contact or {}).get("name", ""),
                 "days": days,
-                "expired": days is not None and days < 0,
+                "expired": expired,
                 "soon": days is not None and 0 <= days <= SOON_DAYS,
+                "next_open": next_open,
+                "next_open_days": next_days,
+                "next_open_soon": next_days is not None and next_days <= SOON_DAYS,
             }
         )
     record(request, "view", object_type="queue", detail=f"{len(rows)} lead(s) listed")
