@@ -194,9 +194,13 @@ def _resave(source: Path, target: Path) -> int:
     return changed
 
 
+SHARED_SETTLEMENTS = SETTLEMENTS.parents[2] / "shared" / "data" / "settlements"
+
+
 @pytest.mark.parametrize("name", ["stlouis_edited.csv", "milwaukee_edited.csv"])
 def test_a_resaved_file_adds_nothing(tmp_path: Path, engine: Engine, name: str) -> None:
-    original = city_file(name)
+    # The team's copy of the city file (../shared/data/settlements), as a city sent it.
+    [original] = sorted(SHARED_SETTLEMENTS.glob(f"*/{name}"))
     resaved = tmp_path / name
     assert _resave(original, resaved) > 0  # the re-save did rewrite dates and amounts
     first = import_files(engine, [original])
@@ -298,3 +302,24 @@ def test_a_database_filled_before_the_normalised_hash_does_not_count_a_file_twic
             )
     again = import_files(engine, [path])
     assert again.ok and (again.new, again.present) == (0, first.new)
+
+
+def test_a_file_of_rows_with_the_wrong_shape_is_refused_without_holding_them(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows the reader refuses wait for their line number; past the cap the file is refused
+    # whole (a semicolon export read with commas), so memory does not grow with it.
+    from monell.payouts import importer
+
+    monkeypatch.setattr(importer._FileReader, "MAX_REFUSED", 50)
+    path = tmp_path / "semicolons.csv"
+    path.write_text("city,state,amount_awarded\n" + "Tulsa;OK;5\n" * 200, encoding="utf-8")
+    report = import_files(engine, [path])
+    [problem] = report.files[0].problems
+    assert problem.whole_file and "more than 50 rows do not have the header's 3 cells" in str(
+        problem
+    )
+    few = tmp_path / "few.csv"
+    few.write_text("city,state,amount_awarded\n" + "Tulsa;OK;5\n" * 20, encoding="utf-8")
+    report = import_files(engine, [few])
+    assert report.files[0].bad_rows == 20 and report.files[0].problems[0].line == 2

@@ -330,7 +330,14 @@ class _FileReader:
         self.line = header_lines + 1  # physical line where the next record starts
         self.pending: list[tuple[int, str]] = []  # refused records placed: (line, text)
 
+    # Refused records are held until their place is known; a file where more than this many
+    # wait at once has the wrong layout (delimiter, format), and holding them all would make
+    # memory grow with the file.
+    MAX_REFUSED = 100_000
+
     def _on_invalid(self, row: Any) -> str:
+        if len(self.invalid) >= self.MAX_REFUSED:
+            return "error"
         self.invalid[row.number] = row.text
         return "skip"
 
@@ -362,6 +369,12 @@ class _FileReader:
             for batch in stream:
                 yield self._lines(batch), batch.columns
         except pa.ArrowInvalid as exc:
+            if len(self.invalid) >= self.MAX_REFUSED:
+                raise _CsvError(
+                    f"more than {self.MAX_REFUSED:,} rows do not have the header's "
+                    f"{self.width} cells: the wrong delimiter, or not this kind of file? "
+                    "(a --mapping file can set `delimiter:`)"
+                ) from exc
             raise _CsvError(str(exc).removeprefix("CSV parse error: ")) from exc
         except StopIteration:  # pragma: no cover - an empty stream ends the loop
             return
