@@ -71,3 +71,77 @@ def test_a_retention_period_beyond_a_calendar_is_refused_and_never_crashes_the_p
     lead_with(name="Rosa Roe")
     result = purge_expired_leads(dry_run=True)
     assert result.declined == 0 and result.uncontacted == 0
+
+
+CONTACT_HOSTILE = [
+    {"name": "Rosa\x00Roe"},
+    {"name": "x" * 5000},
+    {"name": "Rosa\r\nBcc: victim@example.org"},
+    {"email": "rosa@example.org\r\nBcc: victim@example.org"},
+    {"email": "rosa@example.org\x00"},
+    {"phone": "\u0663\u0661\u0664\u0665\u0665\u0665\u0660\u0661\u0660\u0660"},  # Arabic-Indic
+    {"phone": "+" * 40},
+    {"language": "xx"},
+    {"contact_time": "\x00"},
+    {"idempotency_key": "k" * 5000},
+    {"name": "\u202eeoR asoR", "email": "", "phone": ""},
+]
+
+
+@pytest.mark.parametrize("changes", CONTACT_HOSTILE)
+def test_consultation_form_hostile_values(changes, settings) -> None:  # type: ignore[no-untyped-def]
+    """Hostile contact details give the form back with an error (or a stored request): never
+    a 500, never a mail header built from them."""
+    from django.core import mail
+    from django.test import Client
+
+    from monell.web.cases.models import Lead
+    from tests.web.interview_flow import finish, walk
+
+    settings.MONELL_PUBLIC_SUBMIT_RATE = "1000/h"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    client = Client()
+    walk(client)
+    response = finish(client, changes)
+    assert response.status_code in (302, 400), response.status_code
+    for message in mail.outbox:
+        assert "victim@example.org" not in " ".join(message.recipients())
+        assert "\n" not in message.subject
+    for lead in Lead.objects.all():
+        assert "\x00" not in str(lead.contact)
+
+
+API_HOSTILE = [
+    {"contact": {"name": "Rosa\u0000Roe", "phone": "314-555-0100"}},
+    {"incident": {"city": "St.\u0000Louis"}},
+    {"incident": {"state": "M\u0000"}},
+    {"incident": {"conduct": ["excessive_force\u0000"]}},
+    {"incident": {"agency": {"name": "PD\u0000", "kind": "municipal_police"}}},
+    {"incident": {"incident_date": "9999-12-31"}},
+    {"incident": {"person": {"custody": "arrested", "birth_date": "0001-01-01"}}},
+]
+
+
+@pytest.mark.parametrize("changes", API_HOSTILE)
+def test_api_lead_hostile_values(changes) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from django.test import Client
+
+    from monell.web.api.auth import issue_token
+    from tests.core.factories import incident_data
+
+    _, token = issue_token("firm website")
+    incident = incident_data()
+    incident.pop("evaluated_on", None)
+    incident.update(changes.get("incident", {}))
+    body = {
+        "incident": incident,
+        "contact": changes.get("contact", {"name": "Rosa Roe", "phone": "314-555-0100"}),
+        "consent": {"privacy": True, "no_relationship": True},
+    }
+    response = Client().post(
+        "/api/v1/leads", json.dumps(body), content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )  # fmt: skip
+    assert response.status_code in (201, 422), (response.status_code, response.content[:300])
