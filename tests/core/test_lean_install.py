@@ -10,6 +10,7 @@ touched an extra. Fresh HOME / XDG folders keep the user's database and caches o
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,20 +36,41 @@ EXTRA_MODULES = (
 SHIM = "import sys\nfor _m in {mods!r}:\n    sys.modules[_m] = None\n"
 
 
-@pytest.fixture
-def lean_env(tmp_path: Path) -> dict[str, str]:
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    (shim / "sitecustomize.py").write_text(SHIM.format(mods=EXTRA_MODULES), encoding="utf-8")
-    home = tmp_path / "home"
+@pytest.fixture(scope="module")
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache folder for the module's commands: a fresh one per command would compile
+    eyecite's Hyperscan database (monell.law.citation_tokens) again in every subprocess. It
+    starts from the user's compiled database when there is one."""
+    from platformdirs import user_cache_dir
+
+    cache = tmp_path_factory.mktemp("cache")
+    compiled = Path(user_cache_dir("monell", appauthor=False)) / "eyecite-hyperscan"
+    if compiled.is_dir():
+        shutil.copytree(compiled, cache / "monell" / "eyecite-hyperscan")
+    return cache
+
+
+def fresh_env(home: Path, cache: Path) -> dict[str, str]:
+    """The caller's environment with a new HOME and config/data folders (no database, no
+    settings) and the given cache folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MONELL_", "MPL", "XDG_"))}
     env.update(
-        PYTHONPATH=os.pathsep.join([str(shim), str(REPO / "src")]),
+        PYTHONPATH=str(REPO / "src"),
         HOME=str(home),
-        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_CACHE_HOME=str(cache),
         XDG_CONFIG_HOME=str(home / ".config"),
         XDG_DATA_HOME=str(home / ".local" / "share"),
     )
+    return env
+
+
+@pytest.fixture
+def lean_env(tmp_path: Path, cache_home: Path) -> dict[str, str]:
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(SHIM.format(mods=EXTRA_MODULES), encoding="utf-8")
+    env = fresh_env(tmp_path / "home", cache_home)
+    env["PYTHONPATH"] = os.pathsep.join([str(shim), env["PYTHONPATH"]])
     return env
 
 
@@ -79,21 +101,16 @@ def test_assess_runs_without_any_extra(lean_env: dict[str, str], fmt: str) -> No
     assert "Traceback" not in done.stderr
 
 
-def test_no_matplotlib_cache_for_a_plain_assess(tmp_path: Path) -> None:
+def test_no_matplotlib_cache_for_a_plain_assess(tmp_path: Path, cache_home: Path) -> None:
     """With every package installed, a memo without charts never loads matplotlib, so its
-    font cache (MPLCONFIGDIR, else ~/.config|~/.cache/matplotlib) is not made."""
+    font cache (MPLCONFIGDIR, else the XDG config/cache folders' matplotlib) is not made."""
     home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONELL_", "MPL", "XDG_"))}
-    env.update(
-        HOME=str(home),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local" / "share"),
-    )
+    env = fresh_env(home, cache_home)
     for fmt in ("md", "json", "html"):
         done = monell(env, "assess", str(EXAMPLE), "--format", fmt)
         assert done.returncode == 0, done.stderr
-    made = sorted(str(p.relative_to(home)) for p in home.rglob("*")) if home.exists() else []
+    made = [str(p) for root in (home, cache_home) if root.exists() for p in root.rglob("*")]
+    assert made, "the run wrote nothing at all: the folders checked are not the ones used"
     assert not [p for p in made if "matplotlib" in p], made
 
 
