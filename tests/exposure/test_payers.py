@@ -21,6 +21,8 @@ from monell.exposure.payers import (
     load_payers,
     parse_payer_rows,
 )
+from monell.exposure.render import payers_markdown
+from monell.report.text import md_text
 from tests.exposure.conftest import make_incident
 
 STL_PD = {"name": "St. Louis Metropolitan Police Department", "kind": "municipal_police"}
@@ -74,7 +76,7 @@ def test_missouri_entities(changes, defendant, known, entity_ids, confidence) ->
     assert finding.confidence is confidence
     # Every Missouri local defendant may be a MOPERM member; the immunity rule always shows.
     assert "mo_moperm" in [p.id for p in finding.payers]
-    assert [r.id for r in finding.rules] == ["mo_sovereign_immunity"]
+    assert [r.id for r in finding.rules] == ["mo_sovereign_immunity", "mo_indemnity"]
     assert "Missouri Sunshine Law (Mo. Rev. Stat. ch. 610)" in finding.records_request.text
 
 
@@ -110,10 +112,10 @@ def test_moperm_is_confirmed_and_conditional_on_membership() -> None:
 
 
 def test_out_of_state_is_unknown_with_a_generic_records_request() -> None:
-    # Ohio: no payer or rule rows (Illinois now has an indemnification-statute rule row).
+    # Nebraska: no payer or rule rows (Ohio and Illinois now have indemnification rows).
     incident = make_incident(
-        state="OH", city="Columbus",
-        agency={"name": "Columbus Division of Police", "kind": "municipal_police"},
+        state="NE", city="Omaha",
+        agency={"name": "Omaha Police Department", "kind": "municipal_police"},
     )  # fmt: skip
     finding = find_payers(incident)
     assert finding.known is False
@@ -121,10 +123,8 @@ def test_out_of_state_is_unknown_with_a_generic_records_request() -> None:
     assert finding.confidence is Confidence.UNVERIFIED
     assert finding.officers_indemnified is Indemnified.UNKNOWN
     request = finding.records_request
-    assert request.addressee == (
-        "Custodian of Records, Columbus Division of Police (and City of Columbus)"
-    )
-    assert "Ohio" in request.law and "your state's public-records law" in request.law
+    assert request.addressee == "Custodian of Records, Omaha Police Department (and City of Omaha)"
+    assert "Nebraska" in request.law and "your state's public-records law" in request.law
     assert request.law_confidence is Confidence.UNVERIFIED
     text = request.text
     for needed in ("liability insurance", "self-insurance fund", "risk pool", "indemnifies",
@@ -166,3 +166,76 @@ def test_bad_registry_row_names_file_line_and_column() -> None:
                applies_to="both", statement="s", confidence="probably", sources="s")  # fmt: skip
     with pytest.raises(PayerDataError, match=r"payers.csv:7: column 'confidence': 'probably'"):
         parse_payer_rows([(7, row)], "payers.csv")
+
+
+# Issue 14: the indemnification statute for every state with a city in the settlements data and
+# the most populous states. (state, city, statute printed, confidence, officers indemnified);
+# each statute's text and sources are in its payers.csv row ({state}_indemnity).
+INDEMNITY = [
+    ("AR", "Little Rock", "Ark. Code § 21-9-304", "unverified", "unknown"),
+    ("AZ", "Phoenix", None, "unverified", "unknown"),  # no statute found: "Unknown" + check
+    ("CA", "Los Angeles", "Cal. Gov. Code §§ 825, 825.6", "confirmed", "conditional"),
+    ("CO", "Denver", "Colo. Rev. Stat. §§ 13-21-131(4)(a), 29-5-111(1)", "confirmed",
+     "conditional"),
+    ("CT", "Hartford", "Conn. Gen. Stat. § 7-465(a)", "confirmed", "conditional"),
+    ("FL", "Miami", "Fla. Stat. § 111.071(1)(a)", "confirmed", "unknown"),  # "may pay"
+    ("GA", "Atlanta", "O.C.G.A. §§ 45-9-20, 45-9-21", "single_source", "unknown"),
+    ("IL", "Chicago", "745 ILCS 10/9-102", "confirmed", "conditional"),
+    ("IN", "Indianapolis", "Ind. Code § 34-13-4-1", "confirmed", "conditional"),
+    ("LA", "New Orleans", "La. R.S. 42:1441", "unverified", "unknown"),
+    ("MA", "Boston", "Mass. Gen. Laws ch. 258, §§ 9, 9A", "confirmed", "unknown"),
+    ("MD", "Baltimore", "Md. Code, Cts. & Jud. Proc. § 5-303", "confirmed", "conditional"),
+    ("MI", "Detroit", "Mich. Comp. Laws § 691.1408", "single_source", "unknown"),
+    ("MO", "Independence", None, "unverified", "unknown"),
+    ("NC", "Charlotte", "N.C. Gen. Stat. § 160A-167", "confirmed", "unknown"),
+    ("NJ", "Newark", "N.J. Stat. §§ 59:10-4, 40A:14-155", "confirmed", "unknown"),
+    ("NY", "New York", "N.Y. Gen. Mun. Law § 50-k", "single_source", "unknown"),  # NYC only
+    ("OH", "Columbus", "Ohio Rev. Code § 2744.07", "single_source", "conditional"),
+    ("PA", "Philadelphia", "42 Pa. Cons. Stat. §§ 8547, 8548", "single_source", "conditional"),
+    ("SC", "Columbia", "S.C. Code §§ 15-78-70, 1-11-445", "unverified", "unknown"),
+    ("TN", "Memphis", "Tenn. Code Ann. §§ 29-20-310, 29-20-406", "single_source", "unknown"),
+    ("TX", "Houston", "Tex. Civ. Prac. & Rem. Code §§ 102.002, 108.002(a)", "confirmed",
+     "unknown"),
+    ("VA", "Richmond", "Va. Code Ann. § 15.2-1520", "confirmed", "unknown"),
+    ("WA", "Seattle", "Rev. Code Wash. § 4.96.041", "confirmed", "unknown"),
+    ("WI", "Milwaukee", "Wis. Stat. § 895.46(1)(a)", "confirmed", "conditional"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("state", "city", "statute", "confidence", "indemnified"), INDEMNITY)
+def test_payers_section_prints_the_state_indemnification_statute(
+    state: str, city: str, statute: str | None, confidence: str, indemnified: str
+) -> None:
+    incident = make_incident(
+        state=state, city=city,
+        agency={"name": f"{city} Police Department", "kind": "municipal_police"},
+    )  # fmt: skip
+    finding = find_payers(incident)
+    [rule] = [r for r in finding.rules if r.id == f"{state.lower()}_indemnity"]
+    assert rule.confidence.value == confidence and rule.sources
+    assert rule.officers_indemnified.value == indemnified
+    text = payers_markdown(finding.to_json())
+    assert "Rules that shape recovery:" in text
+    # The section escapes Markdown ("&", "_"); compare with the escaped text.
+    [line] = [ln for ln in text.splitlines() if ln.startswith(f"- {md_text(rule.statement[:60])}")]
+    if statute is None:
+        assert rule.statement.startswith("Unknown") and not rule.authority
+    else:
+        assert f"({md_text(statute)})" in line
+    if confidence != "confirmed":  # what to check before relying on it is printed with it
+        assert rule.check and f"Check: {md_text(rule.check)}" in line
+
+
+def test_indemnity_rows_cover_every_settlements_state_and_the_most_populous() -> None:
+    # ../shared/data/settlements has cities in these states; TX, NY, PA, NC, MI, WA, AZ are
+    # the most populous states without one there (CO was named in issue 14).
+    wanted = {
+        "AR", "CA", "CT", "FL", "GA", "IL", "IN", "LA", "MA", "MD", "MO", "NJ", "OH",
+        "SC", "TN", "VA", "WI", "TX", "NY", "PA", "NC", "MI", "WA", "AZ", "CO",
+    }  # fmt: skip
+    rows = [r for r in load_payers() if r.id.endswith("_indemnity")]
+    assert {r.state.value for r in rows} == wanted and len(rows) == len(wanted)
+    for r in rows:
+        # A confirmed row says where its text was read; a weaker one says what to check.
+        assert r.confidence is not Confidence.CONFIRMED or "statute text" in r.sources, r.id
+        assert r.confidence is Confidence.CONFIRMED or r.check, r.id
