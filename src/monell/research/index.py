@@ -36,11 +36,15 @@ import tantivy
 
 from monell.research.documents import ResearchDocument
 from monell.research.embedding import Encoder
+from monell.research.facts import facts_in_text, vocabulary_fingerprint
+from monell.research.holding import holding_passage, violation_finding
 from monell.research.qi import QiSignals
 from monell.research.qi import classify as classify_qi
+from monell.research.segment import FactsSection, facts_section
 from monell.research.sentences import Passage, passages
 
-FORMAT_VERSION = 5  # 2: citation graph; 3: passages without an encoder; 4: citers; 5: .npy dirs
+FORMAT_VERSION = 6  # 2: citation graph; 3: passages without an encoder; 4: citers; 5: .npy dirs
+# 6: facts sections (text, fact codes, holding, violation finding; issue 16)
 EPOCH = dt.date(1970, 1, 1)
 UNDATED = 10**7  # days; far beyond any real decision date
 PASSAGE_WORDS = 90
@@ -63,6 +67,10 @@ def _schema() -> tantivy.Schema:
     b.add_integer_field("date", stored=True, indexed=True, fast=True)
     b.add_text_field("case_name", stored=True, tokenizer_name="en_stem")
     b.add_text_field("body", stored=False, tokenizer_name="en_stem")
+    # The facts section alone (segment.py) and its fact codes (facts.yaml): what factual
+    # similarity searches, so an opinion's analysis of Graham does not make it "similar".
+    b.add_text_field("facts_body", stored=False, tokenizer_name="en_stem")
+    b.add_text_field("fact_codes", stored=False, tokenizer_name="raw")
     # Stored only: what a result shows (citations, QI signals, the embedded passages).
     b.add_text_field("meta", stored=True, index_option="basic", tokenizer_name="raw")
     return b.build()
@@ -103,9 +111,20 @@ class IndexedMeta:
     opinion_type: str | None
     qi: dict[str, object]
     passages: tuple[str, ...]
+    facts_section: str = ""
+    facts_method: str | None = None
+    facts: dict[str, str] = field(default_factory=dict)  # fact id → sentence stating it
+    violation: dict[str, str | None] = field(default_factory=dict)
+    holding: str | None = None
 
 
-def _meta(doc: ResearchDocument, signals: QiSignals, keep_passages: list[Passage]) -> IndexedMeta:
+def _meta(
+    doc: ResearchDocument,
+    signals: QiSignals,
+    keep_passages: list[Passage],
+    section: FactsSection | None = None,
+    facts: dict[str, str] | None = None,
+) -> IndexedMeta:
     qi = {
         "decides": signals.decides,
         "result": signals.result.value if signals.result else None,
@@ -127,7 +146,27 @@ def _meta(doc: ResearchDocument, signals: QiSignals, keep_passages: list[Passage
         opinion_type=doc.opinion_type,
         qi=qi,
         passages=tuple(p.text for p in keep_passages),
+        **_holding_meta(doc, signals, section, facts),
     )
+
+
+def _holding_meta(
+    doc: ResearchDocument,
+    signals: QiSignals,
+    section: FactsSection | None,
+    facts: dict[str, str] | None,
+) -> dict[str, Any]:
+    if section is None:
+        return {}
+    qi = signals if signals.decides else None
+    finding = violation_finding(doc.text, qi)
+    return {
+        "facts_section": section.text,
+        "facts_method": section.method,
+        "facts": facts or {},
+        "violation": {"value": finding.value, "rule": finding.rule, "sentence": finding.sentence},
+        "holding": holding_passage(doc.text, qi, finding),
+    }
 
 
 @dataclass
@@ -182,6 +221,7 @@ def build_index(
 
     count = 0
     seen: _Opinions = _Opinions()
+    fact_df: dict[str, int] = {}
     for doc in documents:
         seen.add(doc)
         signals = classify_qi(doc.text) if analyse else _NO_SIGNALS
@@ -189,17 +229,23 @@ def build_index(
         # Kept in `meta` even without an encoder: a result found by BM25 or through the
         # citation graph still shows the passage of it that best matches the query.
         keep = embedded_passages(doc.text, qi_sentences, passages_per_opinion)
-        meta = _meta(doc, signals, keep)
-        writer.add_document(
-            tantivy.Document(
-                opinion_id=doc.opinion_id,
-                court=doc.court,
-                date=day_number(doc.date_filed),
-                case_name=doc.case_name,
-                body=doc.text,
-                meta=json.dumps(meta.__dict__, ensure_ascii=False),
-            )
+        section = facts_section(doc.text) if analyse else None
+        facts = facts_in_text(section.text) if section is not None else {}
+        for code in facts:
+            fact_df[code] = fact_df.get(code, 0) + 1
+        meta = _meta(doc, signals, keep, section, facts)
+        document = tantivy.Document(
+            opinion_id=doc.opinion_id,
+            court=doc.court,
+            date=day_number(doc.date_filed),
+            case_name=doc.case_name,
+            body=doc.text,
+            facts_body=section.text if section is not None else "",
+            meta=json.dumps(meta.__dict__, ensure_ascii=False),
         )
+        for code in facts:
+            document.add_text("fact_codes", code)
+        writer.add_document(document)
         for number, p in enumerate(keep):
             pending.append((doc.court, day_number(doc.date_filed), doc.opinion_id, number, p.text))
         if len(pending) >= batch:
@@ -209,6 +255,12 @@ def build_index(
     writer.commit()
     writer.wait_merging_threads()
     edges = write_graph(tmp, seen, cites if cites is not None else ())
+    (tmp / "facts.json").write_text(
+        json.dumps(
+            {"vocabulary": vocabulary_fingerprint(), "analysed": analyse, "df": fact_df},
+            sort_keys=True,
+        )
+    )
     write_vectors(
         tmp,
         rows,
@@ -617,6 +669,13 @@ _STOPWORDS = frozenset(
 )
 
 
+def _query_words(text: str) -> list[str]:
+    """The query's content words, once each (function words dropped: see _STOPWORDS)."""
+    return list(
+        dict.fromkeys(w for w in _QUERY_JUNK.sub(" ", text).lower().split() if w not in _STOPWORDS)
+    )
+
+
 class PrecedentIndex:
     """A built index opened for queries (cheap to open; the matrix is memory-mapped)."""
 
@@ -649,6 +708,10 @@ class PrecedentIndex:
         self.graph_citers = graph["citers"]
         self.graph_citer_age = graph["citer_age"]
         self._blas: Any = None
+        facts_path = directory / "facts.json"
+        self.fact_stats: dict[str, Any] = (
+            json.loads(facts_path.read_text()) if facts_path.exists() else {}
+        )
         self.court_ranges: dict[str, tuple[int, int]] = {
             c: (r[0], r[1]) for c, r in self.manifest["courts"].items()
         }
@@ -690,14 +753,20 @@ class PrecedentIndex:
         decided_before: dt.date | None = None,
         limit: int = 100,
     ) -> list[Hit]:
-        words = list(
-            dict.fromkeys(
-                w for w in _QUERY_JUNK.sub(" ", text).lower().split() if w not in _STOPWORDS
-            )
-        )
+        words = _query_words(text)
         if not words:
             return []
         query = self.index.parse_query(" ".join(words), ["body", "case_name"])
+        return self._filtered_hits(query, courts, decided_before, limit)
+
+    def _filtered_hits(
+        self,
+        query: tantivy.Query,
+        courts: Sequence[str] | None,
+        decided_before: dt.date | None,
+        limit: int,
+    ) -> list[Hit]:
+        """`query` AND the court and date filters, inside tantivy; the top `limit` hits."""
         filters = self._filter_queries(courts, decided_before)
         if filters:
             query = tantivy.Query.boolean_query(
@@ -710,6 +779,32 @@ class PrecedentIndex:
             doc = searcher.doc(address)
             hits.append(Hit(int(doc["opinion_id"][0]), float(score)))
         return hits
+
+    def facts_bm25(
+        self,
+        text: str,
+        fact_codes: Sequence[str] = (),
+        *,
+        courts: Sequence[str] | None = None,
+        decided_before: dt.date | None = None,
+        limit: int = 100,
+    ) -> list[Hit]:
+        """BM25 over facts sections only, plus the fact codes as terms (a shared rare fact
+        such as `police_dog` outweighs a shared common one such as `arrest`)."""
+        words = _query_words(text)
+        parts: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        if words:
+            parts.append(
+                (tantivy.Occur.Should, self.index.parse_query(" ".join(words), ["facts_body"]))
+            )
+        for code in fact_codes:
+            term = tantivy.Query.term_query(self.schema, "fact_codes", code)
+            parts.append((tantivy.Occur.Should, tantivy.Query.boost_query(term, 2.0)))
+        if not parts:
+            return []
+        return self._filtered_hits(
+            tantivy.Query.boolean_query(parts), courts, decided_before, limit
+        )
 
     # ------------------------------------------------------------------ semantic
 

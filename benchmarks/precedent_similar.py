@@ -1,0 +1,295 @@
+"""Factually similar precedent vs BM25 vs today's hybrid, on the question qualified immunity asks.
+
+    python benchmarks/precedent_similar.py --db sqlite:////tmp/sample.sqlite3 [--tune]
+
+The database must hold the shared sample (`monell corpus load ../shared/data/opinions/*.jsonl`);
+its precedent index is built on first use, as `monell precedents` builds it.
+
+Evaluation set (built from the corpus, nothing typed by hand): every opinion whose QI rules
+(`research/qi.py`) say it decides qualified immunity and that has a sentence with "clearly
+established" and a reporter citation. The relevant precedents are the corpus opinions that
+sentence cites (its volume/reporter/page, or volume/reporter with "at" for a short cite,
+matched against the cited opinions' reporter citations through the store's eyecite graph),
+decided before the citing opinion. The query is the citing opinion's facts section
+(`research/segment.py`) with citations and case names removed, its first QUERY_WORDS words.
+
+Each query is ranked, with the same date filter (decided before the citing opinion) and the
+same courts (the Supreme Court and every court of appeals in the index), by:
+- BM25 over the whole text (the baseline);
+- today's hybrid (`hybrid_search`: BM25 + embeddings + citation graph + co-citation + the
+  learned ranker) — what `monell precedents` listed before issue 16;
+- the new factual-similarity ranking (`similar_search`).
+Printed: the set's size, recall@10, nDCG@10, the share of the top 10 that are landmarks (a
+Supreme Court opinion cited by at least LANDMARK_CITERS opinions of the corpus), and each
+ranker's ratio to BM25, per split. The split is by citing opinion id (odd/even), fixed before
+any tuning: `--tune` grids the similarity weights on the dev half only; the shipped weights
+(research/similar.py) came from it; the test half is never tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+import sqlalchemy as sa  # noqa: E402
+
+from monell.corpus import schema  # noqa: E402
+from monell.corpus.records import normalize_cite  # noqa: E402
+from monell.research.documents import documents_from_store  # noqa: E402
+from monell.research.embedding import encode_query  # noqa: E402
+from monell.research.precedents import appellate_courts, open_retrieval  # noqa: E402
+from monell.research.qi import classify  # noqa: E402
+from monell.research.search import hybrid_search  # noqa: E402
+from monell.research.segment import facts_section, strip_citations  # noqa: E402
+from monell.research.sentences import sentences  # noqa: E402
+from monell.research.similar import (  # noqa: E402
+    FACT_WEIGHT,
+    FACTS_TEXT_WEIGHT,
+    SEMANTIC_WEIGHT,
+    query_case_facts,
+    similar_search,
+)
+from monell.storage.database import make_engine  # noqa: E402
+
+QUERY_WORDS = 300
+LANDMARK_CITERS = 10
+K = 10
+# A "clearly established" sentence that states the doctrine (Harlow's "rights of which a
+# reasonable person would have known", Anderson's "contours", al-Kidd's "beyond debate") cites
+# the doctrine's authors, not a precedent on the facts: it does not make a relevant answer.
+_DOCTRINE = re.compile(
+    r"reasonable person would have known|shield|protects?\s+(?:government\s+)?officials|"
+    r"plainly incompetent|two[- ](?:part|prong|step)|contours of the right|sufficiently clear|"
+    r"high level of generality|beyond debate|\bwhether\b|\bunless\b|\bif\b|in light of|"
+    r"fair warning|objective legal reasonableness|purpose of|doctrine|standard",
+    re.IGNORECASE,
+)
+_CITE = re.compile(
+    r"\b(\d{1,4})\s+(U\.\s?S\.|S\.\s?Ct\.|F\.\s?(?:2d|3d|4th)|F\.)\s+(?:(\d{1,5})|at\s+\d)"
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    opinion_id: int
+    case_name: str
+    date: object
+    text: str
+    relevant: frozenset[int]
+    split: str
+
+
+def _cites_by_opinion(engine: sa.Engine) -> dict[int, set[str]]:
+    o, c = schema.opinions, schema.citations
+    out: dict[int, set[str]] = {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(o.c.id, c.c.volume, c.c.reporter, c.c.page).join(
+                c, c.c.cluster_id == o.c.cluster_id
+            )
+        )
+        for oid, vol, rep, page in rows:
+            key = normalize_cite(vol, rep, page)
+            out.setdefault(int(oid), set()).update({key, key.rsplit(" ", 1)[0]})
+    return out
+
+
+def _edges(engine: sa.Engine) -> dict[int, set[int]]:
+    e = schema.edges
+    out: dict[int, set[int]] = {}
+    with engine.connect() as conn:
+        for a, b in conn.execute(sa.select(e.c.citing_opinion_id, e.c.cited_opinion_id)):
+            out.setdefault(int(a), set()).add(int(b))
+    return out
+
+
+def build_queries(engine: sa.Engine, index: object, *, literal: bool = False) -> list[Query]:
+    """The evaluation queries; `literal` keeps every "clearly established" sentence with a
+    citation (the issue's wording), else the doctrine statements are left out (_DOCTRINE)."""
+    cites = _cites_by_opinion(engine)
+    edges = _edges(engine)
+    meta_of = index.meta  # type: ignore[attr-defined]
+    out = []
+    for doc in documents_from_store(engine):
+        if doc.date_filed is None or not doc.speaks_for_court:
+            continue
+        signals = classify(doc.text)
+        if not signals.decides:
+            continue
+        keys: set[str] = set()
+        for sentence in sentences(doc.text):
+            if "clearly established" not in sentence.lower():
+                continue
+            if not literal and _DOCTRINE.search(sentence):
+                continue
+            for vol, rep, page in _CITE.findall(sentence):
+                key = normalize_cite(vol, rep.replace(" ", ""), page or "0")
+                keys.add(key if page else key.rsplit(" ", 1)[0])
+        relevant = set()
+        for cited in edges.get(doc.opinion_id, ()):
+            meta = meta_of(cited)
+            if meta is None or not meta.get("date_filed"):
+                continue
+            if str(meta["date_filed"]) >= doc.date_filed.isoformat():
+                continue
+            if cites.get(cited, set()) & keys:
+                relevant.add(cited)
+        if not relevant:
+            continue
+        section = strip_citations(facts_section(doc.text).text)
+        text = " ".join(section.split()[:QUERY_WORDS])
+        if len(text.split()) < 30:
+            continue
+        split = "dev" if doc.opinion_id % 2 == 0 else "test"
+        out.append(
+            Query(doc.opinion_id, doc.case_name, doc.date_filed, text, frozenset(relevant), split)
+        )
+    return out
+
+
+def landmarks(index: object) -> set[int]:
+    """Supreme Court opinions cited by at least LANDMARK_CITERS opinions of the corpus."""
+    import numpy as np
+
+    ix: Any = index
+    court_of = dict(zip(ix.graph_opinion.tolist(), ix.graph_court.tolist(), strict=True))
+    names = ix.graph_court_names
+    scotus = names.index("scotus") if "scotus" in names else -1
+    counts = np.diff(np.asarray(ix.graph_citer_offsets))
+    return {
+        int(o)
+        for o, n in zip(ix.graph_authorities.tolist(), counts.tolist(), strict=True)
+        if n >= LANDMARK_CITERS and court_of.get(o) == scotus
+    }
+
+
+def metrics(
+    ranked: Sequence[int], relevant: frozenset[int], marks: set[int]
+) -> tuple[float, float, float]:
+    top = list(ranked[:K])
+    hits = [1.0 if o in relevant else 0.0 for o in top]
+    recall = sum(hits) / len(relevant)
+    dcg = sum(h / math.log2(i + 2) for i, h in enumerate(hits))
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(K, len(relevant))))
+    share = sum(1 for o in top if o in marks) / len(top) if top else 0.0
+    return recall, dcg / ideal, share
+
+
+Ranker = Callable[[Query], list[int]]
+
+
+def evaluate(
+    queries: Sequence[Query], ranker: Ranker, marks: set[int]
+) -> tuple[float, float, float]:
+    rows = [metrics(ranker(q), q.relevant, marks) for q in queries]
+    n = len(rows) or 1
+    return tuple(sum(r[i] for r in rows) / n for i in range(3))  # type: ignore[return-value]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="database holding the shared sample")
+    parser.add_argument("--tune", action="store_true", help="grid the weights on the dev half")
+    parser.add_argument("--limit", type=int, default=0, help="first N queries only (smoke)")
+    args = parser.parse_args()
+
+    engine = make_engine(args.db)
+    retrieval = open_retrieval(engine, args.db)
+    index, encoder = retrieval.index, retrieval.encoder
+    courts = appellate_courts(index)
+    started = time.perf_counter()
+    facts_queries = build_queries(engine, index)
+    queries = build_queries(engine, index, literal=True)
+    if args.limit:
+        queries = queries[: args.limit]
+    marks = landmarks(index)
+    vectors = {q.opinion_id: encode_query(encoder, q.text) for q in queries} if encoder else {}
+    print(
+        f"corpus: {index.manifest.get('opinions')} opinions ({', '.join(courts)}); "
+        f"retrieval: {retrieval.mode}; landmarks (Supreme Court, >= {LANDMARK_CITERS} citers "
+        f"in the corpus): {len(marks)}"
+    )
+    for split in ("dev", "test"):
+        chosen = [q for q in queries if q.split == split]
+        rel = sum(len(q.relevant) for q in chosen)
+        print(f"{split}: {len(chosen)} queries, {rel} relevant precedents")
+    print(f"(set built and queries encoded in {time.perf_counter() - started:.0f} s)")
+
+    def bm25(q: Query) -> list[int]:
+        return [
+            h.opinion_id for h in index.bm25(q.text, courts=courts, decided_before=q.date, limit=K)
+        ]  # type: ignore[arg-type]
+
+    def hybrid(q: Query) -> list[int]:
+        hits = hybrid_search(
+            index, q.text, encoder=encoder, courts=courts, decided_before=q.date, limit=K
+        )  # type: ignore[arg-type]
+        return [h.opinion_id for h in hits]
+
+    def similar(weights: tuple[float, float, float], guard: bool = True) -> Ranker:
+        def rank(q: Query) -> list[int]:
+            hits = similar_search(
+                index,
+                query_case_facts(q.text),
+                courts=courts,
+                decided_before=q.date,  # type: ignore[arg-type]
+                query_vector=vectors.get(q.opinion_id),
+                limit=K,
+                weights=weights,
+                landmark_guard=guard,
+            )
+            return [h.opinion_id for h in hits]
+
+        return rank
+
+    if args.tune:
+        dev = [q for q in queries if q.split == "dev"]
+        print("\n--tune (dev half only): weights fact / facts-text / semantic")
+        grid = [
+            (f, t, s)
+            for f in (0.2, 0.4, 0.6, 0.8)
+            for t in (0.1, 0.3, 0.5)
+            for s in (0.0, 0.1, 0.3)
+        ]
+        scored = [(evaluate(dev, similar(w), marks), w) for w in grid]
+        for (r, n, sh), w in sorted(scored, key=lambda x: -x[0][0])[:8]:
+            print(f"  {w}: recall@10 {r:.3f}  nDCG@10 {n:.3f}  landmarks {sh:.1%}")
+
+    shipped = (FACT_WEIGHT, FACTS_TEXT_WEIGHT, SEMANTIC_WEIGHT)
+    rankers: list[tuple[str, Ranker]] = [
+        ("BM25 (whole text)", bm25),
+        ("today's hybrid (RRF + graph + learned ranker)", hybrid),
+        ("factual similarity (new)", similar(shipped)),
+        ("factual similarity without landmark guard", similar(shipped, guard=False)),
+    ]
+    sets = [
+        (split, [q for q in queries if split == "all" or q.split == split])
+        for split in ("dev", "test", "all")
+    ]
+    sets.append(("all, doctrine sentences left out", facts_queries))
+    for split, chosen in sets:
+        print(f"\n{split}: {len(chosen)} queries")
+        print(f"  {'ranking':48} recall@10  nDCG@10  landmarks@10  recall vs BM25")
+        base: float | None = None
+        for name, ranker in rankers:
+            t0 = time.perf_counter()
+            r, n, sh = evaluate(chosen, ranker, marks)
+            base = r if base is None else base
+            print(
+                f"  {name:48} {r:9.3f}  {n:7.3f}  {sh:11.1%}  {r / base if base else 0:6.2f}x"
+                f"   ({(time.perf_counter() - t0) / max(1, len(chosen)) * 1000:.0f} ms/query)"
+            )
+
+
+if __name__ == "__main__":
+    main()
