@@ -194,3 +194,34 @@ def test_the_queue_shows_the_next_open_deadline_of_a_lead_whose_earliest_lapsed(
     assert "≤ 90 days" in row
     row_gone = page[page.index(gone.reference) :].split("</tr>")[0]
     assert "expired" in row_gone and "no open deadline found" in row_gone
+
+
+def test_days_left_count_from_the_firms_day_around_midnight(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """At 03:00 UTC on 1 January 2027 it is still 31 December 2026 in Chicago: the person's
+    summary and the lead's stored assessment count days from the firm's day, as the queue
+    does, not from the server clock's date."""
+    from django.utils import timezone
+
+    from monell.web.cases.services import assessment_json
+    from tests.core.factories import incident_data
+
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.UTC))
+    answers = incident_data(incident_date="2024-03-10")
+    answers.pop("evaluated_on", None)
+    assert assessment_json(answers)["evaluated_on"] == "2026-12-31"
+
+
+def test_csv_keeps_negative_days_left_a_number_and_names_text(client_as) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    from django.utils import timezone
+
+    lead = lead_with(name="-Rosa Roe")
+    passed = timezone.localdate() - dt.timedelta(days=12)
+    Lead.objects.filter(pk=lead.pk).update(earliest_deadline=passed)
+    data = client_as("attorney").get("/staff/leads.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(data)))
+    row = next(r for r in rows if r["reference"] == lead.reference)
+    assert row["days_left"] == "-12"
+    assert row["name"] == "'-Rosa Roe"

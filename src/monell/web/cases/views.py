@@ -160,6 +160,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _csv_cell(value: object) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: a hostile name must stay
     text (OWASP CSV injection)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # a number (days left, -12 when passed) stays a number
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
