@@ -225,3 +225,13 @@ def test_csv_keeps_negative_days_left_a_number_and_names_text(client_as) -> None
     row = next(r for r in rows if r["reference"] == lead.reference)
     assert row["days_left"] == "-12"
     assert row["name"] == "'-Rosa Roe"
+
+
+def test_memo_pdf_of_a_lead_whose_facts_no_longer_validate_says_why(client_as) -> None:  # type: ignore[no-untyped-def]
+    lead = lead_with(name="Rosa Roe", incident_date="2024-03-10")
+    _break_facts(lead)
+    client = client_as("attorney")
+    response = client.get(f"/staff/leads/{lead.pk}/memo.pdf")
+    assert response.status_code == 302 and response["Location"] == f"/staff/leads/{lead.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "no longer validate" in page

@@ -417,8 +417,13 @@ def memo_pdf(request: HttpRequest, lead_id: Any) -> HttpResponse:
     lead = _lead(request, lead_id)
     try:
         incident = incident_from_data(lead.answers, today=timezone.localdate())
-    except IncidentError as exc:
-        raise Http404(f"the lead's facts do not validate: {exc}") from None
+    except IncidentError:
+        # Facts that validated when they came in but not under today's rules: say so on the
+        # lead's page (which lists the problems) instead of a bare 404.
+        messages.error(
+            request, "memo: the lead's facts no longer validate; correct them under Edit facts."
+        )
+        return redirect("cases:lead", lead_id=lead.pk)
     result = assess_incident(incident, section_db_url(os.environ.get("MONELL_DB") or None))
     pdf = html_to_pdf(render_html(result.assessment, result.sections))
     record(request, "export", lead, detail="memo pdf")
