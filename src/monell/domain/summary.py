@@ -210,7 +210,7 @@ def _state_law_lines(
             + f"), a written notice of claim must reach {first.to_whom} by "
             f"{long_date(first.deadline)}, {span(today, first.deadline)} from "
             f"{long_date(today)} ({_statute(first)}). This notice is not needed for the "
-            "federal claims and does not change their deadline."
+            f"federal claims and does not change their deadline{_felder(first)}."
         )
     if lapsed:
         gone = [d for d in lapsed if d.state_claim not in {o.state_claim for o in open_n}]
@@ -222,7 +222,7 @@ def _state_law_lines(
                 + _state_words(gone)
                 + f") was due by {long_date(last.deadline)} ({_statute(last)}); that day has "
                 "passed. A court can sometimes allow a late notice, so ask a lawyer now. The "
-                "federal claims do not need this notice."
+                f"federal claims do not need this notice{_felder(last)}."
             )
     suits = [
         d for d in deadlines if d.kind is DeadlineKind.STATE_LIMITATIONS and d.deadline is not None
@@ -291,6 +291,12 @@ def first_sentence(text: str) -> str:
         ):
             return " ".join(words[: i + 1])
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _felder(d: Deadline) -> str:
+    """' (Felder v. Casey, 487 U.S. 131 (1988))', from the row's own authorities."""
+    found = next((a for a in d.authorities if a.key == "felder"), None)
+    return f" ({found.cite})" if found else ""
 
 
 def _statute(d: Deadline) -> str:
