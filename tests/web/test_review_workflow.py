@@ -235,3 +235,13 @@ def test_memo_pdf_of_a_lead_whose_facts_no_longer_validate_says_why(client_as) -
     assert response.status_code == 302 and response["Location"] == f"/staff/leads/{lead.pk}/"
     page = client.get(response["Location"]).content.decode()
     assert "no longer validate" in page
+
+
+def test_a_declined_leads_page_offers_reopening_not_a_new_decision(client_as) -> None:  # type: ignore[no-untyped-def]
+    lead = lead_with(name="Rosa Roe", incident_date="2024-03-10")
+    attorney = client_as("attorney")
+    _decline(attorney, lead)
+    page = attorney.get(f"/staff/leads/{lead.pk}/").content.decode()
+    assert "Reopen as" in page and "Record decision" not in page
+    intake_page = client_as("intake").get(f"/staff/leads/{lead.pk}/").content.decode()
+    assert "Reopen as" not in intake_page and "Change status" not in intake_page
