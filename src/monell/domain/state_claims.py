@@ -272,6 +272,57 @@ def _limitations_row(
     return _row(incident, kind, conduct, _start(incident, rule.accrual), clock)
 
 
+def _minority_reading(
+    incident: Incident, row: Deadline, sources: Sources, rule_of_count: StateClaimRule | None
+) -> Deadline:
+    """A person who was a minor when a state-law claim arose may have a later date: the
+    state's minority-tolling statute (law/data/tolling.csv) tolls the § 1983 period, and
+    whether it also reaches this count (a tort-claims act's own period, a notice of claim)
+    is not in Monell's data. So the untolled date stays the deadline (the safe one) and the
+    tolled reading is an alternative a lawyer must check; the plain summary never calls the
+    count lost while that reading is open."""
+    from monell.domain.deadlines import age_on, birthday_of_age
+
+    birth = incident.person.birth_date
+    rule = sources.book.tolling_for(incident.state, "minority")
+    if (
+        rule is None
+        or birth is None
+        or row.accrues_on is None
+        or row.deadline is None
+        or incident.person.deceased is True
+        or age_on(birth, row.accrues_on) >= rule.age
+        or row.kind is not DeadlineKind.STATE_LIMITATIONS
+    ):
+        if (
+            rule is not None
+            and birth is not None
+            and row.accrues_on is not None
+            and row.kind is DeadlineKind.NOTICE_OF_CLAIM
+            and age_on(birth, row.accrues_on) < rule.age
+        ):
+            return row.model_copy(update={"notes": (*row.notes, (
+                f"The person was under {rule.age} when the claim arose. Some states excuse or "
+                "extend a late notice for a minor (often only by a court's leave); Monell's data "
+                "does not say whether this one does. Give the notice by the date shown."
+            ))})  # fmt: skip
+        return row
+    tolled_start = birthday_of_age(birth, rule.age)
+    if rule_of_count is None:
+        return row
+    alternative = last_day(tolled_start, rule_of_count.period, bool(rule_of_count.roll_forward))
+    return row.model_copy(update=dict(
+        alternative_deadline=alternative,
+        alternative_statute=f"{rule.statute} (minority tolling), if it reaches this count",
+        notes=(*row.notes, (
+            f"The person was under {rule.age} when the claim arose. {rule.statute} tolls the "
+            f"§ 1983 period until {tolled_start.isoformat()}; if it also reaches this count, "
+            f"the last day would be {alternative.isoformat()}. Monell's data does not say "
+            "whether it does: the date shown is the safe one."
+        )),
+    ))  # fmt: skip
+
+
 def state_law_claims(
     incident: Incident, sources: Sources, law: StateLaw | None = None
 ) -> tuple[list[StateClaim], list[Deadline], list[Flag]]:
@@ -319,6 +370,7 @@ def state_law_claims(
         mine = [_notice_row(incident, kind, conduct[0], n, start, felder) for n in notices]
         if rule is not None:
             mine.append(_limitations_row(incident, kind, conduct[0], rule))
+        mine = [_minority_reading(incident, row, sources, rule) for row in mine]
         rows += mine
         confidences = [r.confidence for r in mine]
         notes = (

@@ -49,7 +49,13 @@ def earliest_deadline(assessment: Mapping[str, Any]) -> tuple[dt.date | None, st
     for row in assessment.get("deadlines", []):
         if row.get("deadline"):
             due = dt.date.fromisoformat(row["deadline"])
-            rows.append((due, f"{row.get('kind', 'deadline')}: {row.get('claim', '')}"[:120]))
+            label = f"{row.get('kind', 'deadline')}: {row.get('claim', '')}"
+            other = row.get("alternative_deadline")
+            if other and due < today <= dt.date.fromisoformat(other):
+                # passed on one reading, open on another (e.g. minority tolling): the later
+                # date, marked, so the lead is not filed away as expired
+                due, label = dt.date.fromisoformat(other), f"{label} (other reading)"
+            rows.append((due, label[:120]))
     if not rows:
         return None, ""
     still_open = [r for r in rows if r[0] >= today]

@@ -171,12 +171,31 @@ def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainS
             out.deadline.append(_line("deadline_near", language))
     rows = [r for r in all_rows if r.get("kind") != "notice_of_claim"]
     dated = [r for r in rows if r.get("deadline") and r.get("days_remaining") is not None]
+    today = dt.date.fromisoformat(assessment["evaluated_on"]) if assessment.get(
+        "evaluated_on") else dt.date.today()  # fmt: skip
     open_rows = sorted((r for r in dated if r["days_remaining"] >= 0), key=lambda r: r["deadline"])
     open_claims = {r["claim"] for r in open_rows}
-    passed = sorted(
+
+    def other_reading_open(r: Mapping[str, Any]) -> bool:
+        other = r.get("alternative_deadline")
+        return bool(other) and dt.date.fromisoformat(other) >= today
+
+    passed_all = sorted(
         (r for r in dated if r["days_remaining"] < 0 and r["claim"] not in open_claims),
         key=lambda r: r["deadline"],
     )
+    # Passed on one reading, open on another: never said as lost (the longer reading is
+    # the person's to ask a lawyer about, now).
+    unsure = [
+        r for r in passed_all if other_reading_open(r) and r.get("kind") != "state_limitations"
+    ]
+    passed = [r for r in passed_all if not other_reading_open(r)]
+    if unsure:
+        out.passed.append(_line("deadline_maybe", language, claims=claims_of(unsure),
+                                date=date_in_words(dt.date.fromisoformat(
+                                    unsure[0]["deadline"]), language),
+                                later=date_in_words(dt.date.fromisoformat(
+                                    unsure[-1]["alternative_deadline"]), language)))  # fmt: skip
     unknown = [r for r in rows if not r.get("deadline") and r["claim"] not in open_claims]
     flags = {f["code"] for f in assessment.get("flags", [])}
     if open_rows:
@@ -232,10 +251,20 @@ def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainS
          and r["claim"] in open_claims),
         key=lambda r: r["deadline"],
     )  # fmt: skip
-    if state_gone:
-        out.passed.append(_line("state_passed", language, claims=claims_of(state_gone),
+    maybe = [r for r in state_gone if r.get("alternative_deadline")
+             and dt.date.fromisoformat(r["alternative_deadline"]) >= today]  # fmt: skip
+    gone = [r for r in state_gone if r not in maybe]
+    if gone:
+        out.passed.append(_line("state_passed", language, claims=claims_of(gone),
                                 date=date_in_words(dt.date.fromisoformat(
-                                    state_gone[-1]["deadline"]), language)))  # fmt: skip
+                                    gone[-1]["deadline"]), language)))  # fmt: skip
+    if maybe:
+        # Another reading of the period (e.g. minority tolling) is still open: never "lost".
+        out.passed.append(_line("state_maybe", language, claims=claims_of(maybe),
+                                date=date_in_words(dt.date.fromisoformat(
+                                    maybe[-1]["deadline"]), language),
+                                later=date_in_words(dt.date.fromisoformat(
+                                    maybe[-1]["alternative_deadline"]), language)))  # fmt: skip
     if notices and not open_notices and open_rows:
         last_notice = max(dt.date.fromisoformat(r["deadline"]) for r in notices)
         out.passed.append(_line("notice_passed", language,
