@@ -268,6 +268,9 @@ def test_corpus_load_odd_paths(tmp_path: Path, url: str) -> None:
     shutil.copy(BULK / "dockets-2024-05-01.csv", not_bz2)
     assert_bad_input(run(["corpus", "load", not_bz2, "--db", url]), str(not_bz2), "bz2")
     assert_bad_input(run(["corpus", "load", tmp_path / "missing.jsonl", "--db", url]), "no such")
+    endless = tmp_path / "endless.jsonl"
+    endless.symlink_to("/dev/zero")  # one line that never ends
+    assert_bad_input(run(["corpus", "load", endless, "--db", url]), "not a regular file")
 
 
 _cell = st.one_of(

@@ -48,7 +48,14 @@ def _expand(paths: tuple[str, ...]) -> tuple[list[Path], list[Path]]:
         path = Path(text)
         if not path.exists():
             fail(f"{text}: no such file or directory")
-        candidates = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        if not path.is_dir() and not path.is_file():  # /dev/zero, a pipe: read forever
+            fail(f"{text}: not a regular file; give saved .jsonl or .csv(.bz2) files")
+        try:
+            candidates = (
+                sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+            )
+        except OSError as exc:
+            fail(f"{text}: cannot list the folder ({exc.strerror or exc})")
         for p in candidates:
             if p.name.endswith(".jsonl"):
                 jsonl.append(p)
