@@ -13,6 +13,11 @@ matched against the cited opinions' reporter citations through the store's eyeci
 decided before the citing opinion. The query is the citing opinion's facts section
 (`research/segment.py`) with citations and case names removed, its first QUERY_WORDS words.
 
+Second figure: the hand-checked incidents of data/labels/similar_incidents.jsonl (narrative,
+circuit, date, conduct, custody; the precedents a lawyer would pull, each verified by reading
+its facts in the shared sample; data/labels/SOURCES.md). Query = the narrative; the new
+ranking also gets the incident's conduct and custody, as `monell precedents` does.
+
 Each query is ranked, with the same date filter (decided before the citing opinion) and the
 same courts (the Supreme Court and every court of appeals in the index), by:
 - BM25 over the whole text (the baseline);
@@ -196,6 +201,65 @@ def evaluate(
     return tuple(sum(r[i] for r in rows) / n for i in range(3))  # type: ignore[return-value]
 
 
+def incident_figures(index: Any, encoder: Any, courts: list[str], marks: set[int]) -> None:
+    import datetime as dt
+    import json
+
+    from monell.research.similar import incident_case_facts
+
+    path = REPO / "data" / "labels" / "similar_incidents.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    by_name: dict[tuple[str, str], int] = {}
+    for oid in index.graph_opinion.tolist():
+        meta = index.meta(int(oid))
+        if meta and meta.get("opinion_type") in (None, "010combined", "020lead"):
+            by_name.setdefault((str(meta["case_name"]), str(meta["date_filed"])), int(oid))
+    queries = []
+    for row in rows:
+        wanted = {by_name.get((e["case_name"], e["date_filed"])) for e in row["expected"]}
+        if None in wanted:
+            sys.exit(f"{row['id']}: an expected opinion is not in the index: load the sample")
+        queries.append((row, frozenset(w for w in wanted if w is not None)))
+
+    def rank_with(kind: str) -> Callable[[Any], list[int]]:
+        def rank(item: Any) -> list[int]:
+            row = item
+            before = dt.date.fromisoformat(row["incident_date"])
+            text = row["narrative"]
+            if kind == "bm25":
+                hits = index.bm25(text, courts=courts, decided_before=before, limit=K)
+                return [h.opinion_id for h in hits]
+            if kind == "hybrid":
+                hits = hybrid_search(
+                    index, text, encoder=encoder, courts=courts, decided_before=before, limit=K
+                )
+                return [h.opinion_id for h in hits]
+            case = incident_case_facts(text, row["conduct"], row["custody"], None)
+            vector = encode_query(encoder, text) if encoder else None
+            found = similar_search(
+                index, case, courts=courts, decided_before=before, query_vector=vector, limit=K
+            )
+            return [h.opinion_id for h in found]
+
+        return rank
+
+    print(
+        f"\nhand-checked incidents ({path.relative_to(REPO)}): {len(queries)} incidents, "
+        f"{sum(len(r) for _, r in queries)} expected precedents"
+    )
+    print(f"  {'ranking':48} recall@10  nDCG@10  landmarks@10")
+    for name, kind in (
+        ("BM25 (narrative)", "bm25"),
+        ("today's hybrid", "hybrid"),
+        ("factual similarity (new)", "similar"),
+    ):
+        ranker = rank_with(kind)
+        rows_ = [metrics(ranker(row), rel, marks) for row, rel in queries]
+        n = len(rows_) or 1
+        r, nd, sh = (sum(x[i] for x in rows_) / n for i in range(3))
+        print(f"  {name:48} {r:9.3f}  {nd:7.3f}  {sh:11.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="database holding the shared sample")
@@ -265,6 +329,7 @@ def main() -> None:
         for (r, n, sh), w in sorted(scored, key=lambda x: -x[0][0])[:8]:
             print(f"  {w}: recall@10 {r:.3f}  nDCG@10 {n:.3f}  landmarks {sh:.1%}")
 
+    incident_figures(index, encoder, courts, marks)
     shipped = (FACT_WEIGHT, FACTS_TEXT_WEIGHT, SEMANTIC_WEIGHT)
     rankers: list[tuple[str, Ranker]] = [
         ("BM25 (whole text)", bm25),
