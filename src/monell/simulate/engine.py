@@ -55,6 +55,26 @@ class Results:
         )
 
 
+def _group_sums(agencies: Agencies) -> Callable[[np.ndarray], np.ndarray]:
+    """(runs, agencies) → (runs, groups) sums; a reduceat when groups are contiguous (the
+    national population and cities are built that way), else a one-hot product."""
+    group = agencies.group
+    if (
+        group.size
+        and (np.diff(group) >= 0).all()
+        and (np.unique(group) == np.arange(len(agencies.group_labels))).all()
+    ):
+        starts = np.flatnonzero(np.r_[True, np.diff(group) > 0])
+
+        def reduce(values: np.ndarray) -> np.ndarray:
+            out: np.ndarray = np.add.reduceat(values, starts, axis=1, dtype=float)
+            return out
+
+        return reduce
+    onehot = _onehot(agencies)
+    return lambda values: np.asarray(values @ onehot, dtype=float)
+
+
 def _onehot(agencies: Agencies) -> np.ndarray:
     out = np.zeros((agencies.n, len(agencies.group_labels)))
     out[np.arange(agencies.n), agencies.group] = 1.0
@@ -71,6 +91,7 @@ def run_batch(params: Params, runs: list[int], agencies: Agencies | None = None)
     manual_claims = agencies.rate * agencies.exposure * multiplier
     state = model.initial_state(params, agencies, runs)
     onehot = _onehot(agencies)
+    group_sums = _group_sums(agencies)
     budget = np.where(np.isfinite(agencies.budget), agencies.budget, 0.0)
     known_budget = budget.sum()
     r, years, burn = len(runs), params.run.years, params.burn_in
@@ -141,7 +162,7 @@ def run_batch(params: Params, runs: list[int], agencies: Agencies | None = None)
         series["premium_doubled"][:, t] = (had & (money.premium >= 2 * before)).sum(axis=1)
         series["insured"][:, t] = had.sum(axis=1)
         layers[:, t] = due_run[: len(Layer)].T
-        by_group[:, t] = due[model.TOTAL] @ onehot
+        by_group[:, t] = group_sums(due[model.TOTAL])
         for name, mask in (
             ("reformed", state.reformed),
             ("lost_coverage", state.lost_coverage),
@@ -149,7 +170,7 @@ def run_batch(params: Params, runs: list[int], agencies: Agencies | None = None)
             ("disbanded", state.disbanded),
             ("contracted_sheriff", state.contracted),
         ):
-            shares[name][:, t] = mask @ onehot
+            shares[name][:, t] = group_sums(mask)
     first = params.run.first_year
     return Results(
         params=params,

@@ -279,8 +279,17 @@ def draw_claims(
     n_all = np.concatenate(counts)
     cell = np.repeat(np.arange(n_all.shape[0]), n_all)
     z = np.concatenate(normals)
-    agency = cell % agencies.n
-    amount = np.exp(state.mu.ravel()[cell] + agencies.sigma[agency] * z) * trend
+    sigma = agencies.sigma
+    if sigma.size and (sigma == sigma[0]).all():  # one severity for all (national): no gather
+        log_amount = sigma[0] * z
+    else:
+        log_amount = sigma[cell % agencies.n] * z
+    mu = state.mu
+    if mu.size and (mu == mu.flat[0]).all():
+        log_amount += mu.flat[0]
+    else:
+        log_amount += mu.ravel()[cell]
+    amount = np.exp(log_amount) * trend
     lag = np.searchsorted(lag_cdf, np.concatenate(uniforms), side="right")
     return Claims(cell=cell, amount=amount, lag=lag)
 
