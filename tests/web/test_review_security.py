@@ -277,3 +277,32 @@ def test_a_tampered_audit_log_shows_as_broken_on_the_admin_page(client_as, tampe
         assert f"BROKEN at event {events[1].pk}: its content was changed" in page
     else:
         assert f"BROKEN at event {events[2].pk}: a row before it was removed or changed" in page
+
+
+@pytest.mark.django_db
+def test_one_password_sprayed_over_many_accounts_meets_the_address_limit(staff, settings) -> None:  # type: ignore[no-untyped-def]
+    """Axes locks an account after five failures on it; a password tried once against each
+    staff address never does. The per-address limit answers 429 and audits it."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from tests.web.conftest import current_code
+
+    cache.clear()
+    settings.MONELL_LOGIN_RATE = "3/10m"
+    email, password = staff("intake")
+    client = Client()
+    statuses = [
+        client.post(
+            "/staff/account/login/",
+            {"username": f"person{i}@firm.example", "password": "Summer2026!", "otp_token": "1"},
+        ).status_code
+        for i in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    right = {"username": email, "password": password, "otp_token": current_code(email)}
+    assert client.post("/staff/account/login/", right).status_code == 429
+    assert AuditEvent.objects.filter(detail="address rate-limited").count() == 2
+    # Another address is not affected.
+    other = Client(REMOTE_ADDR="198.51.100.9")
+    assert other.post("/staff/account/login/", right).status_code == 302

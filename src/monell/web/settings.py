@@ -189,6 +189,7 @@ MONELL_UPLOAD_MAX_FILES = 5
 # Rate limits (django-ratelimit syntax, e.g. "60/m"); raise them only for load tests.
 MONELL_API_LEADS_RATE = os.environ.get("MONELL_API_LEADS_RATE", "60/m")
 MONELL_PUBLIC_SUBMIT_RATE = os.environ.get("MONELL_PUBLIC_SUBMIT_RATE", "10/h")  # per address
+MONELL_LOGIN_RATE = os.environ.get("MONELL_LOGIN_RATE", "50/10m")  # staff logins per address
 
 # Mail: SMTP when configured, else messages go to the server log without personal data.
 EMAIL_HOST = os.environ.get("MONELL_SMTP_HOST", "")
