@@ -245,3 +245,14 @@ def test_a_declined_leads_page_offers_reopening_not_a_new_decision(client_as) ->
     assert "Reopen as" in page and "Record decision" not in page
     intake_page = client_as("intake").get(f"/staff/leads/{lead.pk}/").content.decode()
     assert "Reopen as" not in intake_page and "Change status" not in intake_page
+
+
+def test_a_referred_person_gets_a_non_engagement_letter_too(client_as) -> None:  # type: ignore[no-untyped-def]
+    lead = lead_with(name="Rosa Roe", incident_date="2024-03-10")
+    client = client_as("attorney")
+    client.post(f"/staff/leads/{lead.pk}/decide/", {"decision": "refer", "reason": "out of area"})
+    lead.refresh_from_db()
+    assert lead.status == "referred"
+    assert "Non-engagement letter (PDF)" in client.get(f"/staff/leads/{lead.pk}/").content.decode()
+    response = client.get(f"/staff/leads/{lead.pk}/letter.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -401,8 +401,9 @@ def letter_html(lead: Lead, by: Any) -> str:
 @permission_required("cases.export_leads", raise_exception=True)
 def letter_pdf(request: HttpRequest, lead_id: Any) -> HttpResponse:
     lead = _lead(request, lead_id)
-    if lead.status != LeadStatus.DECLINED:
-        raise Http404("a non-engagement letter is made for a declined lead")
+    if lead.status not in (LeadStatus.DECLINED, LeadStatus.REFERRED):
+        # A referred person is not the firm's client either, and needs the deadline in writing.
+        raise Http404("a non-engagement letter is made for a declined or referred lead")
     pdf = html_to_pdf(letter_html(lead, request.user))
     record(request, "export", lead, detail="non-engagement letter pdf")
     return _attachment(pdf, "application/pdf", f"non-engagement-{lead.reference}.pdf")
