@@ -256,3 +256,20 @@ def test_a_referred_person_gets_a_non_engagement_letter_too(client_as) -> None: 
     assert "Non-engagement letter (PDF)" in client.get(f"/staff/leads/{lead.pk}/").content.decode()
     response = client.get(f"/staff/leads/{lead.pk}/letter.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_privacy_notice_and_acknowledgement_name_the_firm_the_admin_set(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core import mail
+    from django.test import Client
+
+    from monell.web.cases.models import FirmSettings
+    from monell.web.intake.views import send_acknowledgement
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    firm = FirmSettings.load()
+    firm.firm_name = "Roe & Doe Civil Rights LLP"
+    firm.save()
+    page = Client().get("/privacy/").content.decode()
+    assert "Roe &amp; Doe Civil Rights LLP" in page
+    send_acknowledgement("rosa@example.org", "en", "MN-TEST-0001")
+    assert "Roe & Doe Civil Rights LLP" in mail.outbox[-1].body

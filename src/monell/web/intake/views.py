@@ -488,7 +488,7 @@ def send_acknowledgement(email: str, language: str, reference: str) -> None:
     """Tell the person their request arrived: the reference and what happens next, in their
     language, and nothing about the case (mail is read on shared phones and forwarded)."""
     with translation.override(language):
-        context = {"reference": reference, "firm": settings.MONELL_FIRM_NAME}
+        context = {"reference": reference, "firm": firm_name()}
         subject = render_to_string("intake/email/ack_subject.txt", context).strip()
         body = render_to_string("intake/email/ack_body.txt", context)
     message = EmailMessage(
@@ -556,7 +556,15 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/privacy.html", {"firm": settings.MONELL_FIRM_NAME})
+    return render(request, "intake/privacy.html", {"firm": firm_name()})
+
+
+def firm_name() -> str:
+    """The name the admin set on the settings page, else MONELL_FIRM_NAME: the privacy notice
+    and the acknowledgement name the same firm as the letters do."""
+    from monell.web.cases.models import FirmSettings
+
+    return FirmSettings.load().firm_name or settings.MONELL_FIRM_NAME
 
 
 def glossary(request: HttpRequest) -> HttpResponse:
