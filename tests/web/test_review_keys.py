@@ -198,3 +198,13 @@ def test_a_running_server_ignores_another_installations_key_file_copied_over_its
     finally:
         path.write_bytes(backup)
         os.chmod(path, 0o600)
+
+
+@pytest.mark.parametrize("body", ["!!!not base64!!!", "QUJD", ""])
+def test_a_cut_or_altered_stored_value_is_a_decryption_error(tmp_path, body) -> None:  # type: ignore[no-untyped-def]
+    from monell.web.crypto import DecryptionError, KeyRing
+
+    keys, _ = ensure_key_file(tmp_path / "k.json")
+    ring = KeyRing(keys)
+    with pytest.raises(DecryptionError):
+        ring.decrypt(f"m1:{keys.current.id}:{body}", "cases.Lead.contact")

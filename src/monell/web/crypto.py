@@ -53,7 +53,12 @@ class KeyRing:
                 f"encrypted with key {key_id!r}, which is not in the key file "
                 f"{self.keys.path}; restore the key file that holds it"
             )
-        raw = base64.b64decode(body)
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except ValueError:  # binascii.Error: the stored text was cut or altered
+            raise DecryptionError("not valid base64: altered or truncated data") from None
+        if len(raw) < 12 + 16:
+            raise DecryptionError("too short for a nonce and a tag: truncated data")
         try:
             return aead.decrypt(raw[:12], raw[12:], purpose.encode())
         except InvalidTag:
