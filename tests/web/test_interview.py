@@ -201,7 +201,7 @@ def test_the_result_page_is_the_plain_summary_of_the_assessment() -> None:
     walk(client)
     client.post("/q/review/")
     main = _main(client.get("/result/"))
-    assert "June 1, 2030" in main and "days from today" in main
+    assert "June 1, 2030" in main and "days) from today" in main  # a span, then the count
     assert "too much force" in main and "City of St. Louis" in main
     assert "This is not legal advice." in main
     assert "excessive_force" not in main and "2030-06-01" not in main

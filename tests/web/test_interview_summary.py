@@ -56,7 +56,8 @@ def test_an_expired_period_beside_an_open_one_is_not_called_expired() -> None:
     )
     assert summary.first_deadline == dt.date(2026, 3, 10) and summary.days_left == 690
     assert summary.deadline[0].startswith(
-        "The first deadline to sue is March 10, 2026. That is 690 days"
+        "The first deadline to sue is March 10, 2026. That is about 1 year and 11 months "
+        "(690 days) from today"
     )
     assert not summary.passed
     assert "run out" not in " ".join(summary.texts())

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import formats, translation
-
+from monell.domain.durations import long_date, span
 from monell.web.intake.content import lang, load, pick
 
 GATHER_PREFIX = "Gather now:"
@@ -57,9 +56,16 @@ class PlainSummary:
 
 
 def date_in_words(day: dt.date, language: str) -> str:
-    """'June 1, 2030' / '1 de junio de 2030'."""
-    with translation.override(language):
-        return formats.date_format(day, "DATE_FORMAT")
+    """'June 1, 2030' / '1 de junio de 2030' (monell.domain.durations, as the memo says it)."""
+    return long_date(day, "es" if language == "es" else "en")
+
+
+def time_left(row: Mapping[str, Any], language: str) -> str:
+    """'about 3 years and 5 months (1,275 days)' / 'unos 3 años y 5 meses (1275 días)',
+    counted exactly as the assessment counted the row's days_remaining."""
+    day = dt.date.fromisoformat(row["deadline"])
+    start = day - dt.timedelta(days=int(row["days_remaining"]))
+    return span(start, day, "es" if language == "es" else "en")
 
 
 def _list(items: list[str], language: str) -> str:
@@ -153,6 +159,8 @@ def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainS
     # A notice of claim is not a deadline to sue: it keeps some state-law claims alive
     # (Felder v. Casey, 487 U.S. 131 (1988): it never binds the federal claim). Say it on
     # its own line, before the first deadline to sue when it comes first.
+    today = dt.date.fromisoformat(assessment["evaluated_on"]) if assessment.get(
+        "evaluated_on") else dt.date.today()  # fmt: skip
     all_rows = list(assessment.get("deadlines", []))
     notices = [r for r in all_rows if r.get("kind") == "notice_of_claim" and r.get("deadline")
                and r.get("days_remaining") is not None]  # fmt: skip
@@ -164,15 +172,13 @@ def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainS
         same_day = [r for r in open_notices if r["deadline"] == note["deadline"]]
         out.deadline.append(_line("notice_open", language,
                                   date=date_in_words(due_notice, language),
-                                  days=int(note["days_remaining"]),
+                                  days=time_left(note, language),
                                   claims=claims_of(same_day)))  # fmt: skip
         if int(note["days_remaining"]) <= 90:
             out.urgent = True
             out.deadline.append(_line("deadline_near", language))
     rows = [r for r in all_rows if r.get("kind") != "notice_of_claim"]
     dated = [r for r in rows if r.get("deadline") and r.get("days_remaining") is not None]
-    today = dt.date.fromisoformat(assessment["evaluated_on"]) if assessment.get(
-        "evaluated_on") else dt.date.today()  # fmt: skip
     open_rows = sorted((r for r in dated if r["days_remaining"] >= 0), key=lambda r: r["deadline"])
     open_claims = {r["claim"] for r in open_rows}
 
@@ -217,7 +223,7 @@ def plain_summary(assessment: Mapping[str, Any], language: str = "en") -> PlainS
                 key,
                 language,
                 date=date_in_words(due, language),
-                days=days,
+                days=time_left(first, language),
                 claims=claims_of(soonest),
             )
         )
