@@ -34,7 +34,9 @@ def render() -> str:
         "# `monell` command reference\n",
         "Generated from the code by `scripts/gen_cli_docs.py`; `tests/test_cli_docs.py` fails "
         "when this file and the commands disagree. Exit codes: 0 success, 1 the command ran "
-        "and reports findings (e.g. a citation that does not verify), 2 bad input.\n",
+        "and reports findings (e.g. a citation that does not verify), 2 bad input (named, with "
+        "the fix) or an unusable or busy database, 3 an unexpected internal error (a bug; "
+        "logged without personal data), 130 interrupted. See docs/errors.md.\n",
     ]
     for path in _paths(cli, []):
         result = runner.invoke(
