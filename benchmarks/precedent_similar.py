@@ -248,16 +248,22 @@ def incident_figures(index: Any, encoder: Any, courts: list[str], marks: set[int
         f"{sum(len(r) for _, r in queries)} expected precedents"
     )
     print(f"  {'ranking':48} recall@10  nDCG@10  landmarks@10")
-    for name, kind in (
-        ("BM25 (narrative)", "bm25"),
-        ("today's hybrid", "hybrid"),
-        ("factual similarity (new)", "similar"),
-    ):
-        ranker = rank_with(kind)
-        rows_ = [metrics(ranker(row), rel, marks) for row, rel in queries]
-        n = len(rows_) or 1
-        r, nd, sh = (sum(x[i] for x in rows_) / n for i in range(3))
-        print(f"  {name:48} {r:9.3f}  {nd:7.3f}  {sh:11.1%}")
+    batches = [("all", queries)] + [
+        (f"batch {b}", [q for q in queries if q[0].get("batch") == b])
+        for b in ("first", "held_out")
+    ]
+    for label, chosen in batches:
+        print(f"  {label} ({len(chosen)} incidents)")
+        for name, kind in (
+            ("BM25 (narrative)", "bm25"),
+            ("today's hybrid", "hybrid"),
+            ("factual similarity (new)", "similar"),
+        ):
+            ranker = rank_with(kind)
+            rows_ = [metrics(ranker(row), rel, marks) for row, rel in chosen]
+            n = len(rows_) or 1
+            r, nd, sh = (sum(x[i] for x in rows_) / n for i in range(3))
+            print(f"    {name:46} {r:9.3f}  {nd:7.3f}  {sh:11.1%}")
 
 
 def main() -> None:
