@@ -224,5 +224,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "alembic": {"level": "WARNING"},
     },
 }
