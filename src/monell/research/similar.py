@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from monell.research.documents import COURT_VOICE_TYPES
 from monell.research.facts import facts_in_text, generic_facts, implied_facts
 from monell.research.index import PrecedentIndex
 
@@ -47,6 +48,7 @@ QI_BONUS = 0.05  # the opinion rules on qualified immunity: a civil-rights case,
 LANDMARK_MIN_SHARED = 2
 LANDMARK_MIN_SCORE = 0.35
 SUPREME_COURT = "scotus"
+SPEAKS_FOR_COURT = COURT_VOICE_TYPES | {None}
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,8 @@ def similar_search(
     out = []
     for opinion_id in dict.fromkeys([*text_rank, *sem_rank]):
         meta = index.meta(opinion_id)
-        if meta is None:
-            continue
+        if meta is None or meta.get("opinion_type") not in SPEAKS_FOR_COURT:
+            continue  # a concurrence or dissent repeats the facts and holds nothing
         stored: Any = meta.get("facts") or {}
         opinion_facts = set(stored)
         shared = tuple(c for c in codes if c in opinion_facts)
