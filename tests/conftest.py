@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from monell.storage.database import make_engine, migrate
+from tests.web.browser import browser, page  # noqa: F401  (one Chromium for every browser test)
 
 POSTGRES_URL_ENV = "MONELL_TEST_POSTGRES_URL"  # set by scripts/with_postgres.sh
 

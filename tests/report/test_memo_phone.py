@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import yaml
 from monell.app.assessment import assess_incident, incident_from_data, render
 from monell.payouts.importer import import_files
 from monell.storage.database import make_engine, migrate
-from tests.web.browser import CHROMIUM, FLAGS, PHONE, needs_browser
+from tests.web.browser import PHONE, needs_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "st_louis_excessive_force.yaml"
@@ -28,14 +27,11 @@ LONG = "X" * 140  # one unbreakable word, as pasted docket numbers and URLs are
 pytestmark = needs_browser
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The suite's one Chromium (tests/web/browser.py): Playwright's sync API allows one
+    running instance per thread, so every browser test shares it."""
+    return browser
 
 
 def _memo(tmp: Path, db_url: str | None = None, **changes: Any) -> Path:

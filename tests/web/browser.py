@@ -1,7 +1,8 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright (never a downloaded
 browser), and axe-core's accessibility check of a page (scripts/test_assets.sh fetches it).
 
-Import the fixtures into a test module with `from tests.web.browser import browser, page`.
+The fixtures are registered once, in tests/conftest.py: never import them into a test module
+(a second registration would start a second Playwright, which its sync API refuses).
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from monell.web.accounts.services import create_staff
-from tests.web.browser import browser, page  # noqa: F401  (fixtures for the browser tests)
 
 
 def current_code(email: str) -> str:
