@@ -38,3 +38,11 @@ def test_adult_gets_no_alternative() -> None:
 def test_unknown_birth_date_gets_no_alternative() -> None:
     for row in _state_rows(person={"custody": "arrested"}):
         assert row.alternative_deadline is None
+
+
+def test_the_plain_summary_gives_the_minors_reading_of_a_passed_state_count() -> None:
+    data = incident_data(person={"custody": "arrested", "birth_date": "2004-06-01"})
+    summary = " ".join(assess(parse_incident(data, today=dt.date(2024, 1, 10))).summary)
+    assert "may have run out on March 10, 2023" in summary
+    assert "until June 1, 2027" in summary and "516.170" in summary
+    assert "or earlier" not in summary  # both counts end the same day

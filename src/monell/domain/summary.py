@@ -256,12 +256,25 @@ def _state_law_lines(
     if gone_s:
         last = max(gone_s, key=_by_deadline)
         assert last.deadline is not None
+        # A minor's state counts carry the tolled reading as an alternative (state_claims.py):
+        # say it, so nobody gives up a count that reading still keeps open.
+        later = [d for d in gone_s if d.alternative_deadline and d.alternative_deadline >= today]
         lines.append(
             "For claims under state law ("
             + _state_words(gone_s)
             + f"), the time to sue may have run out on {long_date(last.deadline)}"
-            + (" or earlier" if len(gone_s) > 1 else "")
-            + f" ({_statute(last)}). This does not end the federal claims."
+            + (" or earlier" if len({d.deadline for d in gone_s}) > 1 else "")
+            + f" ({_statute(last)})"
+            + (
+                "; if the tolling for minors ("
+                + (later[0].alternative_statute or "").split(" (")[0]
+                + ") reaches these claims, until "
+                + long_date(max(d.alternative_deadline for d in later if d.alternative_deadline))
+                + ": ask a lawyer now"
+                if later
+                else ""
+            )
+            + ". This does not end the federal claims."
         )
     unknown = [c for c in state_claims if c.status == "unknown_law"]
     if unknown:
