@@ -8,11 +8,32 @@ codes, earliest deadline, status) are kept in plain columns and hold no one's id
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import models
 
-from monell.web.crypto import key_ring
+from monell.web.crypto import DecryptionError, key_ring
+
+log = logging.getLogger("monell.web.crypto")
+
+
+class Undecryptable:
+    """Marks a value read from a row that cannot be decrypted (a damaged or foreign
+    ciphertext). Pages show it as blank instead of failing whole, and it can never be written
+    back: saving it raises, so the stored ciphertext survives for a key that can read it."""
+
+
+class UndecryptableText(str, Undecryptable):
+    pass
+
+
+class UndecryptableJSON(dict, Undecryptable):  # type: ignore[type-arg]
+    pass
+
+
+class UndecryptableBytes(bytes, Undecryptable):
+    pass
 
 
 class _Encrypted(models.TextField):  # type: ignore[type-arg]
@@ -25,15 +46,26 @@ class _Encrypted(models.TextField):  # type: ignore[type-arg]
     def _open(self, stored: str) -> Any:
         raise NotImplementedError
 
+    unreadable: Any = UndecryptableText("")
+
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
+        if isinstance(value, Undecryptable):
+            raise DecryptionError(
+                f"{self.purpose()}: refusing to overwrite a value that could not be decrypted"
+            )
         return self._seal(value)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None:
             return None
-        return self._open(value)
+        try:
+            return self._open(value)
+        except DecryptionError as exc:
+            # Named by field only: the row's content is exactly what cannot be read.
+            log.error("cannot decrypt a stored %s: %s", self.purpose(), exc)
+            return type(self.unreadable)()  # a fresh blank each time
 
     def to_python(self, value: Any) -> Any:
         return value
@@ -48,6 +80,8 @@ class EncryptedTextField(_Encrypted):
 
 
 class EncryptedJSONField(_Encrypted):
+    unreadable = UndecryptableJSON()
+
     def _seal(self, value: Any) -> str:
         return key_ring().encrypt_json(value, self.purpose())
 
@@ -57,6 +91,8 @@ class EncryptedJSONField(_Encrypted):
 
 class EncryptedBinaryField(_Encrypted):
     """Bytes (uploads), stored as base64 text of the ciphertext."""
+
+    unreadable = UndecryptableBytes(b"")
 
     def _seal(self, value: Any) -> str:
         return key_ring().encrypt(bytes(value), self.purpose())

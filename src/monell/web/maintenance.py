@@ -12,7 +12,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from monell.web.config import add_encryption_key, load_key_file, retire_old_keys
-from monell.web.fields import ENCRYPTED_FIELDS
+from monell.web.fields import ENCRYPTED_FIELDS, Undecryptable
 
 
 def key_file_problem() -> str | None:
@@ -31,9 +31,11 @@ def key_file_problem() -> str | None:
             rows = model.objects.exclude(**{f"{field.name}__isnull": True})
             for order in ("pk", "-pk"):
                 try:
-                    rows.order_by(order).values_list(field.name, flat=True).first()
+                    value = rows.order_by(order).values_list(field.name, flat=True).first()
                 except (DecryptionError, ValueError) as exc:
                     return f"{model._meta.label}.{field.name}: {exc}"
+                if isinstance(value, Undecryptable):  # read as blank by the field
+                    return f"{model._meta.label}.{field.name}: cannot be decrypted with it"
     return None
 
 
@@ -91,9 +93,15 @@ def _reencrypt(model: type[Model], fields: list[str], pks: list[object]) -> int:
     for start in range(0, len(pks), 200):
         with transaction.atomic():
             for obj in model.objects.filter(pk__in=pks[start : start + 200]):  # type: ignore[attr-defined]
-                # update(), not save(): auto_now fields and signals stay untouched.
-                values = {name: getattr(obj, name) for name in fields}
-                model.objects.filter(pk=obj.pk).update(**values)  # type: ignore[attr-defined]
+                # update(), not save(): auto_now fields and signals stay untouched. A value
+                # no key can read is left as it is (the old keys then stay: see `left`).
+                values = {
+                    name: value
+                    for name in fields
+                    if not isinstance(value := getattr(obj, name), Undecryptable)
+                }
+                if values:
+                    model.objects.filter(pk=obj.pk).update(**values)  # type: ignore[attr-defined]
                 rows += 1
     return rows
 
