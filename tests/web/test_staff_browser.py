@@ -6,7 +6,6 @@ finds no serious or critical WCAG violation on the pages on the way."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from monell.web.accounts.services import create_staff
 from tests.web.browser import assert_no_overflow, axe_violations
 from tests.web.conftest import current_code
 from tests.web.leads import lead_with
-from tests.web.test_staff import PDFTOTEXT
+from tests.web.test_staff import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,10 +67,7 @@ def test_attorney_declines_the_most_urgent_lead(
         page.locator("#letter-link").click()
     pdf = tmp_path / "letter.pdf"
     download.value.save_as(pdf)
-    if PDFTOTEXT is None:
-        pytest.skip("pdftotext not installed")
-    text = " ".join(subprocess.run([PDFTOTEXT, str(pdf), "-"], check=True,
-                                   capture_output=True, text=True).stdout.split())  # fmt: skip
+    text = pdf_text(pdf.read_bytes(), tmp_path)
     due = dt.date(urgent_date.year + 5, urgent_date.month, urgent_date.day)
     assert f"{due:%B} {due.day}, {due.year}" in text
     assert "not your lawyers" in text

@@ -93,6 +93,21 @@ def assess_incident(
     return AssessmentResult(assessment, sections)
 
 
+def assess_with_database(incident: Incident) -> tuple[AssessmentResult, str | None]:
+    """The assessment with the sections of the installation's database (MONELL_DB, else the
+    default file when it exists), as a long-running server wants it: when that database
+    cannot be read, the core assessment and a note saying the sections were left out, so a
+    page or an API answer never fails for a section."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return assess_incident(incident, section_db_url(None)), None
+    except SQLAlchemyError as exc:
+        return assess_incident(incident, None), (
+            f"Database sections left out: cannot read the database ({type(exc).__name__})."
+        )
+
+
 def renderers() -> dict[str, Renderer]:
     """The output formats, by the name `--format` uses."""
     from monell.report.html import render_html

@@ -8,7 +8,7 @@ import time
 
 import click
 
-from monell.cli.common import EXIT_BAD_INPUT, db_option, fail
+from monell.cli.common import EXIT_BAD_INPUT, db_option, fail, require_extra
 
 KEY_FILE_HELP = (
     "The key file holding the app's secret and the encryption keys (default: "
@@ -23,10 +23,7 @@ def key_file_option(func):  # type: ignore[no-untyped-def]
 
 
 def _start(db: str | None, key_file: str | None):  # type: ignore[no-untyped-def]
-    try:
-        import django  # noqa: F401
-    except ImportError:
-        fail("the web app needs the `web` extra: pip install 'monell[web]'")
+    require_extra("web", "the web app")
     from monell.storage.database import DatabaseUrlError
     from monell.web.bootstrap import start
     from monell.web.config import KeyFileError

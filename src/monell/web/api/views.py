@@ -18,7 +18,6 @@ from ninja import Body, NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import Field
-from sqlalchemy.exc import SQLAlchemyError
 
 from monell.domain.incident import IncidentError
 from monell.web.api.auth import ClientToken
@@ -123,23 +122,13 @@ def _jsonable(value: Any) -> Any:
     },
 )
 def assessments(request: HttpRequest, incident: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
-    import os
-
-    from monell.app.assessment import (
-        assess_incident,
-        incident_from_data,
-        render,
-        section_db_url,
-    )
+    from monell.app.assessment import assess_with_database, incident_from_data, render
 
     try:
         parsed = incident_from_data(incident)
     except IncidentError as exc:
         return _invalid(_problems(exc))
-    try:
-        result = assess_incident(parsed, section_db_url(os.environ.get("MONELL_DB") or None))
-    except SQLAlchemyError:
-        result = assess_incident(parsed, None)
+    result, _ = assess_with_database(parsed)
     return HttpResponse(render(result, "json"), content_type="application/json")
 
 

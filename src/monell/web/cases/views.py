@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import secrets
 from typing import Any
 
@@ -23,7 +22,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
-from sqlalchemy.exc import SQLAlchemyError
 
 from monell.domain.incident import IncidentError
 from monell.domain.vocabulary import Conduct
@@ -213,22 +211,15 @@ def _lead(request: HttpRequest, lead_id: Any) -> Lead:
 def _memo(lead: Lead) -> tuple[Any, list[str]]:
     """The full memo from the same engine as `monell assess`, with every section the
     database supports (precedents, payers, comparables, pattern evidence)."""
-    from monell.app.assessment import assess_incident, incident_from_data, section_db_url
+    from monell.app.assessment import assess_with_database, incident_from_data
     from monell.report.html import memo_fragment
 
     try:
         incident = incident_from_data(lead.answers, today=timezone.localdate())
     except IncidentError as exc:
         return None, [str(p) for p in exc.problems]
-    db_url = section_db_url(os.environ.get("MONELL_DB") or None)
-    try:
-        result = assess_incident(incident, db_url)
-    except SQLAlchemyError as exc:  # the database sections are optional; the core memo not
-        result = assess_incident(incident, None)
-        return memo_fragment(result.assessment, result.sections), [
-            f"Database sections left out: cannot read the database ({type(exc).__name__})."
-        ]
-    return memo_fragment(result.assessment, result.sections), []
+    result, note = assess_with_database(incident)
+    return memo_fragment(result.assessment, result.sections), [note] if note else []
 
 
 @staff_required
@@ -412,7 +403,7 @@ def letter_pdf(request: HttpRequest, lead_id: Any) -> HttpResponse:
 @staff_required
 @permission_required("cases.export_leads", raise_exception=True)
 def memo_pdf(request: HttpRequest, lead_id: Any) -> HttpResponse:
-    from monell.app.assessment import assess_incident, incident_from_data, section_db_url
+    from monell.app.assessment import assess_with_database, incident_from_data
     from monell.report.html import render_html
 
     lead = _lead(request, lead_id)
@@ -425,7 +416,7 @@ def memo_pdf(request: HttpRequest, lead_id: Any) -> HttpResponse:
             request, "memo: the lead's facts no longer validate; correct them under Edit facts."
         )
         return redirect("cases:lead", lead_id=lead.pk)
-    result = assess_incident(incident, section_db_url(os.environ.get("MONELL_DB") or None))
+    result, _ = assess_with_database(incident)
     pdf = html_to_pdf(render_html(result.assessment, result.sections))
     record(request, "export", lead, detail="memo pdf")
     return _attachment(pdf, "application/pdf", f"memo-{lead.reference}.pdf")
