@@ -9,6 +9,7 @@ touched an extra. Fresh HOME / XDG folders keep the user's database and caches o
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -160,3 +161,34 @@ def test_a_command_that_needs_an_extra_names_it_and_exits_2(
     assert f"pip install 'monell[{extra}]'" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+def test_memo_says_which_section_a_lean_install_left_out(
+    lean_env: dict[str, str], tmp_path: Path
+) -> None:
+    """With a corpus in the database the precedents section could run; without the research
+    extra the memo names it and the install line instead of dropping it without a word."""
+    db = f"sqlite:///{tmp_path / 'lean.sqlite3'}"
+    bulk = REPO / "tests" / "corpus" / "fixtures" / "bulk"
+    loaded = monell(lean_env, "corpus", "load", str(bulk), "--db", db, "--no-link")
+    assert loaded.returncode == 0, loaded.stderr
+    memo = monell(lean_env, "assess", str(EXAMPLE), "--db", db)
+    assert memo.returncode == 0, memo.stderr
+    assert "### Sections left out" in memo.stdout
+    assert "Binding precedent before the incident: needs `tantivy`" in memo.stdout
+    assert "pip install 'monell[research]'" in memo.stdout
+    as_json = monell(lean_env, "assess", str(EXAMPLE), "--db", db, "--format", "json")
+    omitted = json.loads(as_json.stdout)["sections_omitted"]
+    assert omitted == [
+        {
+            "section": "precedents",
+            "title": "Binding precedent before the incident",
+            "missing_module": "tantivy",
+            "install": "pip install 'monell[research]'",
+        }
+    ]
+    # an empty database: nothing could have run, so nothing is said
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    plain = monell(lean_env, "assess", str(EXAMPLE), "--db", empty)
+    assert plain.returncode == 0, plain.stderr
+    assert "Sections left out" not in plain.stdout

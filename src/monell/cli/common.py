@@ -66,24 +66,17 @@ def describe_write_error(path: Path, exc: OSError) -> str:
     return f"{path}: cannot write ({exc.strerror or exc}); choose another path"
 
 
-# The optional extras (pyproject.toml) and the modules each brings that a command cannot run
-# without: looked up with find_spec, not imported, so the check costs nothing.
-EXTRA_MODULES: dict[str, tuple[str, ...]] = {
-    "research": ("tantivy",),
-    "web": ("django",),
-    "plots": ("matplotlib",),
-}
-
-
 def require_extra(extra: str, what: str) -> None:
     """Exit 2 with the install line when `what` needs an extra that is not installed."""
     from importlib.util import find_spec
+
+    from monell.extras import EXTRA_MODULES, install_line
 
     missing = [m for m in EXTRA_MODULES[extra] if find_spec(m) is None]
     if missing:
         fail(
             f"{what} needs the optional `{extra}` extra ({', '.join(missing)} not installed): "
-            f"pip install 'monell[{extra}]'"
+            f"{install_line(extra)}"
         )
 
 

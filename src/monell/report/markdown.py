@@ -10,7 +10,7 @@ from typing import Any
 
 from monell.domain.models import Assessment, Authority
 from monell.domain.vocabulary import DeadlineKind
-from monell.report.sections import registered
+from monell.report.sections import OMITTED_KEY, omitted_markdown, registered
 from monell.report.text import md_text as t
 
 UNVERIFIED_MARK = "[unverified]"
@@ -146,6 +146,11 @@ def render_markdown(assessment: Assessment, sections: dict[str, Any] | None = No
             w(f"### {t(section.title)}")
             w("")
             w(section.markdown(sections[section.key]).rstrip())
+    if sections and sections.get(OMITTED_KEY):
+        w("")
+        w("### Sections left out")
+        w("")
+        w(omitted_markdown(sections[OMITTED_KEY]))
     w("")
     w("### Authorities cited")
     w("")

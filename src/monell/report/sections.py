@@ -58,17 +58,46 @@ OPTIONAL_MODULES = frozenset(
 )
 
 
+OMITTED_KEY = "sections_omitted"
+
+
 def build_sections(assessment: Assessment, ctx: SectionContext) -> dict[str, Any]:
+    """Every section the context supports. A section whose optional extra is not installed
+    is left out; when a database was given (so the section could have run) the output says
+    which one and the install line under `sections_omitted`, so a lean install never drops
+    the precedents without a word."""
+    from monell.extras import MODULE_EXTRA, install_line
+
     out: dict[str, Any] = {}
+    omitted: list[dict[str, str]] = []
     for section in registered():
         try:
             data = section.build(assessment, ctx)
         except ModuleNotFoundError as exc:
-            # A section whose optional extra is not installed (precedents without
-            # `monell[research]`) is left out; the rest of the memo does not depend on it.
-            if exc.name is None or exc.name.split(".")[0] not in OPTIONAL_MODULES:
+            module = (exc.name or "").split(".")[0]
+            if module not in OPTIONAL_MODULES:
                 raise
+            if ctx.db_url:
+                extra = MODULE_EXTRA.get(module)
+                omitted.append(
+                    {
+                        "section": section.key,
+                        "title": section.title,
+                        "missing_module": module,
+                        "install": install_line(extra) if extra else f"pip install {module}",
+                    }
+                )
             continue
         if data is not None:
             out[section.key] = data
+    if omitted:
+        out[OMITTED_KEY] = omitted
     return out
+
+
+def omitted_markdown(omitted: list[dict[str, str]]) -> str:
+    return "\n".join(
+        f"- {item['title']}: needs `{item['missing_module']}`, which is not installed "
+        f"(`{item['install']}`)."
+        for item in omitted
+    )
