@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from monell.web.intake.models import Interview, token_hash
+from monell.web.crypto import token_hash
+from monell.web.intake.models import Interview
 from tests.web.interview_flow import SCREENS, answer, start
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ letter and matter, calendars and exports, every one audited."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +16,7 @@ from icalendar import Calendar
 from monell.web.audit.log import verify_chain
 from monell.web.audit.models import AuditEvent
 from monell.web.cases.models import Lead, LeadVersion, Matter
+from monell.web.crypto import token_hash
 from tests.web.leads import HOSTILE, hostile_lead, lead_with
 
 pytestmark = pytest.mark.django_db
@@ -149,12 +151,21 @@ def test_accept_opens_a_matter_with_deadlines_and_calendars(client_as) -> None: 
     # § 1983 (Mo. Rev. Stat. § 516.120(4), 5 years) and the state-law counts (§ 516.140, 2)
     assert {dt.date(2029, 3, 10), dt.date(2026, 3, 10)} <= starts
     client.post("/staff/calendar/token/")
-    token = matter.attorney.calendar.token
+    shown = client.get("/staff/matters/")
+    token = re.search(r"/staff/calendar/([\w-]+)\.ics", shown.content.decode())[1]
+    assert shown["Cache-Control"] == "no-store"
     from django.test import Client
 
     feed = Client().get(f"/staff/calendar/{token}.ics")  # a calendar app cannot log in
     assert feed.status_code == 200 and b"2029" in feed.content
     assert Client().get("/staff/calendar/not-a-token.ics").status_code == 404
+    # only the hash is kept, and the link is shown once
+    assert matter.attorney.calendar.token_hash == token_hash(token)
+    again = client.get("/staff/matters/").content.decode()
+    assert token not in again and "shown only once" in again
+    # replacing it stops the old link
+    client.post("/staff/calendar/token/")
+    assert Client().get(f"/staff/calendar/{token}.ics").status_code == 404
 
 
 def test_status_change_needs_a_reason_and_facts_edit_keeps_history(client_as) -> None:  # type: ignore[no-untyped-def]

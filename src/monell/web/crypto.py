@@ -9,6 +9,7 @@ instead of showing a client's narrative where a name belongs. Every value gets a
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import secrets
 from pathlib import Path
@@ -130,3 +131,10 @@ def key_ring() -> KeyRing:
         _RING = KeyRing(keys)
         _STAMP = stamp
     return _RING
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a secret link or bearer token (resume links, calendar
+    feeds, API tokens): its SHA-256, so a copy of the database opens none of them. The tokens
+    are random (>= 192 bits), so a plain hash without salt or stretching is enough."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
@@ -10,10 +9,9 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from monell.web.api.models import ApiClient
+from monell.web.crypto import token_hash
 
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+hash_token = token_hash
 
 
 def issue_token(name: str, by: Any = None) -> tuple[ApiClient, str]:

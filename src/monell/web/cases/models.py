@@ -190,12 +190,13 @@ class MatterDeadline(models.Model):
 
 
 class AttorneyCalendar(models.Model):
-    """The private feed URL of one attorney's deadlines (a random token, revocable)."""
+    """The private feed URL of one attorney's deadlines (a random token, revocable). Only the
+    token's hash is kept: the link is shown once, when it is made."""
 
     attorney = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar"
     )
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
 

@@ -49,8 +49,10 @@ from monell.web.cases.services import (
     reassess,
     run_conflict_check,
 )
+from monell.web.crypto import token_hash
 
 SOON_DAYS = 90
+NEW_FEED_TOKEN = "cases.new_feed_token"  # session key: a new feed link until it is shown
 
 
 def _attorneys() -> QuerySet[Any]:
@@ -446,8 +448,16 @@ def upload(request: HttpRequest, lead_id: Any, upload_id: Any) -> HttpResponse:
 def matters(request: HttpRequest) -> HttpResponse:
     items = Matter.objects.select_related("lead", "attorney").order_by("-opened_at")
     calendar = AttorneyCalendar.objects.filter(attorney=request.user).first()
+    new_token = request.session.pop(NEW_FEED_TOKEN, None)
     record(request, "view", object_type="matters")
-    return render(request, "cases/matters.html", {"matters": items, "calendar": calendar})
+    response = render(
+        request,
+        "cases/matters.html",
+        {"matters": items, "calendar": calendar, "new_feed_token": new_token},
+    )
+    if new_token:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @staff_required
@@ -463,10 +473,13 @@ def matter_ics(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 @permission_required("cases.view_matter", raise_exception=True)
 def calendar_token(request: HttpRequest) -> HttpResponse:
-    """Make (or replace) the attorney's private feed link; the old link stops working."""
+    """Make (or replace) the attorney's private feed link; the old link stops working. The
+    link is kept in the server-side session only until the matters page shows it, once."""
+    token = secrets.token_urlsafe(32)
     AttorneyCalendar.objects.update_or_create(
-        attorney=request.user, defaults={"token": secrets.token_urlsafe(32)}
+        attorney=request.user, defaults={"token_hash": token_hash(token)}
     )
+    request.session[NEW_FEED_TOKEN] = token
     record(request, "change", object_type="calendar_feed", object_id=str(request.user.pk))
     return redirect("cases:matters")
 
@@ -474,7 +487,11 @@ def calendar_token(request: HttpRequest) -> HttpResponse:
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The attorney's deadlines for a calendar app, which cannot log in: the random token in
     the URL is the credential (revocable from the matters page)."""
-    feed = AttorneyCalendar.objects.select_related("attorney").filter(token=token).first()
+    feed = (
+        AttorneyCalendar.objects.select_related("attorney")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
     if (
         feed is None
         or not feed.attorney.is_active

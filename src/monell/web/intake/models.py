@@ -8,7 +8,6 @@ save, and holds no personal data in the URL.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 import uuid
 
@@ -18,10 +17,6 @@ from django.utils import timezone
 from monell.web.fields import EncryptedJSONField
 
 RESUME_DAYS = 30
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_resume_token() -> str:

@@ -28,9 +28,10 @@ from django_ratelimit.core import is_ratelimited
 from monell.domain.incident import IncidentError
 from monell.web.audit.log import client_ip, record
 from monell.web.cases.services import assessment_json, create_lead
+from monell.web.crypto import token_hash
 from monell.web.intake import content, steps
 from monell.web.intake.forms import ConsultationForm
-from monell.web.intake.models import Interview, expiry, new_resume_token, token_hash
+from monell.web.intake.models import Interview, expiry, new_resume_token
 from monell.web.intake.summary import date_in_words, plain_summary
 from monell.web.intake.uploads import UploadError, read_uploads
 
