@@ -61,7 +61,7 @@ _CODE_OR_DATA_ERRORS = {"IntegrityError", "ProgrammingError", "DataError", "NotS
 def _database_problem(exc: Exception) -> str | None:
     """The exit-2 message for a database the command cannot use, or None if `exc` is not
     one. Raw driver errors (sqlite3, psycopg) count too: bulk writers use the driver."""
-    from monell.storage.database import BUSY_TIMEOUT_ENV, busy_timeout, describe_current_db
+    from monell.storage.database import describe_current_db
 
     orig = getattr(exc, "orig", None) or exc
     # By class name along the MRO: SQLAlchemy, sqlite3, psycopg (DiskFull is an
@@ -72,13 +72,10 @@ def _database_problem(exc: Exception) -> str | None:
     reason = str(orig).strip().splitlines()
     first = reason[0] if reason else type(orig).__name__
     where = describe_current_db()
-    if "database is locked" in first or "database is busy" in first:
-        return (
-            f"--db: the database {where} is busy: another process (a `monell corpus load`, "
-            f"`payouts import` or the web app) holds its write lock and did not release it "
-            f"within {busy_timeout():g} s; retry when it has finished, or set "
-            f"{BUSY_TIMEOUT_ENV} to wait longer"
-        )
+    if any(busy in first for busy in ("database is locked", "database is busy", "lock timeout")):
+        from monell.storage.writelock import busy_message
+
+        return busy_message(where)  # names the process holding the lock when it is known
     return (
         f"--db: cannot use the database {where} ({first}); give the path of a Monell "
         "SQLite file (a new one is made if missing) or the URL of a reachable PostgreSQL "

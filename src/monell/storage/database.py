@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 ENV_VAR = "MONELL_DB"
 MIGRATIONS = Path(__file__).parent / "migrations"
-# How long an SQLite writer waits for another writer's lock before giving up with
-# "database is busy" (exit 2). Python's default, 5 s, is shorter than one corpus batch.
+# How long a writer waits for another writer's lock before giving up with "database is
+# busy" (exit 2), saying who holds it (storage/writelock.py): SQLite's busy timeout and
+# PostgreSQL's lock_timeout. Python's default, 5 s, is shorter than one corpus batch.
 BUSY_TIMEOUT_ENV = "MONELL_DB_BUSY_TIMEOUT"
 DEFAULT_BUSY_TIMEOUT = 60.0
 # Any key, same on every machine: serialises migrations of one PostgreSQL database.
@@ -138,11 +139,16 @@ def make_engine(url: str) -> Engine:
                 f"--db/{ENV_VAR}: cannot make the folder {path.parent} for the database "
                 f"({exc.strerror or exc}); choose a path in a folder you can write"
             ) from None
+    from monell.storage import writelock
+
     if parsed.get_backend_name() == "sqlite":
         connect_args["timeout"] = busy_timeout()
+    elif parsed.get_backend_name() == "postgresql":
+        connect_args.update(writelock.pg_connect_args())
     engine = create_engine(url, future=True, connect_args=connect_args)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    writelock.install(engine)
     return engine
 
 

@@ -1,0 +1,354 @@
+"""Who is writing to the database, said while another writer waits for it.
+
+SQLite lets one process write at a time and never says which one holds the lock; PostgreSQL
+knows (`pg_blocking_pids`) but a waiter is not told. So every Monell writer announces itself:
+
+- SQLite: once a transaction's first write has succeeded (so this process holds the
+  database's write lock), a small record — pid, command words, when the command started —
+  is written to a sidecar file `<database>-writer` beside the `-wal` and `-shm` files, and
+  removed when the transaction ends. A record whose pid is no longer running (a killed
+  writer) is stale and ignored.
+- PostgreSQL: each connection's `application_name` is `monell corpus load (pid N)`, and
+  `lock_timeout` bounds every lock wait (advisory locks included) by the same setting.
+
+A write that has to wait prints, on stderr, after a moment and then every few seconds,
+`waiting for the database: another monell process (pid N, `monell corpus load`, since
+14:03) is writing to it; …`, and gives up after `MONELL_DB_BUSY_TIMEOUT` seconds with exit 2
+and the same holder (`busy_message`, used by the top-level error handler).
+
+The hooks are installed on every engine `make_engine` builds, so each command that writes
+through SQLAlchemy (`corpus load|fetch|link`, migrations, `precedents index`, …) takes part
+without calling anything. Code that writes through the raw driver (`executemany` on the
+DBAPI cursor) should start its transaction with `begin_write(conn)`, which takes the write
+lock up front through the same hooks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+# Statements that take (or wait for) the write lock. Reads never wait in WAL mode.
+_WRITES = re.compile(
+    r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|BEGIN\s+(?:IMMEDIATE|EXCLUSIVE)"
+    r"|SELECT\s+pg_(?:try_)?advisory)",
+    re.IGNORECASE,
+)
+FIRST_NOTICE = 2.0  # seconds of waiting before the first message (short waits stay quiet)
+NOTICE_EVERY = 5.0
+_RECORD_LIMIT = 4096  # bytes read from a sidecar: a record is ~150
+_STARTED = datetime.now().astimezone()
+_WRITING = "monell_writing"  # key in a connection's info: this transaction holds the lock
+_last_holder: Holder | None = None
+_holder_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The process writing to the database, as far as it is known."""
+
+    pid: int
+    command: str
+    since: datetime | None
+
+    def describe(self) -> str:
+        since = f", since {self.since.astimezone().strftime('%H:%M')}" if self.since else ""
+        return f"another monell process (pid {self.pid}, `{self.command}`{since})"
+
+
+def command_words() -> str:
+    """`monell corpus load`: the running click command's path, never its arguments (paths
+    and values can be personal); else the program's name."""
+    try:
+        import click
+
+        ctx = click.get_current_context(silent=True)
+    except ImportError:  # pragma: no cover - click is a dependency
+        ctx = None
+    if ctx is not None:
+        words = ctx.command_path.split()[1:]
+        return " ".join(["monell", *words])
+    return Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+
+
+def sidecar(database: str) -> Path:
+    return Path(f"{database}-writer")
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def read_holder(database: str) -> Holder | None:
+    """The live writer recorded beside an SQLite database, or None (no record, a record
+    left by a process that is gone, or one that cannot be read)."""
+    try:
+        with sidecar(database).open("rb") as handle:
+            raw = handle.read(_RECORD_LIMIT)
+        record = json.loads(raw.decode("utf-8"))
+        pid, command, host = record["pid"], record["command"], record.get("host")
+        since = datetime.fromisoformat(record["since"]) if record.get("since") else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not isinstance(pid, int) or isinstance(pid, bool) or not isinstance(command, str):
+        return None
+    if host not in (None, socket.gethostname()):
+        return None  # a process on another machine (a shared folder): its pid means nothing here
+    if pid == os.getpid() or not _alive(pid):
+        return None
+    if since is not None and since.tzinfo is None:
+        since = None
+    return Holder(pid, command[:80], since)
+
+
+def _write_record(database: str) -> None:
+    record = {
+        "pid": os.getpid(),
+        "command": command_words(),
+        "since": _STARTED.isoformat(timespec="seconds"),
+        "host": socket.gethostname(),
+    }
+    path = sidecar(database)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:  # a read-only folder: the lock still works, only unnamed
+        temporary.unlink(missing_ok=True)
+
+
+def _clear_record(database: str) -> None:
+    path = sidecar(database)
+    try:
+        with path.open("rb") as handle:
+            mine = json.loads(handle.read(_RECORD_LIMIT)).get("pid") == os.getpid()
+    except (OSError, ValueError, AttributeError):
+        return
+    if mine:
+        path.unlink(missing_ok=True)
+
+
+def _pg_holder(engine: Engine, backend_pid: int) -> Holder | None:
+    """The session blocking `backend_pid` on PostgreSQL, read from pg_stat_activity."""
+    import sqlalchemy as sa
+
+    query = sa.text(
+        "SELECT application_name, xact_start FROM pg_stat_activity "
+        "WHERE pid = ANY(pg_blocking_pids(:pid)) ORDER BY xact_start LIMIT 1"
+    )
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(query, {"pid": backend_pid}).first()
+    except Exception:  # the message is a courtesy; never a second failure
+        return None
+    if row is None:
+        return None
+    name, start = row
+    match = re.fullmatch(r"(monell.*) \(pid (\d+)\)", name or "")
+    if match is None:
+        return Holder(0, name or "an unnamed PostgreSQL session", start)
+    return Holder(int(match[2]), match[1], start)
+
+
+def _remember(holder: Holder | None) -> None:
+    global _last_holder
+    with _holder_lock:
+        if holder is not None:
+            _last_holder = holder
+
+
+def last_holder() -> Holder | None:
+    """The holder this process last saw while waiting (for the final message)."""
+    return _last_holder
+
+
+def _current_holder(engine: Engine, conn_info: dict[str, Any]) -> Holder | None:
+    if engine.dialect.name == "postgresql":
+        backend = conn_info.get("monell_backend_pid")
+        holder = _pg_holder(engine, backend) if isinstance(backend, int) else None
+    else:
+        database = engine.url.database
+        holder = read_holder(database) if database and database != ":memory:" else None
+    _remember(holder)
+    return holder
+
+
+def _holder_text(holder: Holder | None) -> str:
+    if holder is None:
+        return (
+            "another program is writing to it (one that does not say who it is: the web "
+            "app, an sqlite3 shell, or a monell command writing in bulk)"
+        )
+    if holder.pid == 0:
+        return f"another session is writing to it ({holder.command})"
+    return f"{holder.describe()} is writing to it"
+
+
+def _timeout() -> float:
+    from monell.storage.database import busy_timeout
+
+    return busy_timeout()
+
+
+class _Notice:
+    """Prints the waiting message from a timer thread while a write statement waits."""
+
+    def __init__(self, engine: Engine, info: dict[str, Any]) -> None:
+        self.engine, self.info = engine, info
+        self.start = time.monotonic()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="monell-db-wait", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from monell.storage.database import BUSY_TIMEOUT_ENV
+
+        delay = FIRST_NOTICE
+        first = True
+        while not self.stop.wait(delay):
+            holder = _current_holder(self.engine, self.info)
+            if holder is None and not first:
+                delay = NOTICE_EVERY
+                continue
+            waited = time.monotonic() - self.start
+            limit = _timeout()
+            if first:
+                message = (
+                    f"waiting for the database: {_holder_text(holder)}; waiting up to "
+                    f"{limit:g} s (set {BUSY_TIMEOUT_ENV}=SECONDS to change) …"
+                )
+            else:
+                message = (
+                    f"still waiting for the database ({waited:.0f} s of {limit:g} s): "
+                    f"{_holder_text(holder)} …"
+                )
+            try:
+                print(message, file=sys.stderr, flush=True)
+            except (OSError, ValueError):  # stderr closed: nobody to tell
+                return
+            first = False
+            delay = NOTICE_EVERY
+
+    def done(self) -> None:
+        self.stop.set()
+
+
+def _before(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if conn.info.get(_WRITING) or not _WRITES.match(statement):
+        return
+    conn.info["monell_notice"] = _Notice(conn.engine, conn.info)
+
+
+def _after(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    notice = conn.info.pop("monell_notice", None)
+    if notice is None:
+        return
+    notice.done()
+    conn.info[_WRITING] = True
+    database = conn.engine.url.database
+    if conn.dialect.name == "sqlite" and database and database != ":memory:":
+        _write_record(database)
+
+
+def _failed(context: Any) -> None:
+    conn = context.connection
+    if conn is None:
+        return
+    try:
+        notice = conn.info.pop("monell_notice", None)
+    except Exception:  # an invalidated connection
+        return
+    if notice is not None:
+        notice.done()
+        # Named now, while the holder still holds the lock, for the exit-2 message.
+        _current_holder(conn.engine, conn.info)
+
+
+def _ended(conn: Connection) -> None:
+    try:
+        writing = conn.info.pop(_WRITING, None)
+    except Exception:  # an invalidated connection (Ctrl-C mid-statement): its info is gone
+        writing = True
+    if writing:
+        database = conn.engine.url.database
+        if conn.dialect.name == "sqlite" and database and database != ":memory:":
+            _clear_record(database)
+
+
+def _pg_connect(dbapi_connection: Any, record: Any) -> None:
+    record.info["monell_backend_pid"] = dbapi_connection.info.backend_pid
+
+
+def install(engine: Engine) -> None:
+    """Announce this process's writes on `engine` and narrate its waits."""
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", _before)
+    event.listen(engine, "after_cursor_execute", _after)
+    event.listen(engine, "handle_error", _failed)
+    event.listen(engine, "commit", _ended)
+    event.listen(engine, "rollback", _ended)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _pg_connect)
+
+
+def pg_connect_args() -> dict[str, Any]:
+    """PostgreSQL session settings: a name that says who this is, and bounded lock waits."""
+    name = f"{command_words()} (pid {os.getpid()})"
+    if len(name) > 63:  # PostgreSQL truncates application_name at 63 bytes
+        name = f"{command_words()[: 63 - len(f' (pid {os.getpid()})') - 1]}… (pid {os.getpid()})"
+    milliseconds = max(1, round(_timeout() * 1000))
+    return {"application_name": name, "options": f"-c lock_timeout={milliseconds}"}
+
+
+def begin_write(conn: Connection) -> None:
+    """Take the database's write lock now, at the start of `conn`'s transaction (waiting
+    with the usual messages): for code that then writes through the raw driver, whose
+    statements the hooks do not see. SQLite: `BEGIN IMMEDIATE`; PostgreSQL takes row and
+    table locks as it writes, bounded by `lock_timeout`, so nothing is needed."""
+    if conn.dialect.name == "sqlite" and not conn.info.get(_WRITING):
+        if conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+            return  # already writing in this transaction
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def busy_message(where: str) -> str:
+    """The exit-2 message for a write that waited for the whole timeout."""
+    from monell.storage.database import BUSY_TIMEOUT_ENV, _current_url
+
+    holder = last_holder()
+    if holder is None and _current_url and _current_url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        database = make_url(_current_url).database
+        holder = read_holder(database) if database and database != ":memory:" else None
+    who = _holder_text(holder)
+    fix = "retry when it has finished"
+    if holder is not None and holder.pid:
+        fix = f"let pid {holder.pid} finish (or stop it), then rerun this command"
+    return (
+        f"--db: the database {where} is busy: {who}, and it did not finish within "
+        f"{_timeout():g} s; {fix}, or set {BUSY_TIMEOUT_ENV}=SECONDS to wait longer"
+    )

@@ -1,0 +1,258 @@
+"""Two writers on one database, as real processes: the one that waits says who holds the
+lock (pid, command, since when), keeps saying it while it waits, and either goes on when the
+lock is released or ends with exit 2 naming the holder and the fix. Stale records of a
+killed writer are ignored. (Issue 17: the loser crashed with "database is locked".)"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from monell.corpus import bulkcsv
+from monell.storage import writelock
+from monell.storage.database import open_database
+
+from .conftest import BULK, SETTLEMENTS_CSV, monell_process
+
+
+def _bulk_opinions(path: Path, n: int) -> Path:
+    """`n` opinions in a bulk file; each file gets its own ids (from the date in its name)."""
+    header = bulkcsv.read_header(BULK / "opinions-2024-05-01.csv")
+    first = 20_000 + int(path.name.removeprefix("opinions-")[:10].replace("-", "")) % 10_000 * 100
+    rows = [",".join(header) + "\n"]
+    for i in range(n):
+        cells = [""] * len(header)
+        cells[header.index("id")] = str(first + i)
+        cells[header.index("cluster_id")] = "2001"
+        cells[header.index("type")] = "010combined"
+        cells[header.index("plain_text")] = f"Opinion {i}. " + "text " * 200
+        rows.append(bulkcsv.format_row(cells))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(rows), encoding="utf-8")
+    return path
+
+
+# A real `monell corpus load` that stops inside its first batch's transaction, after the
+# write (so it holds the database's write lock), until the test creates the release file.
+_HOLDER = """
+import os, time
+from pathlib import Path
+import monell.corpus.ingest_bulk as ingest_bulk
+real = ingest_bulk._write
+def held(*args, **kwargs):
+    real(*args, **kwargs)
+    Path(os.environ["HOLD_READY"]).touch()
+    while not Path(os.environ["HOLD_RELEASE"]).exists():
+        time.sleep(0.02)
+ingest_bulk._write = held
+from monell.cli.main import main
+main()
+"""
+
+
+class Holder:
+    def __init__(self, tmp_path: Path, db: Path) -> None:
+        self.ready = tmp_path / "holder-ready"
+        self.release_file = tmp_path / "holder-release"
+        path = _bulk_opinions(tmp_path / "opinions-2024-06-01.csv", 3)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _HOLDER, "corpus", "load", str(path), "--db", str(db),
+             "--no-link"],
+            env={**os.environ, "HOLD_READY": str(self.ready),
+                 "HOLD_RELEASE": str(self.release_file)},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def wait_until_holding(self) -> None:
+        while not self.ready.exists():
+            assert self.proc.poll() is None, self.proc.communicate()
+            time.sleep(0.02)
+
+    def release(self) -> tuple[int, str]:
+        self.release_file.touch()
+        _out, err = self.proc.communicate(timeout=120)
+        return self.proc.returncode, err
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "shared.sqlite3"
+    open_database(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture
+def holder(tmp_path: Path, db: Path) -> Iterator[Holder]:
+    hold = Holder(tmp_path, db)
+    try:
+        hold.wait_until_holding()
+        yield hold
+    finally:
+        if hold.proc.poll() is None:
+            hold.release()
+
+
+def test_the_holder_is_recorded_beside_the_database(db: Path, holder: Holder) -> None:
+    found = writelock.read_holder(str(db))
+    assert found is not None
+    assert (found.pid, found.command) == (holder.proc.pid, "monell corpus load")
+    assert found.since is not None and found.since.tzinfo is not None
+    code, err = holder.release()
+    assert code == 0, err
+    assert not writelock.sidecar(str(db)).exists()  # cleaned up when the transaction ended
+
+
+def test_a_waiting_writer_says_who_holds_the_lock_then_goes_on(
+    tmp_path: Path, db: Path, holder: Holder
+) -> None:
+    second = _bulk_opinions(tmp_path / "more" / "opinions-2024-07-01.csv", 4)
+    waiter = monell_process(["corpus", "load", second, "--db", db, "--no-link"])
+    assert waiter.stderr is not None
+    first_line = waiter.stderr.readline()  # blocks until the first waiting message
+    assert first_line.startswith("waiting for the database: another monell process"), first_line
+    assert f"(pid {holder.proc.pid}, `monell corpus load`, since " in first_line
+    assert "MONELL_DB_BUSY_TIMEOUT" in first_line
+    code, err = holder.release()
+    assert code == 0, err
+    _out, rest = waiter.communicate(timeout=120)
+    assert waiter.returncode == 0, rest
+    assert "Traceback" not in rest
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM corpus_opinions").fetchone() == (7,)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["corpus", "load", "{bulk}", "--no-link"], id="corpus load"),
+        pytest.param(["payouts", "import", "{csv}"], id="payouts import (raw driver)"),
+    ],
+)
+def test_a_writer_that_waits_too_long_is_exit_2_naming_the_holder(
+    tmp_path: Path, db: Path, holder: Holder, command: list[str]
+) -> None:
+    csv = tmp_path / "stl.csv"
+    csv.write_text(SETTLEMENTS_CSV, encoding="utf-8")
+    bulk = _bulk_opinions(tmp_path / "more" / "opinions-2024-07-01.csv", 2)
+    args = [a.format(bulk=bulk, csv=csv) for a in command]
+    proc = monell_process([*args, "--db", db], env={"MONELL_DB_BUSY_TIMEOUT": "3"})
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: --db: the database") and "is busy" in last
+    assert f"another monell process (pid {holder.proc.pid}, `monell corpus load`, since" in last
+    assert f"let pid {holder.proc.pid} finish" in last and "MONELL_DB_BUSY_TIMEOUT" in last
+    assert "Traceback" not in err
+    assert holder.release()[0] == 0
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _record(**fields: object) -> str:
+    base: dict[str, object] = {
+        "pid": os.getppid(),  # alive: the process that runs the tests' parent
+        "command": "monell corpus load",
+        "since": "2026-12-04T14:03:00+00:00",
+        "host": socket.gethostname(),
+    }
+    return json.dumps({**base, **fields})
+
+
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        pytest.param(_record(), True, id="a live writer"),
+        pytest.param(_record(pid=_dead_pid()), False, id="a killed writer (stale)"),
+        pytest.param(_record(pid=os.getpid()), False, id="this very process"),
+        pytest.param(_record(host="another-machine"), False, id="another machine's pid"),
+        pytest.param(_record(pid="12"), False, id="pid as text"),
+        pytest.param(_record(pid=True), False, id="pid as a boolean"),
+        pytest.param(_record(since="14:03"), False, id="unreadable time"),
+        pytest.param(_record(since="2026-12-04T14:03:00"), True, id="time without zone"),
+        pytest.param("", False, id="empty file"),
+        pytest.param("{not json", False, id="not JSON"),
+        pytest.param("[1, 2]", False, id="a list"),
+        pytest.param("\udcff" * 3, False, id="not UTF-8"),
+        pytest.param(_record(command="x" * 5000), False, id="over-long record"),
+    ],
+)
+def test_sidecar_records_a_waiter_cannot_trust_are_ignored(
+    tmp_path: Path, content: str, named: bool
+) -> None:
+    database = str(tmp_path / "m.sqlite3")
+    writelock.sidecar(database).write_bytes(content.encode("utf-8", "surrogateescape"))
+    holder = writelock.read_holder(database)
+    assert (holder is not None) == named
+    if holder is not None:
+        assert holder.describe().startswith(f"another monell process (pid {os.getppid()}")
+
+
+def test_a_stale_record_does_not_stop_a_write_and_is_replaced(tmp_path: Path, db: Path) -> None:
+    writelock.sidecar(str(db)).write_text(_record(pid=_dead_pid()), encoding="utf-8")
+    csv = tmp_path / "stl.csv"
+    csv.write_text(SETTLEMENTS_CSV, encoding="utf-8")
+    bulk = _bulk_opinions(tmp_path / "opinions-2024-07-01.csv", 2)
+    proc = monell_process(["corpus", "load", bulk, "--db", db, "--no-link"])
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "waiting" not in err
+    assert not writelock.sidecar(str(db)).exists()
+
+
+def test_migrations_of_a_new_database_wait_for_a_writer_and_both_succeed(
+    tmp_path: Path,
+) -> None:
+    """Two writers starting on a brand-new database: both migrate (one waits for the
+    other's migration lock) and both files load."""
+    db = tmp_path / "new.sqlite3"
+    files = [
+        _bulk_opinions(tmp_path / f"d{i}" / f"opinions-2024-0{i + 6}-01.csv", 3) for i in (0, 1)
+    ]
+    procs = [monell_process(["corpus", "load", f, "--db", db, "--no-link"]) for f in files]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=180)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM corpus_opinions").fetchone() == (6,)
+
+
+def test_command_words_never_carry_arguments() -> None:
+    import click
+
+    @click.command("load")
+    @click.argument("path")
+    def load(path: str) -> None:
+        click.echo(writelock.command_words())
+
+    @click.group("monell")
+    def root() -> None:
+        pass
+
+    corpus = click.Group("corpus")
+    corpus.add_command(load)
+    root.add_command(corpus)
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(root, ["corpus", "load", "/home/jane/incident.yaml"])
+    assert result.output.strip() == "monell corpus load"
+
+
+def test_holder_description_reads_like_the_brief() -> None:
+    since = datetime.fromisoformat("2026-12-04T14:03:00").astimezone()
+    text = writelock.Holder(4242, "monell corpus load", since).describe()
+    assert text == "another monell process (pid 4242, `monell corpus load`, since 14:03)"
