@@ -21,8 +21,9 @@ import hashlib
 import json
 import os
 import random
+import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -287,13 +288,53 @@ def estimate(clusters: int, *, opinions_per_cluster: float = 1.1, hourly_rate: f
     return requests / hourly_rate
 
 
-def _date(value: Any) -> date | None:
-    if not value:
+_API_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?")
+_ID_MAX = 2**63 - 1  # BIGINT, the id columns of both databases
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}…"
+
+
+def _date(value: Any, where: str = "a search result") -> date | None:
+    """`dateFiled`: YYYY-MM-DD, optionally with a time; anything else names the record."""
+    if value is None or value == "":
         return None
+    match = _API_DATE.fullmatch(value) if isinstance(value, str) else None
     try:
-        return date.fromisoformat(str(value)[:10])
+        if match is None:
+            raise ValueError
+        return date.fromisoformat(match[1])
     except ValueError:
-        raise ApiError(f"unexpected date {value!r} in a search result") from None
+        raise ApiError(
+            f"{where}: field 'dateFiled' is not a date (YYYY-MM-DD): {_short(value)}; {_NOT_STORED}"
+        ) from None
+
+
+_NOT_STORED = (
+    "nothing of this decision was written (the decisions before it are kept; a rerun "
+    "resumes from the last finished page)"
+)
+
+
+def _api_id(value: Any, where: str, name: str) -> int:
+    """A CourtListener id: a positive integer that fits the BIGINT id columns."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _ID_MAX:
+        raise ApiError(
+            f"{where}: field {name!r} must be a positive integer below 2^63, got "
+            f"{_short(value)}; {_NOT_STORED}"
+        )
+    return value
+
+
+def _check_rows(rows: Sequence[Any], where: str) -> None:
+    """The same pre-insert checks as bulk and JSONL files (writer.refusal), before any of
+    the decision's rows is written, so a refused value never leaves it half-stored."""
+    for row in rows:
+        problem = writer.refusal(row)
+        if problem is not None:
+            raise ApiError(f"{where}: {problem.replace('column ', 'field ', 1)}; {_NOT_STORED}")
 
 
 def _opinion_text(data: dict[str, Any]) -> tuple[str, str]:
@@ -367,16 +408,17 @@ def fetch_court(
 
 def _store_cluster(engine: Engine, client: Client, court: str, hit: Any) -> int:
     """Store one search result's docket, cluster, citations and new opinions; return how
-    many opinions were new."""
-    cluster_id = hit.get("cluster_id")
-    if not isinstance(cluster_id, int):
-        raise ApiError("search result without an integer cluster_id")
+    many opinions were new. Every value is checked before the first row is written."""
+    if not isinstance(hit, dict):
+        raise ApiError(f"a search result is not a JSON object: {_short(hit)}")
+    cluster_id = _api_id(hit.get("cluster_id"), "search result", "cluster_id")
+    where = f"CourtListener cluster {cluster_id}"
     court_id = str(hit.get("court_id") or court)
     docket_id = hit.get("docket_id")
     case_name = str(hit.get("caseName") or hit.get("caseNameFull") or "")
     docket = DocketRow(
-        id=docket_id
-        if isinstance(docket_id, int)
+        id=_api_id(docket_id, where, "docket_id")
+        if docket_id is not None
         else derived_id("docket", f"cl-cluster:{cluster_id}"),
         court_id=court_id,
         docket_number=str(hit.get("docketNumber") or ""),
@@ -387,12 +429,17 @@ def _store_cluster(engine: Engine, client: Client, court: str, hit: Any) -> int:
         docket_id=docket.id,
         court_id=court_id,
         case_name=case_name,
-        date_filed=_date(hit.get("dateFiled")),
+        date_filed=_date(hit.get("dateFiled"), where),
         precedential_status=str(hit.get("status") or ""),
-        citation_count=hit.get("citeCount") if isinstance(hit.get("citeCount"), int) else None,
+        citation_count=hit.get("citeCount")
+        if isinstance(hit.get("citeCount"), int) and not isinstance(hit.get("citeCount"), bool)
+        else None,
     )
+    cite_texts = hit.get("citation") or []
+    if not isinstance(cite_texts, list):
+        raise ApiError(f"{where}: field 'citation' is not a list: {_short(cite_texts)}")
     cites = []
-    for text in hit.get("citation") or []:
+    for text in cite_texts:
         parts = split_cite(str(text))
         if parts is None:
             continue  # neutral/docket-style strings the reporter table cannot hold
@@ -408,14 +455,17 @@ def _store_cluster(engine: Engine, client: Client, court: str, hit: Any) -> int:
                 cite=key,
             )
         )
-    ids = [o["id"] for o in hit.get("opinions") or [] if isinstance(o.get("id"), int)]
+    entries = hit.get("opinions") or []
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ApiError(f"{where}: field 'opinions' is not a list of objects: {_short(entries)}")
+    ids = [_api_id(e.get("id"), where, "opinions[].id") for e in entries]
+    _check_rows([docket, cluster, *cites], where)
     with engine.connect() as conn:
         o = schema.opinions
         have = set(conn.execute(sa.select(o.c.id).where(o.c.id.in_(ids))).scalars())
     rows = []
-    for entry in hit.get("opinions") or []:
-        oid = entry.get("id")
-        if not isinstance(oid, int) or oid in have:
+    for entry, oid in zip(entries, ids, strict=True):
+        if oid in have:
             continue
         data = client.get_json(f"opinions/{oid}/")
         text, source_field = _opinion_text(data)
@@ -434,6 +484,8 @@ def _store_cluster(engine: Engine, client: Client, court: str, hit: Any) -> int:
                 needs_extraction=True,
             )
         )
+    for row in rows:
+        _check_rows([row], f"{where}, opinion {row.id}")
     with engine.begin() as conn:
         writer.ensure_courts(conn, [court_id])
         writer.upsert_dockets(conn, [docket])
