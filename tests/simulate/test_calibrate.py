@@ -9,9 +9,13 @@ from monell.simulate.backtest import crps, naive_samples
 from monell.simulate.calibrate import (
     Payment,
     calibrate,
+    fit_count_levels,
     fit_counts,
     fit_lags,
     fit_severity,
+    fit_severity_levels,
+    lag_concentration,
+    local_level,
 )
 from monell.simulate.engine import simulate
 
@@ -57,9 +61,13 @@ def test_calibrate_then_simulate_reproduces_the_city() -> None:
     params = calibrate(payments, dollars_year=2022, source="synthetic")
     (city,) = params.population.cities
     assert city.paid_claims_per_year == pytest.approx(60.0, rel=0.1)
-    assert city.dispersion == pytest.approx(4.0, rel=0.35)
-    assert city.severity_mu == pytest.approx(10.5, abs=0.05)
-    assert sum(fit_lags(payments) or ()) == pytest.approx(1.0)
+    assert city.provenance["mean_over_the_years"]["dispersion"] == pytest.approx(4.0, rel=0.35)
+    lags = fit_lags(payments) or ()
+    assert sum(lags) == pytest.approx(1.0)
+    # the incident-year frailty is the payment-year k times Σp² (lag mixing)
+    assert params.claims.rate_drift_sd <= 0.05  # a steady rate: no walk
+    assert city.dispersion == pytest.approx(4.0 * lag_concentration(lags), rel=0.35)
+    assert city.severity_mu == pytest.approx(10.5, abs=0.1)
     run = params.model_copy(
         update={
             "run": params.run.model_copy(update={"runs": 40, "years": 3, "batch_size": 20}),
@@ -83,14 +91,42 @@ def test_naive_baseline_bootstraps_the_last_three_years() -> None:
     assert samples.mean() == pytest.approx(2.0, abs=0.1)
 
 
-def test_rate_drift_is_recovered_from_random_walks() -> None:
-    from monell.simulate.calibrate import fit_drift
-
+def test_random_walks_of_rate_and_severity_are_recovered() -> None:
+    """Pooled maximum likelihood over cities finds the walk's standard deviation, and none
+    where the rate is steady."""
     rng = np.random.default_rng(5)
     series = []
     for _ in range(60):
         log_rate = np.log(300.0) + np.cumsum(0.2 * rng.standard_normal(30))
         series.append(list(rng.poisson(np.exp(log_rate))))
-    assert fit_drift(series) == pytest.approx(0.2, rel=0.15)
+    walk, extra = fit_count_levels(series)
+    assert walk == pytest.approx(0.2, abs=0.05)
+    assert extra < 0.02
     steady = [list(rng.poisson(300.0, 30)) for _ in range(60)]
-    assert (fit_drift(steady) or 0.0) < 0.03
+    assert fit_count_levels(steady)[0] <= 0.025
+    cities = []
+    for _ in range(40):
+        level = 10.0 + np.cumsum(0.3 * rng.standard_normal(12))
+        shift = 0.2 * rng.standard_normal(12)
+        cities.append(
+            [
+                list(np.exp(m + s + 1.2 * rng.standard_normal(25)))
+                for m, s in zip(level, shift, strict=True)
+            ]
+        )
+    walk_mu, tau = fit_severity_levels(cities)
+    assert walk_mu == pytest.approx(0.3, abs=0.075)
+    assert tau == pytest.approx(0.2, abs=0.1)
+
+
+def test_local_level_filter_follows_a_shift_and_knows_its_uncertainty() -> None:
+    """After a level shift the filtered level is near the new level; without a walk it is the
+    plain mean; missing years add the walk's variance."""
+    y = [1.0] * 5 + [3.0] * 5
+    _, walking = local_level(y, [0.1] * 10, 0.25)
+    _, fixed = local_level(y, [0.1] * 10, 0.0)
+    assert walking.level == pytest.approx(3.0, abs=0.05)
+    assert fixed.level == pytest.approx(2.0, abs=1e-9)
+    assert fixed.variance == pytest.approx(0.1 / 10)
+    _, gap = local_level([1.0, float("nan"), float("nan")], [0.1, 0.1, 0.1], 0.25)
+    assert gap.variance == pytest.approx(0.1 + 0.5)

@@ -288,9 +288,11 @@ def register(group: click.Group) -> None:
     help="Use only payments up to this year (for backtests).",
 )
 @click.option(
-    "--drift",
-    is_flag=True,
-    help="Also fit a year-to-year random walk of each city's claim rate (wider intervals).",
+    "--drift/--no-drift",
+    default=True,
+    show_default=True,
+    help="Let each city's claim rate and severity walk from year to year, by the pooled "
+    "random walks fitted on the data (--no-drift: they stay at their last fitted level).",
 )
 def calibrate_command(
     db: str | None, output: str, dollars_year: int, fit_through: int | None, drift: bool

@@ -61,6 +61,17 @@ def _forecast(
     return simulate(params, workers=workers).payouts_by_group  # one agency per city
 
 
+def last_complete_year(payments: Sequence[Payment]) -> int | None:
+    """The last year the data cover in full: the year before the latest dated payment's year,
+    unless that payment is dated in December (the FiveThirtyEight / Marshall Project requests
+    were answered in 2020, and every file's 2020 rows stop between April and July)."""
+    dates = [p.date for p in payments if p.date is not None]
+    if not dates:
+        return None
+    latest = max(dates)
+    return latest.year if latest.month == 12 else latest.year - 1
+
+
 def _score(draws: np.ndarray, observed: float) -> tuple[bool, float]:
     lo, hi = np.percentile(draws, [10, 90])
     return bool(lo <= observed <= hi), crps(draws, observed)
@@ -76,19 +87,22 @@ def backtest(
     workers: int | None = 1,
     source: str = "",
 ) -> dict[str, Any]:
-    """Scores three forecasts of every city-year after `fit_through`: the calibrated model
-    (constant claim rate, as `calibrate` writes by default), the same with the fitted
-    year-to-year drift of the rate (`calibrate --drift`), and the naive baseline."""
-    constant = calibrate(
+    """Scores three forecasts of every city-year after `fit_through` that the data cover in
+    full: the calibrated model (levels filtered to T, then walking, as `calibrate` writes by
+    default; `model_with_drift` repeats it under its old key), the same with the levels held
+    (`calibrate --no-drift`), and the naive baseline. Everything is fitted on payments up to
+    T only."""
+    drifting = calibrate(
         payments, dollars_year=dollars_year, source=source, fit_through=fit_through
     )
-    drifting = calibrate(
-        payments, dollars_year=dollars_year, source=source, fit_through=fit_through, drift=True
+    constant = calibrate(
+        payments, dollars_year=dollars_year, source=source, fit_through=fit_through, drift=False
     )
     forecasts = {
-        "model": _forecast(constant, fit_through, runs, seed, workers),
-        "model_with_drift": _forecast(drifting, fit_through, runs, seed, workers),
+        "model": _forecast(drifting, fit_through, runs, seed, workers),
+        "model_constant_level": _forecast(constant, fit_through, runs, seed, workers),
     }
+    complete_through = last_complete_year(payments)
     totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     last_year: dict[str, int] = {}
     for p in payments:
@@ -105,6 +119,8 @@ def backtest(
             year = fit_through + 1 + t
             if year > last_year.get(key, fit_through):
                 continue  # the city's file ends before this year
+            if complete_through is not None and year > complete_through:
+                continue  # the data were collected part way through this year
             observed = totals[key].get(year, 0.0)
             row: dict[str, Any] = {"city": key, "year": year, "observed": observed}
             for name, draws in (*((k, v[:, t, c]) for k, v in forecasts.items()), ("naive", naive)):
@@ -119,45 +135,57 @@ def backtest(
             "coverage_80": sum(r[name]["covered"] for r in rows) / n,
             "mean_crps": float(np.mean([r[name]["crps"] for r in rows])),
         }
-        for name in ("model", "model_with_drift", "naive")
+        for name in ("model", "model_constant_level", "naive")
     }
+    summary["model_with_drift"] = summary["model"]  # the model has drift since 2026-12-04
     naive_crps = summary["naive"]["mean_crps"]
     return {
         "fit_through": fit_through,
         "horizon_years": HORIZON,
         "cities": len({r["city"] for r in rows}),
         "city_years": n,
+        "scored_through": complete_through,
         "runs": runs,
         "dollars_year": dollars_year,
         "rate_drift_sd": drifting.claims.rate_drift_sd,
+        "severity_drift_sd": drifting.claims.severity_drift_sd,
+        "severity_year_sd": drifting.claims.severity_year_sd,
         **summary,
         "crps_ratio_model_to_naive": summary["model"]["mean_crps"] / naive_crps,
         "crps_ratio_drift_to_naive": summary["model_with_drift"]["mean_crps"] / naive_crps,
+        "crps_ratio_constant_level_to_naive": summary["model_constant_level"]["mean_crps"]
+        / naive_crps,
         "city_years_model_better": sum(r["model"]["crps"] < r["naive"]["crps"] for r in rows),
         "rows": rows,
     }
 
 
 def to_markdown(result: dict[str, Any]) -> str:
-    m, d, n = result["model"], result["model_with_drift"], result["naive"]
+    m, c, n = result["model"], result["model_constant_level"], result["naive"]
     ratio = result["crps_ratio_model_to_naive"]
+    scored = result.get("scored_through")
     lines = [
         f"# Backtest: fit through {result['fit_through']}, forecast "
         f"{result['horizon_years']} years",
         "",
         f"{result['cities']} cities, {result['city_years']} city-years, {result['runs']} runs, "
-        f"{result['dollars_year']} dollars.",
+        f"{result['dollars_year']} dollars"
+        + (
+            f"; years after {scored} not scored (the data end part way through it)."
+            if scored
+            else "."
+        ),
         "",
         "| forecast | 80% interval coverage | mean CRPS |",
         "|---|---|---|",
-        f"| model (constant rate) | {m['coverage_80']:.0%} | ${m['mean_crps']:,.0f} |",
-        f"| model, rate drifting (log sd {result['rate_drift_sd']} a year) | "
-        f"{d['coverage_80']:.0%} | ${d['mean_crps']:,.0f} |",
+        f"| model (levels walk: rate s = {result['rate_drift_sd']}, severity s = "
+        f"{result['severity_drift_sd']} a year) | {m['coverage_80']:.0%} | "
+        f"${m['mean_crps']:,.0f} |",
+        f"| model, levels held at the last fit | {c['coverage_80']:.0%} | ${c['mean_crps']:,.0f} |",
         f"| naive (last 3 years, bootstrap) | {n['coverage_80']:.0%} | ${n['mean_crps']:,.0f} |",
         "",
         f"CRPS ratio model / naive: {ratio:.3f} (below 1: the model is better); the model is "
-        f"better in {result['city_years_model_better']} of {result['city_years']} city-years; "
-        f"with drift {result['crps_ratio_drift_to_naive']:.3f}.",
+        f"better in {result['city_years_model_better']} of {result['city_years']} city-years.",
         "",
         "Caveat: the settlement files are not comparable across cities, and only cautiously "
         "across years.",

@@ -47,6 +47,7 @@ class Payment:
     amount: float  # constant dollars
     lag: int | None  # payment year − incident year
     source_file: str
+    date: dt.date | None = None  # the payment's (closing) date where the file gives one
 
 
 def payments_from_records(records: Iterable[Settlement], dollars_year: int) -> list[Payment]:
@@ -68,6 +69,7 @@ def payments_from_records(records: Iterable[Settlement], dollars_year: int) -> l
                 constant,
                 lag if lag is None or lag >= 0 else None,
                 r.source_file,
+                r.closed_date,
             )
         )
     return out
@@ -113,23 +115,143 @@ def fit_city(payments: Sequence[Payment], first_year: int, last_year: int) -> Fi
     return Fit(mean, rate_se, k, mu, mu_se, sigma, len(payments), first_year, last_year)
 
 
-def fit_drift(count_series: Iterable[Sequence[int]]) -> float | None:
-    """Standard deviation of the yearly random walk in log claim rates, pooled over cities.
+@dataclass(frozen=True)
+class Level:
+    """A local-level (random walk plus noise) fit of one city's yearly series at its last year:
+    the filtered level and its variance (the Kalman filter's m_T, P_T)."""
 
-    Year-to-year changes of log counts have variance ≈ 2/m (Poisson sampling at mean m) plus
-    the drift's variance s²; s² is their pooled excess, floored at 0."""
-    excess, weights = 0.0, 0
-    for counts in count_series:
-        x = np.log(np.asarray(counts, dtype=float) + 0.5)
-        m = float(np.mean(counts))
-        if x.size < 3 or m <= 0:
+    level: float
+    variance: float
+
+
+def local_level(
+    y: Sequence[float], obs_var: Sequence[float], walk_var: float
+) -> tuple[float, Level]:
+    """(log likelihood, filtered level at the end) of y_t = x_t + e_t, e_t ~ N(0, R_t),
+    x_t = x_{t−1} + w_t, w_t ~ N(0, Q); a diffuse start (the first observation sets the
+    level); missing years (NaN) only add Q. The likelihood leaves out the first observation."""
+    level, var, loglik, started = 0.0, math.inf, 0.0, False
+    for obs, noise in zip(y, obs_var, strict=True):
+        if started:
+            var += walk_var
+        if math.isnan(obs):
             continue
-        diffs = np.diff(x)
-        excess += (float(diffs.var(ddof=1)) - 2 / m) * diffs.size
-        weights += diffs.size
-    if weights == 0:
-        return None
-    return round(math.sqrt(max(0.0, excess / weights)), 4)
+        if not started:
+            level, var, started = obs, noise, True
+            continue
+        total = var + noise
+        loglik -= 0.5 * (math.log(2 * math.pi * total) + (obs - level) ** 2 / total)
+        gain = var / total
+        level += gain * (obs - level)
+        var *= 1 - gain
+    return loglik, Level(level, var)
+
+
+def log_count_series(counts: Sequence[int], extra_var: float) -> tuple[list[float], list[float]]:
+    """log(n + ½) per year and its variance ≈ 1/m + extra (Poisson on the log scale, m the
+    city's mean count, floored at ½, plus an extra-Poisson part)."""
+    m = max(float(np.mean(counts)), 0.5)
+    return [math.log(n + 0.5) for n in counts], [1 / m + extra_var] * len(counts)
+
+
+def log_severity_series(
+    by_year: Sequence[Sequence[float]], within_var: float, year_var: float
+) -> tuple[list[float], list[float]]:
+    """Mean log amount per year (NaN for a year without payments) and its variance
+    σ_w²/n_t + τ² (within-year sampling plus the year's own shift)."""
+    y, r = [], []
+    for amounts in by_year:
+        if len(amounts):
+            y.append(float(np.mean(np.log(np.asarray(amounts, dtype=float)))))
+            r.append(within_var / len(amounts) + year_var)
+        else:
+            y.append(math.nan)
+            r.append(math.inf)
+    return y, r
+
+
+WALK_GRID = tuple(round(0.025 * i, 3) for i in range(33))  # 0 … 0.8 per year (log scale)
+NOISE_GRID = tuple(round(0.05 * i, 2) for i in range(25))  # 0 … 1.2
+
+
+def _pooled_walk_fit(prepared: Sequence[tuple[list[float], list[float]]]) -> tuple[float, float]:
+    """(s, v) maximising the summed local-level likelihood of the prepared series, the walk's
+    standard deviation s over WALK_GRID and an extra noise standard deviation v over
+    NOISE_GRID added to every observation's variance."""
+    best = (-math.inf, 0.0, 0.0)
+    for s in WALK_GRID:
+        for v in NOISE_GRID:
+            ll = sum(local_level(y, [r + v * v for r in noise], s * s)[0] for y, noise in prepared)
+            if ll > best[0]:
+                best = (ll, s, v)
+    return best[1], best[2]
+
+
+def fit_count_levels(count_series: Sequence[Sequence[int]]) -> tuple[float, float]:
+    """(s, φ): the pooled random-walk standard deviation of log claim rates and the pooled
+    extra-Poisson variance of log counts, by maximum likelihood over a grid."""
+    walk, extra_sd = _pooled_walk_fit([log_count_series(c, 0.0) for c in count_series])
+    return walk, extra_sd * extra_sd
+
+
+def fit_severity_levels(
+    amount_series: Sequence[Sequence[Sequence[float]]],
+) -> tuple[float, float]:
+    """(s_μ, τ): the pooled random-walk standard deviation of cities' log severity and the
+    pooled standard deviation of a year's own shift, by maximum likelihood over a grid (each
+    city's within-year variance of log amounts from its own data)."""
+    return _pooled_walk_fit(
+        [log_severity_series(years, _log_within_var(years), 0.0) for years in amount_series]
+    )
+
+
+def _log_within_var(by_year: Sequence[Sequence[float]]) -> float:
+    """Pooled within-year variance of a city's log amounts (1 when no year has two)."""
+    logs = [np.log(np.asarray(y, dtype=float)) for y in by_year if len(y)]
+    df = sum(x.size - 1 for x in logs)
+    return float(sum(((x - x.mean()) ** 2).sum() for x in logs)) / df if df else 1.0
+
+
+def _within(by_year: Sequence[Sequence[float]]) -> tuple[float, int]:
+    """(σ², degrees of freedom) of a city's lognormal severity, σ² = 2 (ln mean − mean ln):
+    the lognormal whose median is the geometric mean and whose mean is the mean paid (a
+    maximum-likelihood σ, from the spread of log amounts, overstates the mean several times
+    where many small payments stretch the left tail: Los Angeles 2010–2016, $1.18M against
+    $0.35M paid on average)."""
+    amounts = [np.asarray(y, dtype=float) for y in by_year if len(y)]
+    every = np.concatenate(amounts)
+    df = every.size - 1
+    if df < 1:
+        return 1.0, 0
+    var = 2 * (math.log(float(every.mean())) - float(np.log(every).mean()))
+    return max(var, 0.01), df
+
+
+def shrink_sigmas(within: Sequence[tuple[float, int]]) -> list[float]:
+    """Each city's within-year log-severity variance shrunk toward the cities' common value
+    (empirical Bayes, normal on log σ: the sampling variance of log s is ≈ 1/(2 df); the
+    between-city variance V by DerSimonian–Laird; weight V / (V + 1/(2 df))).
+    A city with few payments gets a spread close to the others' instead of its few values'."""
+    usable = [(math.log(v) / 2, df) for v, df in within if df >= 2 and v > 0]
+    if len(usable) < 3:
+        return [v for v, _ in within]
+    logs = np.array([x for x, _ in usable])
+    noise = np.array([1 / (2 * df) for _, df in usable])
+    weights = 1 / noise
+    centre = float((weights * logs).sum() / weights.sum())
+    # DerSimonian–Laird: Q = Σ w (x − x̄)², E[Q] = (n − 1) + V (Σw − Σw²/Σw)
+    q = float((weights * (logs - centre) ** 2).sum())
+    between = max(
+        0.0, (q - (len(usable) - 1)) / (weights.sum() - (weights**2).sum() / weights.sum())
+    )
+    out = []
+    for v, df in within:
+        if df < 2 or v <= 0:
+            out.append(math.exp(2 * centre))
+            continue
+        w = between / (between + 1 / (2 * df))
+        out.append(math.exp(2 * (w * math.log(v) / 2 + (1 - w) * centre)))
+    return out
 
 
 def fit_lags(payments: Iterable[Payment]) -> tuple[float, ...] | None:
@@ -158,6 +280,17 @@ def police_budgets(dollars_year: int) -> dict[str, tuple[float, int]]:
     return out
 
 
+def lag_concentration(lags: Sequence[float]) -> float:
+    """Σ pⱼ²: the share of an incident year's variance that stays in one payment year.
+
+    A payment year mixes the claims of several incident years; a shock common to one incident
+    year's claims (the gamma frailty of the count, the severity shift) reaches each payment
+    year with weight pⱼ, so its variance in yearly payments is Σ pⱼ² of what it was. The fits
+    are made on payment years; dividing by Σ pⱼ² gives the incident-year shock that reproduces
+    them."""
+    return float(sum(p * p for p in lags))
+
+
 def calibrate(
     payments: Sequence[Payment],
     *,
@@ -165,45 +298,82 @@ def calibrate(
     source: str,
     fit_through: int | None = None,
     base: Params | None = None,
-    drift: bool = False,
+    drift: bool = True,
 ) -> Params:
     """A `cities` parameter set from payments (those after `fit_through` are left out).
 
-    `drift`: also fit the yearly random walk of the claim rate (off by default: in the
-    backtest it widened the intervals but scored worse on CRPS; docs/simulation.md)."""
+    Per city: rate and negative-binomial k of payments per year, lognormal severity; pooled
+    over cities: the lag, the year-to-year variation of severity (τ), and with `drift` the
+    yearly random walk of the claim rate. Shocks fitted on payment years are converted to the
+    incident-year shocks the model draws (`lag_concentration`)."""
     base = base or Params()
     used = [p for p in payments if fit_through is None or p.year <= fit_through]
     by_city: dict[tuple[str, str], list[Payment]] = defaultdict(list)
     for p in used:
         by_city[(p.city, p.state)].append(p)
     budgets = police_budgets(dollars_year)
-    cities, skipped = [], []
+    lags = fit_lags(used)
+    lag_probs = lags if lags is not None else base.claims.lag_probabilities
+    concentration = lag_concentration(lag_probs)
+    fitted: list[tuple[str, str, list[Payment], Fit]] = []
+    skipped: list[str] = []
     count_series: list[list[int]] = []
+    amount_groups: list[list[list[float]]] = []
     for (city, state), rows in sorted(by_city.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         first = min(p.year for p in rows)
         last = fit_through if fit_through is not None else max(p.year for p in rows)
         if len(rows) < MIN_PAYMENTS or last - first + 1 < MIN_YEARS:
             skipped.append(f"{city}, {state} ({len(rows)} payments, {first}–{last})")
             continue
-        fit = fit_city(rows, first, last)
+        fitted.append((city, state, rows, fit_city(rows, first, last)))
         per_year = Counter(p.year for p in rows)
         count_series.append([per_year.get(y, 0) for y in range(first, last + 1)])
+        by_year: dict[int, list[float]] = defaultdict(list)
+        for p in rows:
+            by_year[p.year].append(p.amount)
+        amount_groups.append(list(by_year.values()))
+    if not fitted:
+        raise CalibrationError(
+            f"no city has {MIN_PAYMENTS}+ payments over {MIN_YEARS}+ years in the data; "
+            "load settlements first: monell payouts import data/settlements/*/*.csv"
+        )
+    walk, extra = fit_count_levels(count_series)
+    walk_mu, tau = fit_severity_levels(amount_groups)
+    k_paid = K_MAX if extra <= 1 / K_MAX else 1 / extra
+    k = max(0.05, k_paid * concentration)
+    cities = []
+    sigmas2 = shrink_sigmas([_within(g) for g in amount_groups])
+    for (city, state, rows, fit), counts, groups, within in zip(
+        fitted, count_series, amount_groups, sigmas2, strict=True
+    ):
+        _, rate_level = local_level(*log_count_series(counts, extra), walk * walk)
+        mean_logs = log_severity_series(groups, _log_within_var(groups), tau * tau)
+        _, mu_level = local_level(*mean_logs, walk_mu**2)
+        # back from the log scale: E[n] ≈ exp(x + R/2) − ½ with R the log count's noise
+        noise = log_count_series(counts, extra)[1][0]
+        rate = max(0.05, math.exp(rate_level.level + noise / 2) - 0.5)
         budget = budgets.get(city)
         cities.append(
             CityParams(
                 city=city,
                 state=state,
-                paid_claims_per_year=round(fit.paid_claims_per_year, 4),
-                dispersion=round(fit.dispersion, 4),
-                severity_mu=round(fit.severity_mu, 5),
-                severity_sigma=round(fit.severity_sigma, 5),
-                severity_mu_se=round(fit.severity_mu_se, 5),
-                rate_se=round(fit.rate_se, 5),
+                paid_claims_per_year=round(rate, 4),
+                dispersion=round(k, 4),
+                severity_mu=round(mu_level.level, 5),
+                severity_sigma=round(min(5.0, max(0.05, math.sqrt(within))), 5),
+                severity_mu_se=round(math.sqrt(mu_level.variance), 5),
+                rate_se=round(math.sqrt(rate_level.variance), 5),
                 police_budget_usd=round(budget[0]) if budget else None,
                 provenance={
                     "payments": fit.payments,
                     "years": f"{fit.first_year}–{fit.last_year}",
                     "source_files": sorted({p.source_file for p in rows}),
+                    "mean_over_the_years": {
+                        "paid_claims_per_year": round(fit.paid_claims_per_year, 4),
+                        "dispersion": round(fit.dispersion, 4),
+                        "severity_mu": round(fit.severity_mu, 5),
+                        "severity_sigma": round(fit.severity_sigma, 5),
+                    },
                     "police_budget": (
                         f"{budget[1]} total police spending, police_budgets_2017_2020.csv "
                         "(MartenThompson/pd-budgets), CPI-adjusted"
@@ -213,18 +383,16 @@ def calibrate(
                 },
             )
         )
-    if not cities:
-        raise CalibrationError(
-            f"no city has {MIN_PAYMENTS}+ payments over {MIN_YEARS}+ years in the data; "
-            "load settlements first: monell payouts import data/settlements/*/*.csv"
-        )
-    lags = fit_lags(used)
     claims = base.claims.model_copy(update={"dollars_year": dollars_year})
     if lags is not None:
         claims = Claims.model_validate({**claims.model_dump(), "lag_probabilities": lags})
-    drift_sd = fit_drift(count_series) if drift else None
-    if drift_sd is not None:
-        claims = claims.model_copy(update={"rate_drift_sd": drift_sd})
+    claims = claims.model_copy(
+        update={
+            "severity_year_sd": round(tau / math.sqrt(concentration), 4),
+            "rate_drift_sd": walk if drift else 0.0,
+            "severity_drift_sd": walk_mu if drift else 0.0,
+        }
+    )
     return base.model_copy(
         update={
             "name": "calibrated",
@@ -238,15 +406,24 @@ def calibrate(
                 "amounts": f"amount_awarded (else total_incurred) in {dollars_year} dollars, "
                 "CPI-U annual averages (exposure/data/cpi_u_annual.csv)",
                 "year": "calendar_year (else the closing date's year)",
-                "frequency": "negative binomial, method of moments on payments per year",
-                "severity": "lognormal, maximum likelihood on log amounts",
+                "frequency": "local level (random walk plus noise) of log(payments + 1/2) per "
+                "year, Kalman-filtered to the last fitted year: the rate is that level, its "
+                "relative se the filtered standard deviation; pooled by maximum likelihood: "
+                f"random walk s = {walk} a year, extra-Poisson variance {extra:.3f} (negative "
+                f"binomial k = {k_paid:.4g} on payment years, × Σp² = {concentration:.3f} for "
+                "the incident-year frailty, lag mixing)",
+                "severity": "lognormal; the mean log amount per year as a local level, "
+                "Kalman-filtered to the last fitted year (severity_mu and its se); sigma the "
+                "city's within-year spread; pooled by maximum likelihood: random walk "
+                f"s_mu = {walk_mu} a year, a year's own shift tau = {tau} on payment years "
+                "(severity_year_sd = tau / sqrt(Σp²) for incident years)",
                 "lag": "incident year to payment year, pooled"
                 if lags
                 else "default (too few incident dates)",
-                "drift": "yearly random walk of log claim rates, pooled excess variance of "
-                "year-to-year changes in log counts over Poisson sampling"
-                if drift_sd is not None
-                else "none (constant claim rate)",
+                "drift": "random walks of the log claim rate and the log severity from the "
+                "first simulated year (rate_drift_sd, severity_drift_sd)"
+                if drift
+                else "none (the levels stay at their last fitted values)",
                 "fit_through": fit_through,
                 "skipped": skipped,
                 "caveat": "The FiveThirtyEight / Marshall Project files are not comparable "

@@ -263,19 +263,25 @@ def draw_claims(
     lag_cdf[-1] = 1.0
     k = agencies.dispersion
     shape = float(k[0]) if k.size and (k == k[0]).all() else k
-    drift = c.rate_drift_sd
-    counts, normals, uniforms = [], [], []
+    drift = c.rate_drift_sd if year >= params.burn_in else 0.0  # the walk starts at T + 1
+    tau = c.severity_year_sd
+    mu_drift = c.severity_drift_sd if year >= params.burn_in else 0.0
+    counts, normals, uniforms, shifts = [], [], [], []
     for i, rng in enumerate(rngs):
         if drift > 0:  # drawn only when used: common random numbers need equal drift settings
             state.log_drift[i] += drift * rng.standard_normal(k.shape[0]) - drift**2 / 2
         frailty = rng.gamma(shape, 1 / shape, k.shape[0])
-        if drift > 0:
+        if drift > 0 or state.log_drift[i].any():
             frailty = frailty * np.exp(state.log_drift[i])
         n = rng.poisson(lam[i] * frailty)
         total = int(n.sum())
         counts.append(n)
         normals.append(rng.standard_normal(total))
         uniforms.append(rng.random(total))
+        if tau > 0:  # after the claims: they stay aligned across scenarios
+            shifts.append(tau * rng.standard_normal(k.shape[0]))
+        if mu_drift > 0:
+            state.mu[i] += mu_drift * rng.standard_normal(k.shape[0])
     n_all = np.concatenate(counts)
     cell = np.repeat(np.arange(n_all.shape[0]), n_all)
     z = np.concatenate(normals)
@@ -289,6 +295,8 @@ def draw_claims(
         log_amount += mu.flat[0]
     else:
         log_amount += mu.ravel()[cell]
+    if tau > 0:
+        log_amount += np.concatenate(shifts)[cell]
     amount = np.exp(log_amount) * trend
     lag = np.searchsorted(lag_cdf, np.concatenate(uniforms), side="right")
     return Claims(cell=cell, amount=amount, lag=lag)

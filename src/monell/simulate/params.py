@@ -158,6 +158,13 @@ class Claims(_Frozen):
     # year-to-year drift of each agency's claim rate: a mean-one lognormal random walk with this
     # standard deviation of the log per year (0: a constant rate; calibrate fits it from cities)
     rate_drift_sd: float = Field(default=0.0, ge=0, le=2)
+    # year-to-year variation of an agency's severity: log amounts of the claims arising in one
+    # agency-year share a normal shift with this standard deviation (large payments cluster
+    # in years; 0 in the baseline; calibrate fits it from cities)
+    severity_year_sd: float = Field(default=0.0, ge=0, le=3)
+    # year-to-year random walk of each agency's log severity (mean log amount), from the first
+    # simulated year (0: constant; calibrate fits it from cities)
+    severity_drift_sd: float = Field(default=0.0, ge=0, le=2)
     # P(paid k years after the incident), k = 0, 1, …, the last bucket "5 or more": fitted
     # from the 901 FiveThirtyEight / Marshall Project payments with an incident date
     lag_probabilities: tuple[float, ...] = (0.0166, 0.1687, 0.2098, 0.2153, 0.1687, 0.2209)
