@@ -34,6 +34,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data" / "settlements"
@@ -100,10 +101,11 @@ print(json.dumps({"seconds": seconds, "rows": report.files[0].rows, "new": repor
 """
 
 PARSE_JOB = """
-import json, resource, sys, time
+import hashlib, json, os, resource, sys, time
 from datetime import date
 from pathlib import Path
 from monell.payouts import importer
+from monell.payouts.categories import default_categoriser
 from monell.payouts.columns import resolve_layout
 path = Path(sys.argv[1])
 usage0 = resource.getrusage(resource.RUSAGE_SELF)
@@ -111,21 +113,84 @@ start = time.perf_counter()
 header, lines = importer._read_header(path, "utf-8-sig", ",")
 layout = resolve_layout(header, None)
 report = importer.FileReport(path=str(path))
-reader = importer._FileReader(path, "utf-8-sig", ",", header, lines)
-writer = importer._Writer(None, path, layout, report, date.today(), importer.BATCH_SIZE)
-categorise = importer.default_categoriser()
-for batch_lines, columns in reader.batches():
-    assert not writer.parse(batch_lines, columns)
-    values = writer.ready
-    writer._hashes(values)
-    for summary, matter in set(zip(values["summary_allegations"].to_pylist(),
-                                   values["matter_name"].to_pylist())):
-        categorise(summary, matter)
+_, lone_cr = importer._scan(path)
+options = dict(layout=layout, report=report, today=date.today(), iso_dates=True)
+if importer.choose_reader() == "arrow":
+    from monell.payouts.arrow import ArrowSource
+    source = ArrowSource(path, "utf-8-sig", ",", header, lines, lone_cr=lone_cr, **options)
+else:
+    from monell.payouts.plain import PlainSource
+    source = PlainSource(path, "utf-8-sig", ",", header, **options)
+categorise = default_categoriser()
+for rows, problems in source.batches():
+    assert not problems
+    if rows is None:
+        continue
+    [hashlib.sha256(k.encode()).hexdigest() for k in rows.keys]
+    for pair in set(zip(rows.columns["summary_allegations"], rows.columns["matter_name"])):
+        categorise(*pair)
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": seconds, "rows": report.rows,
                   "cpu": usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime,
                   "rss_kb": usage.ru_maxrss}))
+"""
+
+FLOOR_JOB = """
+import hashlib, json, resource, sqlite3, sys, time
+from datetime import date
+from pathlib import Path
+from monell.payouts import importer
+from monell.payouts.arrow import ArrowSource
+from monell.payouts.categories import default_categoriser
+from monell.payouts.columns import resolve_layout
+from monell.payouts.rows import SETTLEMENT_COLUMNS
+from monell.storage.database import make_engine, migrate
+path, db = Path(sys.argv[1]), sys.argv[2]
+engine = make_engine(f"sqlite:///{db}"); migrate(engine); engine.dispose()
+# Every row exactly as the importer binds it, made before the clock starts.
+header, lines = importer._read_header(path, "utf-8-sig", ",")
+layout = resolve_layout(header, None)
+report = importer.FileReport(path=str(path))
+_, lone_cr = importer._scan(path)
+source = ArrowSource(path, "utf-8-sig", ",", header, lines, lone_cr=lone_cr, layout=layout,
+                     report=report, today=date.today(), iso_dates=True)
+categorise = default_categoriser()
+rows, categories = [], []
+for batch, problems in source.batches():
+    if batch is None:
+        continue
+    hashes = [hashlib.sha256(k.encode()).hexdigest() for k in batch.keys]
+    columns = [batch.columns[name] for name in SETTLEMENT_COLUMNS]
+    rows.extend(zip([path.name] * len(hashes), batch.lines, hashes, *columns, batch.raws))
+    pairs = zip(batch.columns["summary_allegations"], batch.columns["matter_name"])
+    for pair in pairs:
+        settlement_id = len(categories) + 1
+        categories.append([(settlement_id, c.value, r) for c, r in categorise(*pair).items()])
+flat = [row for found in categories for row in found]
+names = ["source_file", "source_line", "row_hash", *SETTLEMENT_COLUMNS, "raw"]
+sql = (f"INSERT INTO settlements ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+       "ON CONFLICT (row_hash) DO NOTHING")
+conn = sqlite3.connect(db, isolation_level=None)
+conn.execute(f"PRAGMA cache_size=-{importer.IMPORT_CACHE_KIB}")
+conn.execute("PRAGMA temp_store=MEMORY")
+out = {"rows": len(rows)}
+def clock(label, work):
+    usage0 = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    work()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out[label] = {"seconds": time.perf_counter() - start,
+                  "cpu": usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime}
+conn.execute("BEGIN")
+clock("settlements", lambda: conn.executemany(sql, rows))
+clock("categories", lambda: conn.executemany(
+    "INSERT INTO settlement_categories (settlement_id, category, rule) VALUES (?, ?, ?)", flat))
+clock("commit", lambda: conn.execute("COMMIT"))
+out["seconds"] = sum(out[k]["seconds"] for k in ("settlements", "categories", "commit"))
+out["cpu"] = sum(out[k]["cpu"] for k in ("settlements", "categories", "commit"))
+out["rss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps(out))
 """
 
 PANDAS_JOB = """
@@ -142,14 +207,20 @@ print(json.dumps({"seconds": seconds, "rows": len(frame), "cpu": cpu,
 """
 
 
-def run_job(code: str, *args: str) -> dict[str, float]:
+def run_job(code: str, *args: str, src: Path | None = None, reader: str | None = None) -> Any:
+    """Run one job in a fresh process; `src`: another source tree's src/ (an A/B against an
+    earlier version of the code); `reader`: MONELL_PAYOUTS_READER for the job."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    if reader is not None:
+        env["MONELL_PAYOUTS_READER"] = reader
     done = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, env=env
     )
     if done.returncode != 0:
         raise SystemExit(f"benchmark job failed:\n{done.stderr[-2000:]}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -163,6 +234,17 @@ def main() -> None:
         action="store_true",
         help="skip the second import of the same file (saves a third of a long run)",
     )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        help="A/B: a source tree of another version (e.g. `git archive` of a commit); its "
+        "import of the tenth-size file alternates with this one's",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="A/B rounds with --against")
+    parser.add_argument(
+        "--only-ab", action="store_true", help="with --against: run the A/B and pandas only"
+    )
     args = parser.parse_args()
     rows = 2_000 if args.quick else args.rows
     tenth = max(rows // 10, 1)
@@ -172,67 +254,121 @@ def main() -> None:
         small, full = folder / "settlements_tenth.csv", folder / "settlements.csv"
         start = time.perf_counter()
         generate(small, tenth)
-        generate(full, rows)
+        if not args.only_ab:
+            generate(full, rows)
         print(
-            f"generated {rows:,} rows ({full.stat().st_size / 1e6:,.1f} MB) and {tenth:,} rows "
-            f"in {time.perf_counter() - start:.1f} s from {len(templates()):,} real row shapes"
+            f"generated {rows:,} rows and {tenth:,} rows in {time.perf_counter() - start:.1f} s "
+            f"from {len(templates()):,} real row shapes"
         )
-        url_small = f"sqlite:///{folder / 'tenth.sqlite3'}"
-        url_full = args.db or f"sqlite:///{folder / 'full.sqlite3'}"
+        counter = iter(range(10**6))
 
-        def job(label: str, code: str, *job_args: str) -> dict[str, float]:
+        def job(label: str, code: str, *job_args: str, **options: Any) -> Any:
             # Printed as each job ends, so a long run shows its figures as it goes.
-            result = run_job(code, *job_args)
+            result = run_job(code, *job_args, **options)
             print(f"  done: {label}: {json.dumps(result)}", flush=True)
             return result
 
-        part = job(f"import {tenth:,}", IMPORT_JOB, url_small, str(small))
+        def fresh() -> str:
+            return f"sqlite:///{folder / f'db{next(counter)}.sqlite3'}"
+
+        if args.against is not None:
+            ab(args, tenth, small, job, fresh)
+            if args.only_ab:
+                return
+        url_full = args.db or fresh()
+        part = job(f"import {tenth:,}", IMPORT_JOB, fresh(), str(small))
         whole = job(f"import {rows:,}", IMPORT_JOB, url_full, str(full))
         again = None if args.no_reimport else job("re-import", IMPORT_JOB, url_full, str(full))
+        plain = job(f"import {tenth:,}, csv reader", IMPORT_JOB, fresh(), str(small), reader="csv")
         parse_only = job("read and classify only", PARSE_JOB, str(full))
+        floor = job(f"bare insert {tenth:,}", FLOOR_JOB, str(small), str(folder / "floor.sqlite3"))
         baseline = job("pandas.read_csv", PANDAS_JOB, str(full))
+        small_baseline = job(f"pandas.read_csv {tenth:,}", PANDAS_JOB, str(small))
         if args.keep:
             kept = REPO / "benchmarks" / "settlements_synthetic.csv"
             full.replace(kept)
             print(f"kept {kept}")
 
-    assert whole["new"] == rows and baseline["rows"] == rows
+    assert whole["new"] == rows and baseline["rows"] == rows and plain["new"] == tenth
     assert again is None or again["present"] == rows
-
-    def rate(job: dict[str, float]) -> float:
-        return job["rows"] / job["seconds"]
-
-    def cpu_rate(job: dict[str, float]) -> float:
-        return job["rows"] / max(job["cpu"], 1e-9)
 
     mb = 1024.0  # ru_maxrss is in KiB on Linux
     print(f"rows: {rows:,} (--quick)" if args.quick else f"rows: {rows:,}")
-    print(f"{'job':<26}{'seconds':>9}{'rows/s':>11}{'rows/CPU-s':>12}{'peak RSS':>12}")
+    print(f"{'job':<30}{'seconds':>9}{'rows/s':>11}{'rows/CPU-s':>12}{'peak RSS':>12}")
     for label, done in (
         (f"import, {tenth:,} rows", part),
         (f"import, {rows:,} rows", whole),
         ("re-import (all present)", again),
+        (f"import, {tenth:,}, csv reader", plain),
         ("read + classify, no DB", parse_only),
+        (f"bare insert, {tenth:,} rows", floor),
         ("pandas.read_csv", baseline),
+        (f"pandas.read_csv, {tenth:,} rows", small_baseline),
     ):
         if done is None:
             continue
         print(
-            f"{label:<26}{done['seconds']:9.1f}{rate(done):11,.0f}{cpu_rate(done):12,.0f}"
+            f"{label:<30}{done['seconds']:9.1f}{rate(done):11,.0f}{cpu_rate(done):12,.0f}"
             f"{done['rss_kb'] / mb:9.1f} MB"
         )
+    print(
+        "bare insert, CPU-seconds: settlements {settlements[cpu]:.2f}, categories "
+        "{categories[cpu]:.2f}, commit {commit[cpu]:.2f}".format(**floor)
+    )
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, {os.cpu_count()} cores")
     print(f"ratio import / pandas rows/s: {rate(whole) / rate(baseline):.3f}")
+    print(f"ratio import / pandas rows per CPU-second: {cpu_rate(whole) / cpu_rate(baseline):.3f}")
     print(
         f"ratio read + classify / pandas rows/s: {rate(parse_only) / rate(baseline):.3f} "
         f"(per CPU-second {cpu_rate(parse_only) / cpu_rate(baseline):.3f})"
     )
-    print(f"ratio import / pandas rows per CPU-second: {cpu_rate(whole) / cpu_rate(baseline):.3f}")
+    print(
+        f"ratio import / bare insert, {tenth:,} rows, per CPU-second: "
+        f"{cpu_rate(part) / cpu_rate(floor):.3f}; bare insert / pandas (same rows): "
+        f"{cpu_rate(floor) / cpu_rate(small_baseline):.3f}"
+    )
+    print(
+        f"ratio csv reader / arrow reader, {tenth:,} rows, per CPU-second: "
+        f"{cpu_rate(plain) / cpu_rate(part):.3f}"
+    )
     print(f"ratio pandas / import peak RSS: {baseline['rss_kb'] / whole['rss_kb']:.2f}")
     print(
         f"peak RSS all rows / a tenth: {whole['rss_kb'] / part['rss_kb']:.2f} "
         "(about 1 = flat memory; the target is <= 1.2)"
+    )
+
+
+def rate(job: dict[str, float]) -> float:
+    return job["rows"] / job["seconds"]
+
+
+def cpu_rate(job: dict[str, float]) -> float:
+    return job["rows"] / max(job["cpu"], 1e-9)
+
+
+def ab(args: argparse.Namespace, rows: int, path: Path, job: Any, fresh: Any) -> None:
+    """Import the same file with the other tree (A) and this one (B), alternating, each into
+    a new database; prints the median rows per CPU-second of each and B / A."""
+    other = (args.against / "src").resolve()
+    runs: dict[str, list[dict[str, float]]] = {"A": [], "B": []}
+    for _ in range(args.rounds):
+        runs["A"].append(job(f"A ({other})", IMPORT_JOB, fresh(), str(path), src=other))
+        runs["B"].append(job("B (this tree)", IMPORT_JOB, fresh(), str(path)))
+    baseline = job(f"pandas.read_csv {rows:,}", PANDAS_JOB, str(path))
+    medians = {}
+    for name, done in runs.items():
+        medians[name] = sorted(cpu_rate(d) for d in done)[len(done) // 2]
+        walls = sorted(rate(d) for d in done)[len(done) // 2]
+        print(
+            f"A/B {name}: {rows:,} rows, median {medians[name]:,.0f} rows per CPU-second, "
+            f"{walls:,.0f} rows/s; / pandas per CPU-second "
+            f"{medians[name] / cpu_rate(baseline):.3f}"
+        )
+    load = os.getloadavg()
+    print(
+        f"A/B: B / A = {medians['B'] / medians['A']:.2f} (rows per CPU-second, median of "
+        f"{args.rounds}); load average {load[0]:.1f}"
     )
 
 

@@ -309,17 +309,17 @@ def test_a_file_of_rows_with_the_wrong_shape_is_refused_without_holding_them(
 ) -> None:
     # Rows the reader refuses wait for their line number; past the cap the file is refused
     # whole (a semicolon export read with commas), so memory does not grow with it.
-    from monell.payouts import importer
+    from monell.payouts import arrow
 
-    monkeypatch.setattr(importer._FileReader, "MAX_REFUSED", 50)
+    monkeypatch.setattr(arrow.ArrowReader, "MAX_REFUSED", 50)
     path = tmp_path / "semicolons.csv"
     path.write_text("city,state,amount_awarded\n" + "Tulsa;OK;5\n" * 200, encoding="utf-8")
-    report = import_files(engine, [path])
+    report = import_files(engine, [path], reader="arrow")
     [problem] = report.files[0].problems
     assert problem.whole_file and "more than 50 rows do not have the header's 3 cells" in str(
         problem
     )
     few = tmp_path / "few.csv"
     few.write_text("city,state,amount_awarded\n" + "Tulsa;OK;5\n" * 20, encoding="utf-8")
-    report = import_files(engine, [few])
+    report = import_files(engine, [few], reader="arrow")
     assert report.files[0].bad_rows == 20 and report.files[0].problems[0].line == 2

@@ -261,7 +261,8 @@ class Layout:
         state = values["state"]
         if state is not None:
             values["state"] = state.upper()
-            if values["state"] not in State.__members__:
+            # ASCII first: "ﬂ".upper() is "FL" in Python but not in pyarrow's upper-casing.
+            if not state.isascii() or values["state"] not in State.__members__:
                 problems.append(f"state {state!r} is not a US state code")
         for required in ("city", "state"):
             if values[required] is None and required not in failed:
