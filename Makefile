@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[all,dev]'
+	# eyecite's Hyperscan database for `cite verify` and `corpus load` (~15-40 s, once)
+	$(BIN)/python -m monell.law.citation_tokens
 	touch $(STAMP)
 
 # The main job on the embedded defaults: assess the bundled example incident.

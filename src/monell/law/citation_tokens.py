@@ -18,11 +18,75 @@ from typing import Any
 _UNICODE_SPACES = ("\u00a0", "\u2009", "\u202f", "\u2002", "\u2003")
 
 
+# Texts shorter than this are tokenized by eyecite's default tokenizer: for one citation
+# (the law book's, a brief's) it takes microseconds and needs no Hyperscan database, whose
+# first compile takes 15-40 s. Longer texts (opinions, briefs) go through Hyperscan.
+SHORT_TEXT = 2000
+PREPARING = (
+    "preparing the citation parser once (compiling eyecite's patterns, ~15-40 s; kept in "
+    "{where}; `make setup` does it ahead) …"
+)
+
+
 def _hyperscan_cache_dir() -> Path:
     # The same user cache `monell corpus load` fills (corpus/graph.py): one compile per machine.
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("monell", appauthor=False)) / "eyecite-hyperscan"
+
+
+def short_text_tokenizer(text: str) -> Any:
+    """The tokenizer for `text`: eyecite's default one for a short text (the same tokens;
+    see `citation_tokenizer`), the Hyperscan-chosen patterns for a long one."""
+    if len(text) < SHORT_TEXT:
+        from eyecite.tokenizers import default_tokenizer
+
+        return default_tokenizer
+    return citation_tokenizer()
+
+
+def hyperscan_cache_file(extractors: Any = None) -> Path | None:
+    """Where eyecite keeps the compiled Hyperscan database for its installed patterns (the
+    name is eyecite's: an MD5 of the converted expressions and flags, as in
+    `HyperscanTokenizer.hyperscan_db`), or None when hyperscan is not installed."""
+    import hashlib
+    import re
+
+    try:
+        import hyperscan
+        from eyecite.tokenizers import HyperscanTokenizer
+    except ImportError:  # pragma: no cover - hyperscan is a core dependency
+        return None
+    if extractors is None:
+        extractors = HyperscanTokenizer().extractors
+
+    def convert(regex: str) -> bytes:  # eyecite's convert_regex
+        regex = re.sub(r"\{,(\d+)\}", r"{0,\1}", regex)
+        long_chars = [c for c in regex if len(c.encode("utf8")) > 1]
+        if long_chars:
+            regex = re.sub(rf"([{''.join(set(long_chars))}])\?", r"(?:\1)?", regex)
+        return regex.encode("utf8")
+
+    expressions = [convert(e.regex) for e in extractors]
+    flags = [
+        (hyperscan.HS_FLAG_CASELESS if e.flags & re.I else 0) | hyperscan.HS_FLAG_SOM_LEFTMOST
+        for e in extractors
+    ]
+    key = hashlib.md5(str(expressions).encode("utf8") + str(flags).encode("utf8")).hexdigest()
+    return _hyperscan_cache_dir() / key
+
+
+def hyperscan_ready(extractors: Any = None) -> bool:
+    """Whether the compiled database is already in the user cache (no compile needed)."""
+    path = hyperscan_cache_file(extractors)
+    return path is None or path.exists()
+
+
+def prepare() -> Path | None:
+    """Compile eyecite's Hyperscan database into the user cache now (`make setup` runs this),
+    so no command stops for it later; says so on stderr when it compiles. Returns the file."""
+    tokenizer = citation_tokenizer()  # compiles (or loads) the database
+    return hyperscan_cache_file(tokenizer.extractors)
 
 
 @cache
@@ -47,6 +111,11 @@ def citation_tokenizer() -> Any:
     cache_dir = _hyperscan_cache_dir()
     cache_dir.mkdir(parents=True, exist_ok=True)
     scanner = HyperscanTokenizer(cache_dir=str(cache_dir))
+    if not hyperscan_ready(scanner.extractors):  # a user waits here once per machine: say why
+        import sys
+
+        print(PREPARING.format(where=cache_dir), file=sys.stderr, flush=True)
+    scanner.hyperscan_db  # noqa: B018 - compiled (or loaded) now, not inside the first scan
 
     class ChosenPatterns(Tokenizer):
         def extract_tokens(self, text: str) -> Iterator[Any]:  # type: ignore[override]
@@ -168,3 +237,7 @@ def fast_court_lookup() -> None:
 
 # eyecite's own functions replaced above, kept so a test can compare answers.
 EYECITE_ORIGINALS: dict[str, Any] = {}
+
+
+if __name__ == "__main__":  # `python -m monell.law.citation_tokens`: what `make setup` runs
+    print(f"citation parser ready: {prepare()}")

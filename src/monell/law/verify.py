@@ -199,11 +199,11 @@ def _eyecite_case(citation: str) -> Any:
     from eyecite import get_citations
     from eyecite.models import FullCaseCitation
 
-    from monell.law.citation_tokens import citation_tokenizer  # eyecite's tokens, faster
+    from monell.law.citation_tokens import short_text_tokenizer
 
     found = [
         c
-        for c in get_citations(citation, tokenizer=citation_tokenizer())
+        for c in get_citations(citation, tokenizer=short_text_tokenizer(citation))
         if isinstance(c, FullCaseCitation)
     ]
     return found[0] if len(found) == 1 else None

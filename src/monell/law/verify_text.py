@@ -26,7 +26,7 @@ from functools import cache
 from typing import Any
 
 from monell.domain.vocabulary import CitationStatus
-from monell.law.citation_tokens import citation_tokenizer, fast_court_lookup
+from monell.law.citation_tokens import fast_court_lookup, short_text_tokenizer
 from monell.law.verify import (
     ChainedIndex,
     CitationCheck,
@@ -169,7 +169,8 @@ def eyecite_citations(text: str) -> list[Any]:
         return []
     fast_court_lookup()
     document = Document(plain_text=text)
-    document.tokenize(tokenizer=citation_tokenizer())  # type: ignore[no-untyped-call]
+    # a short text (a sentence, a brief's paragraph) needs no Hyperscan database
+    document.tokenize(tokenizer=short_text_tokenizer(text))  # type: ignore[no-untyped-call]
     citations: list[Any] = []
     for i, token in document.citation_tokens:
         kind = type(token)
