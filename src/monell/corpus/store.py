@@ -8,7 +8,7 @@ cluster is loaded (the cluster carries name, court, date and citations).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -147,35 +147,65 @@ def _stored(row: sa.Row[*tuple[Any, ...]], cites: tuple[str, ...]) -> StoredOpin
     )
 
 
+# Citations fetched per query by `prefetch`: under every SQLite's bound-parameter limit
+# (999 before 3.32), and a short IN list for PostgreSQL's planner.
+PREFETCH_BATCH = 500
+
+
 class StoreCitationIndex(CitationIndex):
-    """`CitationIndex` whose entries live in the database rather than in memory."""
+    """`CitationIndex` whose entries live in the database rather than in memory.
+
+    `cite verify` tells the index every citation of a text first (`prefetch`): they are
+    fetched in one query per PREFETCH_BATCH citations, instead of one query each; later
+    lookups are answered from that batch, others one query each (with a small cache)."""
 
     def __init__(self, engine: Engine, label: str = STORE_LABEL) -> None:
         super().__init__((), label)
         self.engine = engine
         self._lookup = lru_cache(maxsize=4096)(self._query_cite)
+        self._by_name_cached = lru_cache(maxsize=4096)(self._query_name)
+        # the last prefetch's answers (absent citations too), replaced by the next one
+        self._prefetched: dict[str, tuple[CorpusEntry, ...]] = {}
 
     def lookup(self, canonical: str) -> list[CorpusEntry]:
-        return list(self._lookup(canonical))
+        found = self._prefetched.get(canonical)
+        return list(found if found is not None else self._lookup(canonical))
 
-    def _query_cite(self, canonical: str) -> tuple[CorpusEntry, ...]:
-        query = (
+    def prefetch(self, canonicals: Iterable[str]) -> None:
+        wanted = sorted(set(canonicals))
+        fetched: dict[str, list[CorpusEntry]] = {c: [] for c in wanted}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), PREFETCH_BATCH):
+                batch = wanted[start : start + PREFETCH_BATCH]
+                for row in conn.execute(self._by_cites(_ci.c.cite.in_(batch))):
+                    fetched[row.cite].append(_entry(row))
+        self._prefetched = {c: tuple(entries) for c, entries in fetched.items()}
+
+    @staticmethod
+    def _by_cites(where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+        return (
             sa.select(_ci.c.cite, _c.c.case_name, _c.c.date_filed, _c.c.court_id)
             .join(_c, _c.c.id == _ci.c.cluster_id)
-            .where(_ci.c.cite == canonical)
-            .order_by(_c.c.id)
+            .where(where)
+            .order_by(_ci.c.cite, _c.c.id)
         )
+
+    def _query_cite(self, canonical: str) -> tuple[CorpusEntry, ...]:
         with self.engine.connect() as conn:
-            return tuple(_entry(r) for r in conn.execute(query))
+            return tuple(_entry(r) for r in conn.execute(self._by_cites(_ci.c.cite == canonical)))
 
     def by_name(self, case_name: str) -> list[CorpusEntry]:
         """Clusters whose name matches, with each of their citations. Narrowed in SQL by the
-        longest word of the name, then checked with `names_match`."""
+        longest word of the name, then checked with `names_match`; a name asked again (a
+        brief names a case with several citations) is answered from a small cache."""
+        return list(self._by_name_cached(case_name))
+
+    def _query_name(self, case_name: str) -> tuple[CorpusEntry, ...]:
         words = sorted(
             (w for w in case_name.replace(",", " ").split() if w.isalpha()), key=len, reverse=True
         )
         if not words:
-            return []
+            return ()
         query = (
             sa.select(_ci.c.cite, _c.c.case_name, _c.c.date_filed, _c.c.court_id)
             .join(_c, _c.c.id == _ci.c.cluster_id)
@@ -184,9 +214,9 @@ class StoreCitationIndex(CitationIndex):
             .limit(500)
         )
         with self.engine.connect() as conn:
-            return [
+            return tuple(
                 e for e in map(_entry, conn.execute(query)) if names_match(e.case_name, case_name)
-            ]
+            )
 
 
 def _entry(row: sa.Row[*tuple[Any, ...]]) -> CorpusEntry:
