@@ -63,7 +63,10 @@ def test_json_has_every_year_and_share(tmp_path: Path) -> None:
     assert row["payouts"]["p10"] <= row["payouts"]["median"] <= row["payouts"]["p90"]
     assert len(data["by_group"]) == 11
     payers = data["payer_share_of_dollars"]
-    assert sum(v["median"] for v in payers.values()) == pytest.approx(1.0, abs=0.02)
+    # medians of shares over 4 runs need not add up to 1 exactly (conservation run by run is
+    # tested in test_model.py); they stay near it
+    assert sum(v["median"] for v in payers.values()) == pytest.approx(1.0, abs=0.1)
+    assert all(0 <= v["p10"] <= v["median"] <= v["p90"] <= 1 for v in payers.values())
 
 
 def test_compare_with_itself_is_zero_on_common_random_numbers(tmp_path: Path) -> None:

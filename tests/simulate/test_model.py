@@ -36,6 +36,85 @@ def test_layers_sum_to_each_payout(
         assert (matrix[:, Layer.OFFICER] <= cap + 1e-9).all()
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    amounts=amounts,
+    arrangements=st.lists(st.sampled_from(list(Arrangement)), min_size=4, max_size=4),
+    share=st.floats(min_value=0, max_value=1),
+    cap=st.one_of(st.none(), st.floats(min_value=0, max_value=1e6)),
+    lags=st.lists(st.integers(0, 5), min_size=50, max_size=50),
+)
+def test_compiled_settlement_matches_allocate(
+    amounts: list[float],
+    arrangements: list[Arrangement],
+    share: float,
+    cap: float | None,
+    lags: list[int],
+) -> None:
+    """kernels.settle (the engine's loop) puts each layer where `allocate` says, in the year
+    the lag says: per run and layer, per agency the budget's and the fund's slices."""
+    params = Params()
+    terms = model.Terms.from_params(params)
+    agencies = build_agencies(small(params, scale=0.0001))  # 11 agencies, one per class
+    state = model.initial_state(params, agencies, [0, 1])
+    state.arrangement[:] = np.resize(np.array(arrangements, dtype=np.int8), state.arrangement.shape)
+    x = np.array(amounts)
+    cells = np.sort(np.random.default_rng(len(amounts)).integers(0, 2 * agencies.n, x.size))
+    lag = np.array(lags[: x.size], dtype=np.uint8)
+    claims = model.Claims(cell=cells, amount=x, lag=lag)
+    incurred = model.settle(state, claims, terms, share, cap, 3)
+    split = model.allocate(x, state.arrangement.reshape(-1)[cells], terms, share, cap)
+    matrix = split.matrix()
+    slot = (3 + lag) % state.pending.shape[0]
+    run = cells // agencies.n
+    for s in range(state.pending.shape[0]):
+        for r in range(2):
+            mine = (slot == s) & (run == r)
+            got = state.run_pending[s, : len(Layer), r]
+            assert np.allclose(got, matrix[mine].sum(axis=0), rtol=1e-9, atol=1e-6)
+            assert state.run_pending[s, len(Layer), r] == mine.sum()
+    assert np.allclose(state.pending[:, model.TOTAL].sum(), x.sum(), rtol=1e-9, atol=1e-6)
+    fund = state.pending[:, model.FUND].sum()
+    assert fund == pytest.approx(matrix[:, Layer.SELF_INSURANCE_FUND].sum(), rel=1e-9, abs=1e-6)
+    assert incurred.sum() == pytest.approx(split.mid.sum(), rel=1e-9, abs=1e-6)
+
+
+def test_every_dollar_of_every_run_year_reaches_a_payer(baseline: Params) -> None:
+    """Conservation over whole runs: the payer layers and the size classes each add up to
+    the year's payouts, run by run."""
+    result = run_batch(baseline, [0, 1, 2])
+    payouts = result.series["payouts"]
+    assert (payouts > 0).all()
+    assert np.allclose(result.layers.sum(axis=2), payouts, rtol=1e-9)
+    assert np.allclose(result.payouts_by_group.sum(axis=2), payouts, rtol=1e-9)
+
+
+@pytest.mark.parametrize(("mean", "k"), [(0.05, 1.5), (0.8, 1.5), (1.9, 0.4), (30.0, 1.5)])
+def test_claim_counts_are_negative_binomial(mean: float, k: float) -> None:
+    """Small means (drawn by inverting the distribution function) and large ones (gamma and
+    Poisson) both give the mean m and the variance m + m²/k."""
+    base = Params()
+    params = base.model_copy(
+        update={
+            "population": base.population.model_copy(update={"scale": 0.02}),
+            "claims": base.claims.model_copy(update={"dispersion": k}),
+        }
+    )
+    agencies = build_agencies(params)
+    runs = list(range(200))
+    state = model.initial_state(params, agencies, runs)
+    state.rate[:] = mean / agencies.exposure  # every agency-year expects `mean` claims
+    counts = []
+    for year in range(6):
+        claims = model.draw_claims(
+            params, agencies, state, model.year_streams(params, runs, year), year
+        )
+        counts.append(np.bincount(claims.cell, minlength=len(runs) * agencies.n))
+    n = np.concatenate(counts).astype(float)
+    assert n.mean() == pytest.approx(mean, rel=0.03)
+    assert n.var() == pytest.approx(mean + mean**2 / k, rel=0.06)
+
+
 @pytest.mark.parametrize(
     ("arrangement", "amount", "expected"),
     [

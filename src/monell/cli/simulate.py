@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from monell.simulate.engine import Results
     from monell.simulate.params import Params
 
-SIM_MODULES = ("numpy", "scipy")
+SIM_MODULES = ("numpy", "scipy", "numba")
 
 
 def _require_sim(what: str) -> None:

@@ -116,14 +116,9 @@ def run_batch(params: Params, runs: list[int], agencies: Agencies | None = None)
         rngs = model.year_streams(params, runs, step)
         u = model.draw_uniforms(rngs, agencies.n)
         claims = model.draw_claims(params, agencies, state, rngs, step)
-        split = model.allocate(
-            claims.amount,
-            state.arrangement.ravel()[claims.cell],
-            terms,
-            ind.officer_share,
-            ind.officer_cap_per_claim_usd,
+        incurred = model.settle(
+            state, claims, terms, ind.officer_share, ind.officer_cap_per_claim_usd, step
         )
-        incurred = model.schedule(state, claims, split, step)
         due, due_run = model.pay(state, step)
         before = state.premium.copy()
         money = model.budgets(

@@ -199,6 +199,7 @@ class State:
     mu: np.ndarray  # per-run severity (parameter uncertainty)
     rate: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    history_position: int = 0  # the slot of `history` the next year's losses go to
 
 
 def initial_state(params: Params, agencies: Agencies, runs: list[int]) -> State:
@@ -250,55 +251,100 @@ def year_streams(params: Params, runs: list[int], year: int) -> list[np.random.G
     return [stream(params.run.seed, run, year, YEAR) for run in runs]
 
 
+# Agency-years expecting at most this many claims draw their count by inverting the
+# negative-binomial distribution function at one uniform (most draw 0: one comparison);
+# larger ones draw a gamma frailty and a Poisson count.
+INVERSION_MAX_MEAN = 2.0
+INVERSION_MAX_COUNT = 400
+
+
 def draw_claims(
     params: Params, agencies: Agencies, state: State, rngs: list[np.random.Generator], year: int
 ) -> Claims:
-    """Negative-binomial counts (a gamma-mixed Poisson), lognormal severities, lags."""
+    """Negative-binomial counts (a gamma-mixed Poisson), lognormal severities, lags.
+
+    Per run, in this order from its year stream: the rate's walk (when it drifts), one
+    uniform per agency (its count, by inversion, for small means), gamma and Poisson draws for
+    the agencies with a large mean, a normal and a uniform per claim (severity, lag), the
+    agency-year severity shifts and the severity walk (when used)."""
+    from monell.simulate import kernels
+
     c = params.claims
     ind = params.indemnification
     multiplier = c.frequency_multiplier * (1 - ind.deterrence_frequency_effect)
-    lam = state.rate * agencies.exposure * state.freq_mult * multiplier * state.active
-    trend = (1 + c.real_severity_trend) ** year
-    lag_cdf = np.cumsum(c.lag_probabilities)
-    lag_cdf[-1] = 1.0
+    r, a = state.rate.shape
+    lag_edges = np.cumsum(c.lag_probabilities)[:-1].astype(np.float32)
     k = agencies.dispersion
-    shape = float(k[0]) if k.size and (k == k[0]).all() else k
     drift = c.rate_drift_sd if year >= params.burn_in else 0.0  # the walk starts at T + 1
     tau = c.severity_year_sd
     mu_drift = c.severity_drift_sd if year >= params.burn_in else 0.0
-    counts, normals, uniforms, shifts = [], [], [], []
+    if drift > 0:  # drawn only when used: common random numbers need equal drift settings
+        for i, rng in enumerate(rngs):
+            state.log_drift[i] += drift * rng.standard_normal(a) - drift**2 / 2
+    cache = state.extra
+    fresh = "nb_mean" not in cache
+    if fresh:
+        cache.update(nb_mean=np.empty((r, a)), nb_p0=np.empty((r, a)), nb_q=np.empty((r, a)))
+    mean, p0, q = cache["nb_mean"], cache["nb_p0"], cache["nb_q"]
+    kernels.claim_means(
+        state.rate,
+        agencies.exposure,
+        state.freq_mult,
+        state.active,
+        multiplier,
+        state.log_drift,
+        c.rate_drift_sd > 0,  # the walk is 0 until it starts (after the burn-in)
+        k,
+        INVERSION_MAX_MEAN,
+        mean,
+        p0,
+        q,
+        fresh,
+    )
+    u = np.empty((r, a))
     for i, rng in enumerate(rngs):
-        if drift > 0:  # drawn only when used: common random numbers need equal drift settings
-            state.log_drift[i] += drift * rng.standard_normal(k.shape[0]) - drift**2 / 2
-        frailty = rng.gamma(shape, 1 / shape, k.shape[0])
-        if drift > 0 or state.log_drift[i].any():
-            frailty = frailty * np.exp(state.log_drift[i])
-        n = rng.poisson(lam[i] * frailty)
-        total = int(n.sum())
-        counts.append(n)
-        normals.append(rng.standard_normal(total))
-        uniforms.append(rng.random(total))
+        u[i] = rng.random(a)
+    counts = np.empty((r, a), dtype=np.int64)
+    kernels.invert_negative_binomial(
+        u.reshape(-1),
+        p0.reshape(-1),
+        q.reshape(-1),
+        k,
+        a,
+        INVERSION_MAX_COUNT,
+        counts.reshape(-1),
+    )
+    big = np.isinf(p0)
+    normals, uniforms, shifts = [], [], []
+    for i, rng in enumerate(rngs):
+        cols = np.flatnonzero(big[i])
+        if cols.size:
+            shape = k[cols]
+            counts[i, cols] = rng.poisson(mean[i, cols] * rng.gamma(shape, 1 / shape))
+        total = int(counts[i].sum())
+        # single precision: ample for a severity draw and a lag bucket, and half the work
+        normals.append(rng.standard_normal(total, dtype=np.float32))
+        uniforms.append(rng.random(total, dtype=np.float32))
         if tau > 0:  # after the claims: they stay aligned across scenarios
-            shifts.append(tau * rng.standard_normal(k.shape[0]))
+            shifts.append(tau * rng.standard_normal(a))
         if mu_drift > 0:
-            state.mu[i] += mu_drift * rng.standard_normal(k.shape[0])
-    n_all = np.concatenate(counts)
-    cell = np.repeat(np.arange(n_all.shape[0]), n_all)
-    z = np.concatenate(normals)
-    sigma = agencies.sigma
-    if sigma.size and (sigma == sigma[0]).all():  # one severity for all (national): no gather
-        log_amount = sigma[0] * z
-    else:
-        log_amount = sigma[cell % agencies.n] * z
-    mu = state.mu
-    if mu.size and (mu == mu.flat[0]).all():
-        log_amount += mu.flat[0]
-    else:
-        log_amount += mu.ravel()[cell]
-    if tau > 0:
-        log_amount += np.concatenate(shifts)[cell]
-    amount = np.exp(log_amount) * trend
-    lag = np.searchsorted(lag_cdf, np.concatenate(uniforms), side="right")
+            state.mu[i] += mu_drift * rng.standard_normal(a)
+    cell = kernels.cells_of(counts.reshape(-1))
+    amount = np.empty(cell.shape[0])
+    lag = np.empty(cell.shape[0], dtype=np.uint8)
+    kernels.severities(
+        cell,
+        np.concatenate(normals),
+        np.concatenate(uniforms),
+        state.mu.reshape(-1),
+        agencies.sigma,
+        np.concatenate(shifts) if shifts else np.zeros(0),
+        a,
+        float((1 + c.real_severity_trend) ** year),
+        lag_edges,
+        amount,
+        lag,
+    )
     return Claims(cell=cell, amount=amount, lag=lag)
 
 
@@ -307,35 +353,41 @@ BUDGET, FUND, TOTAL = 0, 1, 2
 CHANNELS = 3
 
 
-def schedule(state: State, claims: Claims, split: Split, year: int) -> np.ndarray:
-    """Add each claim's slices to the year it is paid; returns this year's incurred insured
-    layer per cell (what experience rating sees when the claim is reported).
+def settle(
+    state: State,
+    claims: Claims,
+    terms: Terms,
+    officer_share: float,
+    officer_cap: float | None,
+    year: int,
+) -> np.ndarray:
+    """Split each claim into its payer layers (`allocate`'s equations) and add the slices to
+    the year it is paid; returns this year's incurred insured layer per cell (what experience
+    rating sees when the claim is reported).
 
-    Per agency only what the budget and the self-insurance fund pay is kept; per run every
-    layer and the count of payments."""
+    Per agency only what the budget and the self-insurance fund pay (and the whole amount)
+    is kept; per run every layer and the count of payments. A compiled loop (kernels.py)."""
+    from monell.simulate.kernels import settle as kernel
+
     lags, _, r, a = state.pending.shape
-    cells = r * a
-    slot = (year + claims.lag) % lags
-    own_si = split.own_layer == Layer.SELF_INSURANCE_FUND
-    mid_pool_or_insurer = split.mid  # every mid layer is a pool's or an insurer's
-    budget = np.where(own_si, 0.0, split.own) + split.top
-    budget_index = slot * (CHANNELS * cells) + BUDGET * cells + claims.cell
-    flat = state.pending.reshape(-1)
-    np.add.at(flat, budget_index, budget)
-    np.add.at(flat, budget_index + TOTAL * cells, claims.amount)
-    if own_si.any():
-        np.add.at(flat, (budget_index + FUND * cells)[own_si], split.own[own_si])
-    run_slot = slot * r + claims.cell // a
-    by_run = state.run_pending.reshape(lags, N_LAYERS + 1, r)
-    size = lags * r
-    by_run[:, Layer.OFFICER] += np.bincount(run_slot, split.officer, size).reshape(lags, r)
-    for layers, amount in ((split.own_layer, split.own), (split.mid_layer, split.mid)):
-        combined = np.bincount(run_slot * N_LAYERS + layers, amount, size * N_LAYERS)
-        by_run[:, :N_LAYERS] += combined.reshape(lags, r, N_LAYERS).transpose(0, 2, 1)
-    by_run[:, Layer.GENERAL_FUND] += np.bincount(run_slot, split.top, size).reshape(lags, r)
-    by_run[:, N_LAYERS] += np.bincount(run_slot, None, size).reshape(lags, r)
-    incurred = np.zeros(cells)
-    np.add.at(incurred, claims.cell, mid_pool_or_insurer)
+    incurred = np.zeros(r * a)
+    kernel(
+        claims.cell,
+        claims.amount,
+        claims.lag,
+        state.arrangement.reshape(-1),
+        terms.retention,
+        terms.limit,
+        terms.own_layer,
+        terms.mid_layer,
+        float(officer_share),
+        math.inf if officer_cap is None else float(officer_cap),
+        year % lags,
+        a,
+        state.pending,
+        state.run_pending,
+        incurred,
+    )
     return incurred.reshape(r, a)
 
 
@@ -367,29 +419,30 @@ def budgets(
     mid_mean: np.ndarray,
     terms: Terms,
 ) -> Money:
-    """Premiums from manual rates × experience mod; the self-insurance reserve; the cost."""
-    arr = state.arrangement
-    cols = np.arange(agencies.n)
-    expected_mid = manual_claims * mid_mean[arr, cols]
-    premium = expected_mid * (1 + terms.loading[arr]) * state.mod * state.active
-    is_si = arr == Arrangement.SELF_INSURANCE_FUND
-    contribution = np.where(is_si & state.active, manual_claims * own_mean[arr, cols], 0.0)
-    si_paid = due[FUND]
-    state.reserve += contribution - si_paid
-    shortfall = np.maximum(-state.reserve, 0.0)
-    state.reserve = np.maximum(state.reserve, 0.0)
-    # paid from the fund: already budgeted through contributions; a shortfall hits the budget
-    cost = due[BUDGET] + contribution + shortfall + premium
+    """Premiums from manual rates × experience mod; the self-insurance reserve; the cost
+    (a compiled loop over the agencies, kernels.budgets)."""
+    from monell.simulate.kernels import budgets as kernel
+
+    premium = np.empty(state.mod.shape)
+    cost = np.empty(state.mod.shape)
+    pct = np.empty(state.mod.shape)
+    kernel(
+        state.arrangement,
+        state.active,
+        state.mod,
+        state.reserve,
+        due,
+        manual_claims,
+        own_mean,
+        mid_mean,
+        terms.loading,
+        agencies.budget,
+        premium,
+        cost,
+        pct,
+    )
     state.premium = premium
-    budget = agencies.budget
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(np.isfinite(budget) & (budget > 0), 100 * cost / budget, 0.0)
     return Money(premium=premium, cost=cost, pressure_pct=pct)
-
-
-def _logistic(x: np.ndarray) -> np.ndarray:
-    out: np.ndarray = 1 / (1 + np.exp(-x))
-    return out
 
 
 def draw_uniforms(rngs: list[np.random.Generator], agencies: int) -> np.ndarray:
@@ -412,53 +465,43 @@ def renew(
     u: np.ndarray,
     live: bool,
 ) -> np.ndarray:
-    """Experience rating, non-renewal and insurer-mandated reform at the year's renewal.
+    """Experience rating, non-renewal and insurer-mandated reform at the year's renewal
+    (a compiled loop over the agencies, kernels.renew).
 
     Returns the mask of agencies that lost coverage this year."""
+    from monell.simulate.kernels import renew as kernel
+
     p = params.pricing
-    state.history = np.roll(state.history, 1, axis=0)
-    state.history[0] = incurred
-    arr = state.arrangement
-    cols = np.arange(agencies.n)
-    years = state.history.shape[0]
-    expected = years * manual_claims * mid_mean[arr, cols]
-    actual = state.history.sum(axis=0)
-    n_expected = years * manual_claims
-    z = n_expected / (n_expected + p.credibility_k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(expected > 0, actual / expected, 1.0)
-    raw = z * ratio + (1 - z)
-    new_mod = np.clip(raw, p.mod_min, p.mod_max)
-    new_mod = np.clip(
-        new_mod, state.mod / p.max_increase_per_year, state.mod * p.max_increase_per_year
-    )
-    insured = state.active & (
-        (arr == Arrangement.RISK_POOL) | (arr == Arrangement.COMMERCIAL_INSURER)
-    )
-    priced = insured | (state.active & (arr == Arrangement.SELF_INSURANCE_FUND))
-    state.mod = np.where(priced, new_mod, state.mod)
-    if not live:
-        return np.zeros_like(insured)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        loss_ratio = np.where(expected > 0, actual / (expected * (1 + terms.loading[arr])), 0.0)
-    dropped = insured & (loss_ratio > p.nonrenewal_loss_ratio) & (u[0] < p.nonrenewal_probability)
-    mandated = (
-        insured
-        & ~dropped
-        & ~state.reformed
-        & (state.mod >= p.mandated_reform_mod)
-        & (u[1] < p.mandated_reform_probability)
-    )
-    _reform(params, state, mandated, u[4])
-    out: np.ndarray = dropped
-    return out
-
-
-def _reform(params: Params, state: State, mask: np.ndarray, u: np.ndarray) -> None:
     r = params.responses
-    effect = r.reform_effect_low + (r.reform_effect_high - r.reform_effect_low) * u
-    state.freq_mult = np.where(mask, 1 - effect, state.freq_mult)
-    state.reformed |= mask
+    dropped = np.empty(state.mod.shape, dtype=bool)
+    kernel(
+        state.history,
+        state.history_position,
+        incurred,
+        state.arrangement,
+        state.active,
+        state.mod,
+        state.reformed,
+        state.freq_mult,
+        manual_claims,
+        mid_mean,
+        terms.loading,
+        p.credibility_k,
+        p.mod_min,
+        p.mod_max,
+        p.max_increase_per_year,
+        p.nonrenewal_loss_ratio,
+        np.float32(p.nonrenewal_probability),
+        p.mandated_reform_mod,
+        np.float32(p.mandated_reform_probability),
+        r.reform_effect_low,
+        r.reform_effect_high,
+        u,
+        live,
+        dropped,
+    )
+    state.history_position = (state.history_position + 1) % state.history.shape[0]
+    return dropped
 
 
 def after_loss(
@@ -466,7 +509,11 @@ def after_loss(
 ) -> None:
     """Self-insure, join another pool (at a surcharge), contract with the sheriff, or disband."""
     state.lost_coverage |= dropped
-    choice = np.zeros(dropped.shape, dtype=np.int8)
+    runs, cols = np.nonzero(dropped)  # a handful a year: only they choose
+    if runs.size == 0:
+        return
+    choice = np.empty(runs.size, dtype=np.int64)
+    band_of = agencies.band[cols]
     for i, band in enumerate(BANDS):
         probs = np.array(params.responses.after_loss[band].probabilities())
         if params.funding.mandatory_insurance:  # self-insurance is no longer an option
@@ -474,30 +521,42 @@ def after_loss(
             probs[0] = 0.0
         cdf = np.cumsum(probs)
         cdf[-1] = 1.0
-        mask = agencies.band == i
-        choice[:, mask] = np.searchsorted(cdf, u[:, mask], side="right")
-    self_insure = dropped & (choice == 0)
-    join_pool = dropped & (choice == 1)
-    contract = dropped & (choice == 2)
-    disband = dropped & (choice == 3)
-    state.arrangement = np.where(self_insure, Arrangement.SELF_INSURANCE_FUND, state.arrangement)
-    state.arrangement = np.where(join_pool, Arrangement.RISK_POOL, state.arrangement).astype(
-        np.int8
-    )
-    state.mod = np.where(join_pool, params.pricing.replacement_surcharge, state.mod)
-    state.mod = np.where(self_insure, 1.0, state.mod)
-    state.history[:, self_insure | join_pool] = 0.0
-    state.contracted |= contract
-    state.disbanded |= disband
-    state.active &= ~(contract | disband)
+        mask = band_of == i
+        choice[mask] = np.searchsorted(cdf, u[runs[mask], cols[mask]], side="right")
+    for option, rows in enumerate((runs[choice == c], cols[choice == c]) for c in range(4)):
+        if option == 0:  # self-insure: a fund with no reserve
+            state.arrangement[rows] = Arrangement.SELF_INSURANCE_FUND
+            state.mod[rows] = 1.0
+            state.history[(slice(None), *rows)] = 0.0
+        elif option == 1:  # join another pool at a surcharge
+            state.arrangement[rows] = Arrangement.RISK_POOL
+            state.mod[rows] = params.pricing.replacement_surcharge
+            state.history[(slice(None), *rows)] = 0.0
+        elif option == 2:
+            state.contracted[rows] = True
+            state.active[rows] = False
+        else:
+            state.disbanded[rows] = True
+            state.active[rows] = False
 
 
 def respond(params: Params, state: State, money: Money, u: np.ndarray) -> None:
-    """Reform and leadership change, each with a probability rising with the pressure."""
+    """Reform and leadership change, each with a probability rising with the pressure (a
+    compiled loop over the agencies, kernels.respond)."""
+    from monell.simulate.kernels import respond as kernel
+
     r = params.responses
-    pressure = money.pressure_pct
-    p_reform = _logistic(r.reform_intercept + r.reform_slope * pressure)
-    reform = state.active & ~state.reformed & (u[2] < p_reform)
-    _reform(params, state, reform, u[4])
-    p_lead = _logistic(r.leadership_intercept + r.leadership_slope * pressure)
-    state.leadership |= state.active & (u[3] < p_lead)
+    kernel(
+        money.pressure_pct,
+        state.active,
+        state.reformed,
+        state.freq_mult,
+        state.leadership,
+        u,
+        r.reform_intercept,
+        r.reform_slope,
+        r.reform_effect_low,
+        r.reform_effect_high,
+        r.leadership_intercept,
+        r.leadership_slope,
+    )
