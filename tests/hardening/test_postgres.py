@@ -53,3 +53,29 @@ def test_a_wrong_password_is_never_echoed() -> None:
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 2, err
     assert "--db" in err and "wrong-pw-s3cret" not in out + err
+
+
+def test_a_writer_waiting_on_postgresql_names_the_holder(tmp_path, new_database: str) -> None:
+    """Two loads of one file on PostgreSQL: the second blocks on the first's uncommitted
+    bookkeeping row; it says who holds it (pg_blocking_pids, the holder's application_name)
+    while it waits, and after MONELL_DB_BUSY_TIMEOUT (lock_timeout) ends with exit 2."""
+    from .test_writers import Holder
+
+    holder = Holder(tmp_path, new_database)
+    try:
+        holder.wait_until_holding()
+        waiter = monell_process(
+            ["corpus", "load", holder.path, "--db", new_database, "--no-link"],
+            env={"MONELL_DB_BUSY_TIMEOUT": "6"},
+        )
+        _out, err = waiter.communicate(timeout=120)
+    finally:
+        code, holder_err = holder.release()
+    assert code == 0, holder_err
+    assert waiter.returncode == 2, err
+    who = f"another monell process (pid {holder.proc.pid}, `monell corpus load`, since "
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"waiting for the database: {who}"), lines
+    assert lines[-1].startswith("error: --db: the database") and "is busy" in lines[-1]
+    assert who in lines[-1] and "MONELL_DB_BUSY_TIMEOUT" in lines[-1]
+    assert "Traceback" not in err

@@ -61,10 +61,12 @@ main()
 
 
 class Holder:
-    def __init__(self, tmp_path: Path, db: Path) -> None:
+    """A `monell corpus load` of `path` (3 opinions by default) that holds the write lock."""
+
+    def __init__(self, tmp_path: Path, db: Path | str, path: Path | None = None) -> None:
         self.ready = tmp_path / "holder-ready"
         self.release_file = tmp_path / "holder-release"
-        path = _bulk_opinions(tmp_path / "opinions-2024-06-01.csv", 3)
+        self.path = path = path or _bulk_opinions(tmp_path / "opinions-2024-06-01.csv", 3)
         self.proc = subprocess.Popen(
             [sys.executable, "-c", _HOLDER, "corpus", "load", str(path), "--db", str(db),
              "--no-link"],

@@ -216,6 +216,8 @@ class _Notice:
     """Prints the waiting message from a timer thread while a write statement waits."""
 
     def __init__(self, engine: Engine, info: dict[str, Any]) -> None:
+        global _last_holder
+        _last_holder = None  # a holder seen in an earlier wait is not this one
         self.engine, self.info = engine, info
         self.start = time.monotonic()
         self.stop = threading.Event()
@@ -225,15 +227,19 @@ class _Notice:
     def _run(self) -> None:
         from monell.storage.database import BUSY_TIMEOUT_ENV
 
-        delay = FIRST_NOTICE
+        limit = _timeout()
+        # A first silent look within the wait, however short, so the exit-2 message can name
+        # the holder (PostgreSQL forgets who blocked a statement once it is cancelled).
+        peek = min(FIRST_NOTICE, limit / 2)
+        if self.stop.wait(peek):
+            return
+        _current_holder(self.engine, self.info)
+        if self.stop.wait(FIRST_NOTICE - peek):
+            return
         first = True
-        while not self.stop.wait(delay):
+        while True:
             holder = _current_holder(self.engine, self.info)
-            if holder is None and not first:
-                delay = NOTICE_EVERY
-                continue
             waited = time.monotonic() - self.start
-            limit = _timeout()
             if first:
                 message = (
                     f"waiting for the database: {_holder_text(holder)}; waiting up to "
@@ -249,7 +255,8 @@ class _Notice:
             except (OSError, ValueError):  # stderr closed: nobody to tell
                 return
             first = False
-            delay = NOTICE_EVERY
+            if self.stop.wait(NOTICE_EVERY):
+                return
 
     def done(self) -> None:
         self.stop.set()
