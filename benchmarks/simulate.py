@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import resource
 import time
 
@@ -143,6 +144,8 @@ def main() -> None:
 
     params = _params(args.runs, args.years, args.batch_size)
     agencies = build_agencies(params).n
+    print(f"load average at the start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    simulate(_params(2, 1, 2, scale=0.01), workers=1)  # compiled loops: load them from cache
     start, cpu0 = time.perf_counter(), cpu_seconds()
     results = simulate(params, workers=args.workers)
     wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu0
@@ -178,7 +181,7 @@ def main() -> None:
         f"vectorised with {args.workers} workers: {loop_s / loop_ay / (wall / agency_years):,.0f}×"
     )
     print(
-        f"load average at the end: {', '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}"
+        f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
 
 

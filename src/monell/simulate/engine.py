@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from monell.simulate import model
+from monell.simulate import kernels, model
 from monell.simulate.params import Layer, Params
 from monell.simulate.population import Agencies, build_agencies
 
@@ -55,26 +55,6 @@ class Results:
         )
 
 
-def _group_sums(agencies: Agencies) -> Callable[[np.ndarray], np.ndarray]:
-    """(runs, agencies) → (runs, groups) sums; a reduceat when groups are contiguous (the
-    national population and cities are built that way), else a one-hot product."""
-    group = agencies.group
-    if (
-        group.size
-        and (np.diff(group) >= 0).all()
-        and (np.unique(group) == np.arange(len(agencies.group_labels))).all()
-    ):
-        starts = np.flatnonzero(np.r_[True, np.diff(group) > 0])
-
-        def reduce(values: np.ndarray) -> np.ndarray:
-            out: np.ndarray = np.add.reduceat(values, starts, axis=1, dtype=float)
-            return out
-
-        return reduce
-    onehot = _onehot(agencies)
-    return lambda values: np.asarray(values @ onehot, dtype=float)
-
-
 def _onehot(agencies: Agencies) -> np.ndarray:
     out = np.zeros((agencies.n, len(agencies.group_labels)))
     out[np.arange(agencies.n), agencies.group] = 1.0
@@ -91,7 +71,7 @@ def run_batch(params: Params, runs: list[int], agencies: Agencies | None = None)
     manual_claims = agencies.rate * agencies.exposure * multiplier
     state = model.initial_state(params, agencies, runs)
     onehot = _onehot(agencies)
-    group_sums = _group_sums(agencies)
+    n_groups = len(agencies.group_labels)
     budget = np.where(np.isfinite(agencies.budget), agencies.budget, 0.0)
     known_budget = budget.sum()
     r, years, burn = len(runs), params.run.years, params.burn_in
@@ -115,12 +95,14 @@ def run_batch(params: Params, runs: list[int], agencies: Agencies | None = None)
         live = step >= burn and params.responses.enabled
         rngs = model.year_streams(params, runs, step)
         u = model.draw_uniforms(rngs, agencies.n)
+        if step:
+            model.clear_paid(state, step - 1)
         claims = model.draw_claims(params, agencies, state, rngs, step)
         incurred = model.settle(
             state, claims, terms, ind.officer_share, ind.officer_cap_per_claim_usd, step
         )
         due, due_run = model.pay(state, step)
-        before = state.premium.copy()
+        before = state.premium  # budgets() puts a new array in its place
         money = model.budgets(
             params, agencies, state, due, manual_claims, own_mean, mid_mean, terms
         )
@@ -141,9 +123,30 @@ def run_batch(params: Params, runs: list[int], agencies: Agencies | None = None)
                 if chunk.size:
                     median_payment[i] = float(np.median(chunk))
         series["payouts"][:, t] = due_run[: len(Layer)].sum(axis=0)
-        series["premiums"][:, t] = money.premium.sum(axis=1)
-        cost_known = (money.cost * (budget > 0)).sum(axis=1)
-        series["budget_cost"][:, t] = money.cost.sum(axis=1)
+        flag_counts = np.zeros((len(SHARES), r, n_groups))
+        group_paid = np.zeros((r, n_groups))
+        per_run = np.zeros((r, 5))
+        kernels.tally(
+            agencies.group,
+            budget > 0,
+            before,
+            money.premium,
+            money.cost,
+            due[model.TOTAL],
+            (
+                state.reformed,
+                state.lost_coverage,
+                state.leadership,
+                state.disbanded,
+                state.contracted,
+            ),
+            group_paid,
+            flag_counts,
+            per_run,
+        )
+        series["premiums"][:, t] = per_run[:, 0]
+        series["budget_cost"][:, t] = per_run[:, 1]
+        cost_known = per_run[:, 2]
         if known_budget > 0:
             series["budget_share"][:, t] = cost_known / known_budget
             police_share = params.budget.police_share_of_general_fund
@@ -153,19 +156,12 @@ def run_batch(params: Params, runs: list[int], agencies: Agencies | None = None)
             series["general_fund_share"][:, t] = np.nan
         series["claims"][:, t] = np.bincount(claims.cell // agencies.n, minlength=r)
         series["payments"][:, t] = due_run[len(Layer)]
-        had = (before > 0) & (money.premium > 0)
-        series["premium_doubled"][:, t] = (had & (money.premium >= 2 * before)).sum(axis=1)
-        series["insured"][:, t] = had.sum(axis=1)
+        series["premium_doubled"][:, t] = per_run[:, 3]
+        series["insured"][:, t] = per_run[:, 4]
         layers[:, t] = due_run[: len(Layer)].T
-        by_group[:, t] = group_sums(due[model.TOTAL])
-        for name, mask in (
-            ("reformed", state.reformed),
-            ("lost_coverage", state.lost_coverage),
-            ("leadership_changed", state.leadership),
-            ("disbanded", state.disbanded),
-            ("contracted_sheriff", state.contracted),
-        ):
-            shares[name][:, t] = group_sums(mask)
+        by_group[:, t] = group_paid
+        for f, name in enumerate(SHARES):
+            shares[name][:, t] = flag_counts[f]
     first = params.run.first_year
     return Results(
         params=params,

@@ -308,3 +308,38 @@ def respond(
             p_lead = 1 / (1 + np.exp(-(leadership_intercept + leadership_slope * p)))
             if u[3, i, j] < p_lead:
                 leadership[i, j] = True
+
+
+@njit(cache=True, nogil=True)
+def tally(
+    group: np.ndarray,
+    budget_known: np.ndarray,
+    before: np.ndarray,
+    premium: np.ndarray,
+    cost: np.ndarray,
+    paid: np.ndarray,
+    flags: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    by_group: np.ndarray,
+    shares: np.ndarray,
+    per_run: np.ndarray,
+) -> None:
+    """One reported year's sums in one pass over the agencies: payments by group; agencies
+    flagged (reformed, lost coverage, …) by group; per run the premiums, the cost, the cost
+    where the budget is known, premiums at least doubled, and agencies with a premium in
+    both years."""
+    runs, n = premium.shape
+    for i in range(runs):
+        for j in range(n):
+            g = group[j]
+            by_group[i, g] += paid[i, j]
+            for f in range(len(flags)):
+                if flags[f][i, j]:
+                    shares[f, i, g] += 1.0
+            per_run[i, 0] += premium[i, j]
+            per_run[i, 1] += cost[i, j]
+            if budget_known[j]:
+                per_run[i, 2] += cost[i, j]
+            if before[i, j] > 0 and premium[i, j] > 0:
+                per_run[i, 4] += 1.0
+                if premium[i, j] >= 2 * before[i, j]:
+                    per_run[i, 3] += 1.0

@@ -393,13 +393,17 @@ def settle(
 
 def pay(state: State, year: int) -> tuple[np.ndarray, np.ndarray]:
     """This year's payments: per agency (channels, runs, agencies) and per run
-    (layers + count, runs); the slots are emptied."""
+    (layers + count, runs). Views of the buffers: `clear_paid` empties them before the next
+    year's claims are settled."""
     slot = year % state.pending.shape[0]
-    due = state.pending[slot].copy()
+    return state.pending[slot], state.run_pending[slot]
+
+
+def clear_paid(state: State, year: int) -> None:
+    """Empty the slot `year` was paid from (it receives the claims paid `lags` years on)."""
+    slot = year % state.pending.shape[0]
     state.pending[slot] = 0.0
-    due_run = state.run_pending[slot].copy()
     state.run_pending[slot] = 0.0
-    return due, due_run
 
 
 @dataclass(frozen=True)
