@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -52,14 +51,15 @@ from monell.corpus import schema  # noqa: E402
 from monell.corpus.records import normalize_cite  # noqa: E402
 from monell.research.documents import documents_from_store  # noqa: E402
 from monell.research.embedding import encode_query  # noqa: E402
+from monell.research.established import CiteResolver, established_cites  # noqa: E402
 from monell.research.precedents import appellate_courts, open_retrieval  # noqa: E402
 from monell.research.qi import classify  # noqa: E402
 from monell.research.search import hybrid_search  # noqa: E402
 from monell.research.segment import facts_section, strip_citations  # noqa: E402
-from monell.research.sentences import sentences  # noqa: E402
 from monell.research.similar import (  # noqa: E402
     FACT_WEIGHT,
     FACTS_TEXT_WEIGHT,
+    NEIGHBOURS,
     SEMANTIC_WEIGHT,
     query_case_facts,
     similar_search,
@@ -69,19 +69,6 @@ from monell.storage.database import make_engine  # noqa: E402
 QUERY_WORDS = 300
 LANDMARK_CITERS = 10
 K = 10
-# A "clearly established" sentence that states the doctrine (Harlow's "rights of which a
-# reasonable person would have known", Anderson's "contours", al-Kidd's "beyond debate") cites
-# the doctrine's authors, not a precedent on the facts: it does not make a relevant answer.
-_DOCTRINE = re.compile(
-    r"reasonable person would have known|shield|protects?\s+(?:government\s+)?officials|"
-    r"plainly incompetent|two[- ](?:part|prong|step)|contours of the right|sufficiently clear|"
-    r"high level of generality|beyond debate|\bwhether\b|\bunless\b|\bif\b|in light of|"
-    r"fair warning|objective legal reasonableness|purpose of|doctrine|standard",
-    re.IGNORECASE,
-)
-_CITE = re.compile(
-    r"\b(\d{1,4})\s+(U\.\s?S\.|S\.\s?Ct\.|F\.\s?(?:2d|3d|4th)|F\.)\s+(?:(\d{1,5})|at\s+\d)"
-)
 
 
 @dataclass(frozen=True)
@@ -94,9 +81,10 @@ class Query:
     split: str
 
 
-def _cites_by_opinion(engine: sa.Engine) -> dict[int, set[str]]:
+def _own_citations(engine: sa.Engine) -> dict[int, list[str]]:
+    """Opinion id → its cluster's reporter citations ("457 U.S. 800")."""
     o, c = schema.opinions, schema.citations
-    out: dict[int, set[str]] = {}
+    out: dict[int, list[str]] = {}
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(o.c.id, c.c.volume, c.c.reporter, c.c.page).join(
@@ -104,8 +92,7 @@ def _cites_by_opinion(engine: sa.Engine) -> dict[int, set[str]]:
             )
         )
         for oid, vol, rep, page in rows:
-            key = normalize_cite(vol, rep, page)
-            out.setdefault(int(oid), set()).update({key, key.rsplit(" ", 1)[0]})
+            out.setdefault(int(oid), []).append(normalize_cite(vol, rep, page))
     return out
 
 
@@ -118,37 +105,44 @@ def _edges(engine: sa.Engine) -> dict[int, set[int]]:
     return out
 
 
-def build_queries(engine: sa.Engine, index: object, *, literal: bool = False) -> list[Query]:
-    """The evaluation queries; `literal` keeps every "clearly established" sentence with a
-    citation (the issue's wording), else the doctrine statements are left out (_DOCTRINE)."""
-    cites = _cites_by_opinion(engine)
+def _discusses_qi(text: str) -> bool:
+    low = text.lower()
+    return (
+        "qualified immunity" in low or "good faith immunity" in low or "good-faith immunity" in low
+    )
+
+
+def build_queries(
+    engine: sa.Engine, index: object, *, literal: bool = True, strict: bool = True
+) -> list[Query]:
+    """The evaluation queries. `literal` keeps every "clearly established" sentence with a
+    citation (the issue's wording), else sentences that state the doctrine are left out
+    (`established.DOCTRINE`). `strict`: only opinions the QI rules say decide qualified
+    immunity (the issue's wording); else every opinion that discusses qualified immunity.
+
+    Relevant = the earlier corpus opinions the query opinion cites (store graph) whose
+    citation `established.established_cites` finds in its "clearly established" sentences or
+    in the citation sentence right after one, a pin cite resolved to the opinion it falls in."""
+    own = _own_citations(engine)
     edges = _edges(engine)
     meta_of = index.meta  # type: ignore[attr-defined]
     out = []
     for doc in documents_from_store(engine):
-        if doc.date_filed is None or not doc.speaks_for_court:
+        if doc.date_filed is None or not doc.speaks_for_court or not _discusses_qi(doc.text):
             continue
-        signals = classify(doc.text)
-        if not signals.decides:
+        cites = established_cites(doc.text, doctrine=literal)
+        if not cites:
             continue
-        keys: set[str] = set()
-        for sentence in sentences(doc.text):
-            if "clearly established" not in sentence.lower():
-                continue
-            if not literal and _DOCTRINE.search(sentence):
-                continue
-            for vol, rep, page in _CITE.findall(sentence):
-                key = normalize_cite(vol, rep.replace(" ", ""), page or "0")
-                keys.add(key if page else key.rsplit(" ", 1)[0])
-        relevant = set()
+        if strict and not classify(doc.text).decides:
+            continue
+        earlier = {}
         for cited in edges.get(doc.opinion_id, ()):
             meta = meta_of(cited)
             if meta is None or not meta.get("date_filed"):
                 continue
-            if str(meta["date_filed"]) >= doc.date_filed.isoformat():
-                continue
-            if cites.get(cited, set()) & keys:
-                relevant.add(cited)
+            if str(meta["date_filed"]) < doc.date_filed.isoformat():
+                earlier[cited] = own.get(cited, [])
+        relevant = CiteResolver(earlier).resolve(cites)
         if not relevant:
             continue
         section = strip_citations(facts_section(doc.text).text)
@@ -191,6 +185,32 @@ def metrics(
 
 
 Ranker = Callable[[Query], list[int]]
+
+
+def ceiling(queries: Sequence[Query], marks: set[int], index: Any) -> float:
+    """The best recall@10 a ranking could reach when its top 10 holds at most 2 landmarks
+    (index None), or when a landmark may appear only if its own facts pass the landmark guard
+    (`similar.passes_landmark_guard`) for the query's facts."""
+    from monell.research.similar import fact_weights, passes_landmark_guard, query_case_facts
+
+    total = 0.0
+    for q in queries:
+        plain = [r for r in q.relevant if r not in marks]
+        marked = [r for r in q.relevant if r in marks]
+        if index is None:
+            allowed = len(plain) + min(2, len(marked))
+        else:
+            codes = sorted(query_case_facts(q.text).facts)
+            weights = fact_weights(index)
+            allowed = len(plain) + sum(
+                1
+                for r in marked
+                if passes_landmark_guard(
+                    codes, set((index.meta(r) or {}).get("facts") or {}), weights
+                )
+            )
+        total += min(K, allowed) / len(q.relevant)
+    return total / (len(queries) or 1)
 
 
 def evaluate(
@@ -271,6 +291,7 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="database holding the shared sample")
     parser.add_argument("--tune", action="store_true", help="grid the weights on the dev half")
     parser.add_argument("--limit", type=int, default=0, help="first N queries only (smoke)")
+    parser.add_argument("--skip-incidents", action="store_true", help="no hand-incident figure")
     args = parser.parse_args()
 
     engine = make_engine(args.db)
@@ -278,22 +299,33 @@ def main() -> None:
     index, encoder = retrieval.index, retrieval.encoder
     courts = appellate_courts(index)
     started = time.perf_counter()
-    facts_queries = build_queries(engine, index)
-    queries = build_queries(engine, index, literal=True)
+    queries = build_queries(engine, index)
+    broad = build_queries(engine, index, strict=False)
+    facts_queries = build_queries(engine, index, literal=False)
     if args.limit:
-        queries = queries[: args.limit]
+        queries, broad = queries[: args.limit], broad[: args.limit]
     marks = landmarks(index)
-    vectors = {q.opinion_id: encode_query(encoder, q.text) for q in queries} if encoder else {}
+    every = {q.opinion_id: q for q in [*queries, *broad, *facts_queries]}
+    vectors = {oid: encode_query(encoder, q.text) for oid, q in every.items()} if encoder else {}
     print(
         f"corpus: {index.manifest.get('opinions')} opinions ({', '.join(courts)}); "
         f"retrieval: {retrieval.mode}; landmarks (Supreme Court, >= {LANDMARK_CITERS} citers "
         f"in the corpus): {len(marks)}"
     )
-    for split in ("dev", "test"):
-        chosen = [q for q in queries if q.split == split]
-        rel = sum(len(q.relevant) for q in chosen)
-        print(f"{split}: {len(chosen)} queries, {rel} relevant precedents")
-    print(f"(set built and queries encoded in {time.perf_counter() - started:.0f} s)")
+    for label, chosen_set in (
+        ("decides QI (the issue's set)", queries),
+        ("discusses QI", broad),
+        ("decides QI, doctrine sentences left out", facts_queries),
+    ):
+        for split in ("dev", "test"):
+            chosen = [q for q in chosen_set if q.split == split]
+            rel = [r for q in chosen for r in q.relevant]
+            lm = sum(1 for r in rel if r in marks)
+            print(
+                f"{label}, {split}: {len(chosen)} queries, {len(rel)} relevant precedents "
+                f"({lm} of them landmarks)"
+            )
+    print(f"(sets built and queries encoded in {time.perf_counter() - started:.0f} s)")
 
     def bm25(q: Query) -> list[int]:
         return [
@@ -306,7 +338,13 @@ def main() -> None:
         )  # type: ignore[arg-type]
         return [h.opinion_id for h in hits]
 
-    def similar(weights: tuple[float, float, float], guard: bool = True) -> Ranker:
+    def similar(
+        weights: tuple[float, float, float] = (FACT_WEIGHT, FACTS_TEXT_WEIGHT, SEMANTIC_WEIGHT),
+        guard: bool = True,
+        vote: float | None = None,
+        neighbours: int = NEIGHBOURS,
+        guard_all: bool = False,
+    ) -> Ranker:
         def rank(q: Query) -> list[int]:
             hits = similar_search(
                 index,
@@ -317,39 +355,64 @@ def main() -> None:
                 limit=K,
                 weights=weights,
                 landmark_guard=guard,
+                vote_weight=vote,
+                neighbours=neighbours,
+                guard_all_supreme=guard_all,
             )
             return [h.opinion_id for h in hits]
 
         return rank
 
     if args.tune:
-        dev = [q for q in queries if q.split == "dev"]
-        print("\n--tune (dev half only): weights fact / facts-text / semantic")
+        dev = [q for q in broad if q.split == "dev"]
+        print(
+            f"\n--tune on the dev half of the 'discusses QI' set only ({len(dev)} queries; "
+            "it holds the issue set's dev half): fact / facts-text / semantic, vote, neighbours"
+        )
         grid = [
-            (f, t, s)
-            for f in (0.2, 0.4, 0.6, 0.8)
-            for t in (0.1, 0.3, 0.5)
-            for s in (0.0, 0.1, 0.3)
+            ((f, t, sem), v, n)
+            for f in (0.3, 0.6)
+            for t in (0.1, 0.3)
+            for sem in (0.0, 0.1)
+            for v in (0.0, 0.2, 0.5, 1.0, 2.0)
+            for n in (5, 20, 50)
+            if v or n == NEIGHBOURS
         ]
-        scored = [(evaluate(dev, similar(w), marks), w) for w in grid]
-        for (r, n, sh), w in sorted(scored, key=lambda x: -x[0][0])[:8]:
-            print(f"  {w}: recall@10 {r:.3f}  nDCG@10 {n:.3f}  landmarks {sh:.1%}")
+        scored = [
+            (evaluate(dev, similar(w, vote=v, neighbours=n), marks), (w, v, n)) for w, v, n in grid
+        ]
+        for (r, nd, sh), w in sorted(scored, key=lambda x: (-x[0][0], -x[0][1]))[:12]:
+            print(f"  {w}: recall@10 {r:.3f}  nDCG@10 {nd:.3f}  landmarks {sh:.1%}")
 
-    incident_figures(index, encoder, courts, marks)
-    shipped = (FACT_WEIGHT, FACTS_TEXT_WEIGHT, SEMANTIC_WEIGHT)
+    if not args.skip_incidents:
+        incident_figures(index, encoder, courts, marks)
     rankers: list[tuple[str, Ranker]] = [
         ("BM25 (whole text)", bm25),
         ("today's hybrid (RRF + graph + learned ranker)", hybrid),
-        ("factual similarity (new)", similar(shipped)),
-        ("factual similarity without landmark guard", similar(shipped, guard=False)),
+        (
+            "factual similarity before (no votes, every SCOTUS guarded)",
+            similar(vote=0, guard_all=True),
+        ),
+        ("factual similarity + clearly-established votes", similar()),
+        ("  the same, every SCOTUS opinion guarded", similar(guard_all=True)),
+        ("  the same without landmark guard", similar(guard=False)),
     ]
     sets = [
-        (split, [q for q in queries if split == "all" or q.split == split])
+        (f"decides QI, {split}", [q for q in queries if split == "all" or q.split == split])
         for split in ("dev", "test", "all")
     ]
-    sets.append(("all, doctrine sentences left out", facts_queries))
+    sets += [
+        (f"discusses QI, {split}", [q for q in broad if split == "all" or q.split == split])
+        for split in ("dev", "test", "all")
+    ]
+    sets.append(("decides QI, doctrine sentences left out, all", facts_queries))
     for split, chosen in sets:
         print(f"\n{split}: {len(chosen)} queries")
+        print(
+            "  ceilings (best recall@10 any ranking could reach): at most 2 landmarks in the top "
+            f"10 {ceiling(chosen, marks, None):.3f}; landmarks only with their own facts "
+            f"{ceiling(chosen, marks, index):.3f}"
+        )
         print(f"  {'ranking':48} recall@10  nDCG@10  landmarks@10  recall vs BM25")
         base: float | None = None
         for name, ranker in rankers:

@@ -5,6 +5,7 @@ date and court filters, and the "clearly established?" summary both ways."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +165,83 @@ def test_clearly_established_summary_both_ways(index: PrecedentIndex) -> None:
     assert none["answer"] == "none_found" and none["precedents"] == []
     assert none["statement"].startswith(NONE_FOUND)
     assert "6 opinions: ca1 3, ca2 1, scotus 2" in none["statement"]
+
+
+# Clearly-established votes: the closest earlier case on the facts, and whom it relied on.
+VOTER = opinion(
+    "Officer Grant stopped Lee's car for a broken tail light, handcuffed him and, though he "
+    "was not resisting, tased him three times.",
+    "Qualified immunity does not protect Grant. The right of a handcuffed arrestee who is "
+    "not resisting to be free of a taser was clearly established. See Bee v. Ward, 123 F.3d "
+    "456, 460 (1st Cir. 1998). We hold that Grant violated Lee's Fourth Amendment rights.",
+)
+RELIED = opinion(
+    "Guards struck a prisoner who lay handcuffed on the floor of his cell and was not resisting.",
+    "We hold that the guards violated his Eighth Amendment rights.",
+)
+PLAIN = opinion(
+    "Officers struck a handcuffed man who was not resisting in the station's booking room.",
+    "We affirm the judgment on the jury's verdict.",
+)
+VOTE_DOCS = [
+    (11, "Lee v. Grant", "ca1", dt.date(2003, 4, 1), VOTER, ()),
+    (12, "Bee v. Ward", "ca1", dt.date(1998, 2, 2), RELIED, ("123 F.3d 456",)),
+    (13, "Cole v. Dunn", "ca1", dt.date(1999, 7, 7), PLAIN, ("150 F.3d 10",)),
+]
+
+
+@pytest.fixture(scope="module")
+def voting(tmp_path_factory: pytest.TempPathFactory) -> PrecedentIndex:
+    folder = tmp_path_factory.mktemp("votes") / "index"
+    docs = [
+        ResearchDocument(i, name, court, date, "Published", cites, text)
+        for i, name, court, date, text, cites in VOTE_DOCS
+    ]
+    build_index(folder, docs, None, fingerprint="t", cites={11: [12]})
+    return PrecedentIndex(folder)
+
+
+def test_index_stores_whom_an_opinion_relied_on_for_clearly_established_law(
+    voting: PrecedentIndex,
+) -> None:
+    import numpy as np
+
+    cited, owner = voting.established_each(np.array([11, 12, 13]))
+    assert cited.tolist() == [12] and owner.tolist() == [0]
+
+
+def test_earlier_fact_alike_opinions_vote_for_their_precedents(voting: PrecedentIndex) -> None:
+    case = incident_case_facts(NARRATIVE, ["excessive_force"], "arrested", "none")
+    before = dt.date(2010, 1, 1)
+    hits = similar_search(voting, case, courts=["ca1"], decided_before=before)
+    bee = next(h for h in hits if h.opinion_id == 12)
+    assert bee.votes > 0
+    assert [r.case_name for r in bee.relied_on_by] == ["Lee v. Grant"]
+    # The vote lifts Bee (relied on) above Cole (the same overlap of facts, relied on by none).
+    order = [h.opinion_id for h in hits]
+    assert order.index(12) < order.index(13)
+    unvoted = similar_search(voting, case, courts=["ca1"], decided_before=before, vote_weight=0)
+    assert next(h for h in unvoted if h.opinion_id == 12).similarity < bee.similarity
+    plain = [h.opinion_id for h in unvoted]
+    assert plain.index(13) < plain.index(12)  # without the vote, the booking room is closer
+    # Before Lee v. Grant was decided it cannot vote: nothing a lawyer could have read then.
+    early = similar_search(voting, case, courts=["ca1"], decided_before=dt.date(2002, 1, 1))
+    assert all(h.votes == 0 and not h.relied_on_by for h in early)
+    found = similar_precedents(hits, case, circuit="ca1", incident_date=before, cite_index=None)
+    listed = next(p for p in found if p.opinion_id == 12)
+    assert listed.relied_on_by[0]["case_name"] == "Lee v. Grant"
+    assert "cited on clearly established law by 1 earlier opinion with similar facts" in listed.why
+    assert "Lee v. Grant (ca1, 2003-04-01)" in listed.why
+
+
+def test_a_landmark_is_counted_from_citers_before_the_date(tmp_path: Path) -> None:
+    from monell.research.similar import landmarks_before
+
+    from .conftest import graph_index
+
+    opinions = [(1, "scotus", dt.date(1980, 1, 1), "landmark")] + [
+        (i, "ca1", dt.date(1990 + i, 1, 1), f"citer {i}") for i in range(2, 9)
+    ]
+    index = graph_index(tmp_path / "ix", opinions, {i: [1] for i in range(2, 9)})
+    assert landmarks_before(index, [1], dt.date(2010, 1, 1)) == {1}  # 7 citers of 8 opinions
+    assert landmarks_before(index, [1], dt.date(1993, 6, 1)) == set()  # 2 citers so far

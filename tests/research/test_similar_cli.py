@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from monell.cli.main import cli
+from monell.research.facts import generic_facts
 from monell.storage.database import open_database
 
 REPO = Path(__file__).resolve().parents[2]
@@ -88,8 +89,12 @@ def test_harlow_is_not_similar_first_circuit_facts_are(search: dict) -> None:
         assert p["qi_result"] in {"granted", "denied", "not_reached"}
         for shared in p["shared_facts"]:
             assert shared["opinion"]  # the sentence of its facts section stating the fact
-        if p["supreme_court"]:  # a landmark only on its own facts
-            assert len(p["shared_facts"]) >= 2
+        shared_facts = {f["fact"] for f in p["shared_facts"]}
+        if p["landmark"]:  # a landmark only on its own facts
+            assert p["supreme_court"] and len(shared_facts) >= 2
+        if p["supreme_court"]:  # never on "an arrest" or "force" alone
+            assert shared_facts - generic_facts()
+        assert p["why"].startswith("its facts section states")
     assert search["clearly_established"]["corpus_opinions"] == 166
 
 

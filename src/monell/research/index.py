@@ -13,9 +13,10 @@ reads no array up front): `tantivy/`, `vectors.npy` (float32, unit rows), `rows/
 id, passage number and date of every row), `graph/` (each opinion's court and date, the
 opinions it cites, and the opinions citing it, newest first: the citation graph that search
 follows from its best matches to the authorities they rely on, and from those authorities to
-the ones courts cite beside them) and `manifest.json` (courts' row ranges, model name,
-corpus fingerprint). Built from `ResearchDocument`s, so the same
-code indexes the opinion store and synthetic benchmark corpora.
+the ones courts cite beside them), `established/` (the same CSR shape: for each opinion, the
+opinions it cites in its "clearly established" sentences, `established.py`) and
+`manifest.json` (courts' row ranges, model name, corpus fingerprint). Built from
+`ResearchDocument`s, so the same code indexes the opinion store and synthetic benchmark corpora.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import tantivy
 
 from monell.research.documents import ResearchDocument
 from monell.research.embedding import Encoder
+from monell.research.established import Cite, CiteResolver, established_cites
 from monell.research.facts import facts_in_text, vocabulary_fingerprint
 from monell.research.holding import holding_passage, violation_finding
 from monell.research.qi import QiSignals
@@ -43,8 +45,9 @@ from monell.research.qi import classify as classify_qi
 from monell.research.segment import FactsSection, facts_section
 from monell.research.sentences import Passage, passages
 
-FORMAT_VERSION = 6  # 2: citation graph; 3: passages without an encoder; 4: citers; 5: .npy dirs
+FORMAT_VERSION = 7  # 2: citation graph; 3: passages without an encoder; 4: citers; 5: .npy dirs
 # 6: facts sections (text, fact codes, holding, violation finding; issue 16)
+# 7: `established/`: whom each opinion cites on clearly established law (established.py)
 EPOCH = dt.date(1970, 1, 1)
 UNDATED = 10**7  # days; far beyond any real decision date
 PASSAGE_WORDS = 90
@@ -222,8 +225,16 @@ def build_index(
     count = 0
     seen: _Opinions = _Opinions()
     fact_df: dict[str, int] = {}
+    own_cites: dict[int, tuple[str, ...]] = {}
+    relied: dict[int, list[Cite]] = {}
     for doc in documents:
         seen.add(doc)
+        if doc.citations:
+            own_cites[doc.opinion_id] = doc.citations
+        if analyse and doc.speaks_for_court:
+            found = established_cites(doc.text)
+            if found:
+                relied[doc.opinion_id] = found
         signals = classify_qi(doc.text) if analyse else _NO_SIGNALS
         qi_sentences = [e.sentence for e in signals.evidence if e.field != "rights"]
         # Kept in `meta` even without an encoder: a result found by BM25 or through the
@@ -255,6 +266,7 @@ def build_index(
     writer.commit()
     writer.wait_merging_threads()
     edges = write_graph(tmp, seen, cites if cites is not None else ())
+    write_established(tmp, relied, own_cites)
     (tmp / "facts.json").write_text(
         json.dumps(
             {"vocabulary": vocabulary_fingerprint(), "analysed": analyse, "df": fact_df},
@@ -317,6 +329,32 @@ def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
         citer_age=citer_age,
     )
     return len(cited)
+
+
+def write_established(
+    directory: Path, relied: Mapping[int, Sequence[Cite]], own_cites: Mapping[int, Sequence[str]]
+) -> int:
+    """Write `established/` (CSR: citing ids, offsets, cited ids): for each opinion with
+    "clearly established" citations, the opinions of its citation graph row those citations
+    resolve to (a pin cite to the opinion it falls in). Return the number of pairs."""
+    graph = _load_arrays(directory / "graph")
+    citing_ids, offsets_out, cited_out = array("q"), array("q", [0]), array("q")
+    for opinion_id in sorted(relied):
+        lo, hi = _row(graph["citing"], graph["offsets"], opinion_id)
+        row = [int(c) for c in graph["cited"][lo:hi]]
+        found = CiteResolver({c: own_cites.get(c, ()) for c in row}).resolve(relied[opinion_id])
+        if not found:
+            continue
+        citing_ids.append(opinion_id)
+        cited_out.extend(sorted(found))
+        offsets_out.append(len(cited_out))
+    _save_arrays(
+        directory / "established",
+        citing=np.frombuffer(citing_ids, dtype=np.int64),
+        offsets=np.frombuffer(offsets_out, dtype=np.int64),
+        cited=np.frombuffer(cited_out, dtype=np.int64),
+    )
+    return len(cited_out)
 
 
 def _save_arrays(folder: Path, **arrays: np.ndarray) -> None:
@@ -707,6 +745,10 @@ class PrecedentIndex:
         self.graph_citer_offsets = graph["citer_offsets"]
         self.graph_citers = graph["citers"]
         self.graph_citer_age = graph["citer_age"]
+        established = _load_arrays(directory / "established")
+        self.established_citing = established["citing"]
+        self.established_offsets = established["offsets"]
+        self.established_cited = established["cited"]
         self._blas: Any = None
         facts_path = directory / "facts.json"
         self.fact_stats: dict[str, Any] = (
@@ -874,6 +916,13 @@ class PrecedentIndex:
         """`cited_by` for many opinions at once: (cited ids, position in `opinion_ids` of the
         opinion citing each), in input order — one gather instead of a Python loop."""
         return _gather(self.graph_citing, self.graph_offsets, self.graph_cited, opinion_ids)
+
+    def established_each(self, opinion_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For many opinions at once, the opinions each cites on clearly established law
+        (`established.py`): (cited ids, position in `opinion_ids` of the opinion citing)."""
+        return _gather(
+            self.established_citing, self.established_offsets, self.established_cited, opinion_ids
+        )
 
     def recent_citers(
         self,

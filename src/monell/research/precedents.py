@@ -372,6 +372,31 @@ class SimilarPrecedent:
     facts_method: str | None
     supreme_court: bool
     opinion_id: int
+    clearly_established_votes: float  # summed similarity of the earlier opinions relying on it
+    relied_on_by: list[dict[str, Any]]  # those opinions: case_name, court, date_filed, opinion_id
+    why: str  # why it is listed, in words: shared facts, text rank, who relied on it
+    landmark: bool  # a Supreme Court landmark at the date, listed only on its own facts
+
+
+def why_listed(hit: SimilarHit, case: CaseFacts) -> str:
+    """One sentence saying why an opinion is in the similar list."""
+    labels = ", ".join(fact_label(f) for f in hit.shared)
+    parts = [
+        f"its facts section states {labels} ({len(hit.shared)} of {len(case.facts)} incident facts)"
+    ]
+    if hit.facts_text_rank is not None:
+        parts.append(f"facts-section text match #{hit.facts_text_rank}")
+    if hit.relied_on_by:
+        n = len(hit.relied_on_by)
+        names = "; ".join(
+            f"{r.case_name} ({r.court}, {r.date_filed or 'undated'})" for r in hit.relied_on_by[:3]
+        )
+        more = f" and {n - 3} more" if n > 3 else ""
+        parts.append(
+            f"cited on clearly established law by {n} earlier opinion{'s' if n > 1 else ''} "
+            f"with similar facts: {names}{more}"
+        )
+    return "; ".join(parts)
 
 
 def appellate_courts(index: PrecedentIndex) -> list[str]:
@@ -447,6 +472,10 @@ def similar_precedents(
                 facts_method=meta.get("facts_method"),
                 supreme_court=hit.supreme_court,
                 opinion_id=hit.opinion_id,
+                clearly_established_votes=round(hit.votes, 6),
+                relied_on_by=[asdict(r) for r in hit.relied_on_by],
+                why=why_listed(hit, case),
+                landmark=hit.landmark,
             )
         )
     return out
@@ -762,6 +791,7 @@ def similar_markdown(i: int, p: dict[str, Any]) -> str:
         f"{i}. *{t(p['case_name'])}*, {cite}{mark} ({t(p['court_name'])}, "
         f"{p['date_filed'] or 'undated'}) — {p['weight']}; violation: {p['violation']}; "
         f"QI: {p['qi_result'].replace('_', ' ')}; shared facts: {shared}\n"
+        f"   > Why listed: {t(p['why'])}\n"
         f"   > Facts: {facts}\n"
         f"   > Held: {held}"
     )

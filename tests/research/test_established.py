@@ -1,0 +1,79 @@
+"""Whom an opinion relies on for clearly established law (`research/established.py`): the
+citations of its "clearly established" sentences, read off real opinions of the shared sample,
+and pin cites resolved to the opinion they fall in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monell.research.established import (
+    MAX_PIN_SPAN,
+    CiteResolver,
+    established_cites,
+    parse_citation,
+)
+
+from .conftest import sample_text
+
+
+def test_plumhoff_relies_on_brosseau(shared_opinions: Path) -> None:
+    # "We think our decision in Brosseau v. Haugen, 543 U. S. 194 (2004) (per curiam)
+    # squarely demonstrates that no clearly established law precluded petitioners' conduct"
+    text = sample_text(shared_opinions, "scotus.jsonl", "Plumhoff v. Rickard")
+    assert ("543", "U.S.", 194) in established_cites(text)
+
+
+def test_the_citation_sentence_after_the_proposition_counts(shared_opinions: Path) -> None:
+    # White v. Pauly: "For that reason, we have held that Garner and Graham do not by
+    # themselves create clearly established law outside 'an obvious case.'" — the authority
+    # follows in a sentence of its own: "Brosseau v. Haugen, 543 U. S. 194, 199 (2004)".
+    text = sample_text(shared_opinions, "scotus.jsonl", "White v. Pauly")
+    cites = established_cites(text)
+    assert ("543", "U.S.", 194) in cites
+    # "'clearly established law' should not be defined 'at a high level of generality.'"
+    # Ashcroft v. al-Kidd, 563 U. S. 731 — a statement of the doctrine, which the
+    # doctrine-free reading leaves out.
+    assert ("563", "U.S.", 731) in cites
+    assert ("563", "U.S.", 731) not in established_cites(text, doctrine=False)
+
+
+def test_habeas_clearly_established_federal_law_is_not_qualified_immunity() -> None:
+    text = (
+        "The state court's decision was not contrary to clearly established Federal law, as "
+        "determined by the Supreme Court, Williams v. Taylor, 529 U.S. 362, 412 (2000). "
+        "The officers violated no clearly established right. See Brosseau v. Haugen, 543 "
+        "U.S. 194, 198 (2004)."
+    )
+    assert established_cites(text) == [("543", "U.S.", 194)]
+    assert established_cites("No mention of the standard. 543 U.S. 194.") == []
+
+
+def test_pin_cite_resolves_to_the_opinion_it_falls_in() -> None:
+    # Nixon v. Fitzgerald (457 U.S. 731) and Harlow v. Fitzgerald (457 U.S. 800) share a
+    # volume: "457 U. S., at 818" is Harlow, "457 U.S. at 750" is Nixon.
+    resolver = CiteResolver({1: ["457 U.S. 731"], 2: ["457 U.S. 800"], 3: ["543 U.S. 194"]})
+    assert resolver.resolve(established_cites("clearly established. 457 U. S., at 818.")) == {2}
+    assert resolver.resolve([("457", "U.S.", 750)]) == {1}
+    assert resolver.resolve([("457", "U.S.", 800)]) == {2}
+    assert resolver.resolve([("457", "U.S.", 700)]) == set()  # before either opinion
+    assert resolver.resolve([("457", "U.S.", 800 + MAX_PIN_SPAN + 1)]) == set()
+    assert resolver.resolve([("12", "F.3d", 5)]) == set()
+    assert parse_citation("457 U.S. 800") == ("457", "U.S.", 800)
+    assert parse_citation("457 U.S., at 818") is None  # a pin is not an opinion's own cite
+
+
+@given(
+    firsts=st.lists(st.integers(1, 2000), min_size=1, max_size=12, unique=True),
+    page=st.integers(1, 2400),
+)
+def test_resolution_picks_the_nearest_first_page_at_or_before(firsts: list[int], page: int) -> None:
+    resolver = CiteResolver({i: [f"100 F.3d {p}"] for i, p in enumerate(firsts)})
+    found = resolver.resolve([("100", "F.3d", page)])
+    before = [p for p in firsts if p <= page]
+    if not before or page - max(before) > MAX_PIN_SPAN:
+        assert found == set()
+    else:
+        assert found == {firsts.index(max(before))}
