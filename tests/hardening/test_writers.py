@@ -258,3 +258,53 @@ def test_holder_description_reads_like_the_brief() -> None:
     since = datetime.fromisoformat("2026-12-04T14:03:00").astimezone()
     text = writelock.Holder(4242, "monell corpus load", since).describe()
     assert text == "another monell process (pid 4242, `monell corpus load`, since 14:03)"
+
+
+_RAW_HOLDER = """
+import os, sys, time
+from pathlib import Path
+from monell.storage.database import make_engine
+from monell.storage.writelock import begin_write
+engine = make_engine(sys.argv[1])
+with engine.connect() as conn, conn.begin():
+    begin_write(conn)  # what a raw-driver writer (the settlement importer) calls first
+    begin_write(conn)  # twice is harmless
+    cursor = conn.connection.driver_connection.cursor()
+    cursor.executemany("INSERT INTO corpus_courts (id) VALUES (?)", [("rawa",), ("rawb",)])
+    Path(os.environ["HOLD_READY"]).touch()
+    while not Path(os.environ["HOLD_RELEASE"]).exists():
+        time.sleep(0.02)
+"""
+
+
+def test_a_raw_driver_writer_that_begins_with_begin_write_is_named(
+    tmp_path: Path, db: Path
+) -> None:
+    ready, release = tmp_path / "ready", tmp_path / "release"
+    raw = subprocess.Popen(
+        [sys.executable, "-c", _RAW_HOLDER, f"sqlite:///{db}"],
+        env={**os.environ, "HOLD_READY": str(ready), "HOLD_RELEASE": str(release)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        while not ready.exists():
+            assert raw.poll() is None, raw.communicate()
+            time.sleep(0.02)
+        found = writelock.read_holder(str(db))
+        assert found is not None and found.pid == raw.pid
+        bulk = _bulk_opinions(tmp_path / "opinions-2024-07-01.csv", 2)
+        waiter = monell_process(
+            ["corpus", "load", bulk, "--db", db, "--no-link"], env={"MONELL_DB_BUSY_TIMEOUT": "3"}
+        )
+        _out, err = waiter.communicate(timeout=120)
+    finally:
+        release.touch()
+        raw.communicate(timeout=60)
+    assert raw.returncode == 0
+    assert waiter.returncode == 2, err
+    assert f"(pid {raw.pid}, " in err.strip().splitlines()[-1]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM corpus_courts WHERE id LIKE 'raw%'"
+        ).fetchone() == (2,)
+    assert not writelock.sidecar(str(db)).exists()
