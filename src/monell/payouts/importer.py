@@ -337,39 +337,31 @@ class _Writer:
         sha = hashlib.sha256
         hashes = [sha(k.encode()).hexdigest() for k in rows.keys]
         names = OFFICER_COLUMNS if self.officers else SETTLEMENT_COLUMNS
-        columns = ["source_file", "source_line", "row_hash", *names, "raw"]
-        data: list[list[Any]] = [
-            [self.path.name] * len(hashes),
-            rows.lines,
-            hashes,
-            *(rows.columns[name] for name in names),
-            rows.raws,
-        ]
-        new_ids = _bulk_insert(self.conn, table, columns, data)
-        self.report.present += len(hashes) - len(new_ids)
-        self.report.new += len(new_ids)
-        if self.officers or not new_ids:
+        columns = ["source_line", "row_hash", *names, "raw"]
+        data = [rows.lines, hashes, *(rows.columns[name] for name in names), rows.raws]
+        ids = _bulk_insert(self.conn, table, {"source_file": self.path.name}, columns, data)
+        added = len(ids) - ids.count(None)
+        self.report.present += len(ids) - added
+        self.report.new += added
+        if self.officers or not added:
             return
-        categorise = default_categoriser()
+        # Allegation headings and captions repeat: categorise each pair once per file.
         known = self.categories
         if len(known) > MEMO_LIMIT:
             known.clear()
-        summaries = rows.columns["summary_allegations"]
-        matters = rows.columns["matter_name"]
-        out: list[tuple[int, str, str]] = []
-        for digest, summary, matter in zip(hashes, summaries, matters, strict=True):
-            settlement_id = new_ids.get(digest)
-            if settlement_id is None:
-                continue
-            # Allegation headings and captions repeat: categorise each pair once per file.
-            found = known.get((summary, matter))
-            if found is None:
-                found = known[summary, matter] = [
-                    (category.value, rule) for category, rule in categorise(summary, matter).items()
-                ]
-            out.extend((settlement_id, category, rule) for category, rule in found)
-        if out:
-            _bulk_categories(self.conn, out)
+        summaries, matters = rows.columns["summary_allegations"], rows.columns["matter_name"]
+        pairs = list(zip(summaries, matters, strict=True))
+        categorise = default_categoriser()
+        for pair in set(pairs).difference(known):
+            known[pair] = [(category.value, rule) for category, rule in categorise(*pair).items()]
+        found = [known[pair] for pair in pairs]
+        out = [
+            (settlement_id, category, rule)
+            for settlement_id, listed in zip(ids, found, strict=True)
+            if settlement_id is not None
+            for category, rule in listed
+        ]
+        _bulk_categories(self.conn, out)
 
     def _without_legacy(self, table: Any, rows: Rows) -> tuple[Rows, int]:
         """Rows a database filled before issue 17 already holds under the older row_hash
@@ -388,29 +380,54 @@ class _Writer:
 
 
 def _bulk_insert(
-    conn: Connection, table: Any, columns: list[str], data: list[list[Any]]
-) -> dict[str, int]:
-    """Insert the rows (`data` is column-major) unless their row_hash is present; returns
-    row_hash -> id of the rows that are new."""
+    conn: Connection,
+    table: Any,
+    constants: dict[str, str],
+    columns: list[str],
+    data: list[list[Any]],
+) -> list[int | None]:
+    """Insert the rows (`data` is column-major, `constants` the same on every row) unless
+    their row_hash is present; returns each row's new id, None for a row already there."""
     dbapi = conn.connection.driver_connection
     assert dbapi is not None
     cursor = dbapi.cursor()
     name = table.name
+    hashes = data[columns.index("row_hash")]
     try:
         if conn.dialect.name == "postgresql":
-            return _copy_insert(cursor, name, columns, data)
+            listed = [*constants, *columns]
+            repeated = [[value] * len(hashes) for value in constants.values()]
+            new = _copy_insert(cursor, name, listed, [*repeated, *data])
+            return [new.get(h) for h in hashes]
         cursor.execute(f"SELECT coalesce(max(id), 0) FROM {name}")
         before = cursor.fetchone()[0]
-        marks = ", ".join("?" * len(columns))
+        # The fewest bound values: a column that is blank on every row of the batch is left
+        # to its default (NULL), and the file name is written once into the statement.
+        bound = [(c, d) for c, d in zip(columns, data, strict=True) if d.count(None) < len(d)]
+        names = [*constants, *(c for c, _ in bound)]
+        values = [*map(_sql_text, constants.values()), *("?" * len(bound))]
         cursor.executemany(
-            f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks}) "
+            f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join(values)}) "
             "ON CONFLICT (row_hash) DO NOTHING",
-            zip(*data, strict=True),
+            zip(*(d for _, d in bound), strict=True),
         )
+        n = len(hashes)
+        if cursor.rowcount == n:
+            cursor.execute(f"SELECT max(id) FROM {name}")
+            if cursor.fetchone()[0] == before + n:  # every row new: ids before+1 … before+n
+                return list(range(before + 1, before + n + 1))
         cursor.execute(f"SELECT row_hash, id FROM {name} WHERE id > ?", (before,))
-        return dict(cursor.fetchall())
+        new = dict(cursor.fetchall())
+        return [new.get(h) for h in hashes]
     finally:
         cursor.close()
+
+
+def _sql_text(value: str) -> str:
+    """A text value as an SQL string literal (quotes doubled; NUL never reaches here)."""
+    if "\x00" in value:
+        raise ValueError("NUL in a text constant")
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _copy_insert(
