@@ -33,6 +33,7 @@ from monell.corpus.records import (
     EdgeRow,
     OpinionRow,
     normalize_cite,
+    parse_day,
 )
 
 # Opinion texts run to megabytes; the csv module's default cap is 128 KiB.
@@ -95,9 +96,9 @@ class Cells:
         if not value:
             return None
         try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            raise ValueError(f"column {name!r}: {value[:40]!r} is not a YYYY-MM-DD date") from None
+            return parse_day(value)
+        except ValueError as exc:
+            raise ValueError(f"column {name!r}: {exc}") from None
 
     def bool(self, name: str) -> bool | None:
         value = self.text(name)

@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from monell.corpus.records import (
     OpinionRow,
     derived_id,
     normalize_cite,
+    parse_day,
     split_cite,
 )
 
@@ -288,7 +288,6 @@ def estimate(clusters: int, *, opinions_per_cluster: float = 1.1, hourly_rate: f
     return requests / hourly_rate
 
 
-_API_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?")
 _ID_MAX = 2**63 - 1  # BIGINT, the id columns of both databases
 
 
@@ -301,11 +300,10 @@ def _date(value: Any, where: str = "a search result") -> date | None:
     """`dateFiled`: YYYY-MM-DD, optionally with a time; anything else names the record."""
     if value is None or value == "":
         return None
-    match = _API_DATE.fullmatch(value) if isinstance(value, str) else None
     try:
-        if match is None:
+        if not isinstance(value, str):
             raise ValueError
-        return date.fromisoformat(match[1])
+        return parse_day(value)
     except ValueError:
         raise ApiError(
             f"{where}: field 'dateFiled' is not a date (YYYY-MM-DD): {_short(value)}; {_NOT_STORED}"

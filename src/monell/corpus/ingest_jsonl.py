@@ -30,6 +30,7 @@ from monell.corpus.records import (
     OpinionRow,
     derived_id,
     normalize_cite,
+    parse_day,
     split_cite,
 )
 
@@ -73,7 +74,7 @@ def _date(rec: dict[str, Any]) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_day(value)
     except (TypeError, ValueError):
         raise ValueError(f"field 'date_filed' must be YYYY-MM-DD or null, got {value!r}") from None
 

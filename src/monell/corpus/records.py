@@ -31,6 +31,24 @@ TEXT_FIELDS = (
 )
 
 
+# A day as the three sources write it: YYYY-MM-DD, optionally followed by a time
+# ("2015-06-22T00:00:00-07:00" in the API, "2024-05-01 03:12:45+00" in bulk exports).
+_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?")
+
+
+def parse_day(value: str) -> date:
+    """The date of `value`, one rule for bulk, JSONL and API rows; ValueError for anything
+    else: an impossible day (2021-02-30), year 0, trailing text, ISO week or compact forms
+    that `date.fromisoformat` would also take (2021-W01-1, 20210101)."""
+    match = _DAY.fullmatch(value)
+    if match is None:
+        raise ValueError(f"{value[:40]!r} is not a YYYY-MM-DD date")
+    try:
+        return date.fromisoformat(match[1])
+    except ValueError:
+        raise ValueError(f"{value[:40]!r} is not a real calendar date") from None
+
+
 def derived_id(kind: str, key: str) -> int:
     """A stable id for a row that has no CourtListener id (sample JSONL records).
 
