@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from eyecite import get_citations
 
+from monell.corpus import graph
 from monell.law import citation_tokens
 from monell.law.book import load_law
 
@@ -86,21 +87,28 @@ def test_the_cache_file_named_is_the_one_eyecite_reads() -> None:
     path = citation_tokens.prepare()
     assert path is not None and path.exists() and path.stat().st_size > 1_000_000
     assert citation_tokens.hyperscan_ready()
-    assert path.parent == citation_tokens._hyperscan_cache_dir()
+    assert path.parent == citation_tokens.hyperscan_cache_dir()
 
 
-def test_compiling_says_so_once_in_one_line(monkeypatch, capsys) -> None:
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(citation_tokens.citation_tokenizer, id="cite verify"),
+        pytest.param(graph.tokenizer, id="corpus load / link"),
+    ],
+)
+def test_compiling_says_so_once_in_one_line(monkeypatch, capsys, make) -> None:
     citation_tokens.prepare()  # compiled in the shared cache: the test only loads it
     monkeypatch.setattr(citation_tokens, "hyperscan_ready", lambda extractors=None: False)
-    citation_tokens.citation_tokenizer.cache_clear()
+    make.cache_clear()
     try:
-        citation_tokens.citation_tokenizer()
-        citation_tokens.citation_tokenizer()
+        make()
+        make()  # kept: said once
     finally:
-        citation_tokens.citation_tokenizer.cache_clear()
+        make.cache_clear()
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("preparing the citation parser once") and "~15-40 s" in line
-    assert str(citation_tokens._hyperscan_cache_dir()) in line
+    assert str(citation_tokens.hyperscan_cache_dir()) in line
 
 
 def test_make_setup_prepares_the_citation_parser() -> None:

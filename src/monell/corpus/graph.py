@@ -44,9 +44,9 @@ _TYPE_RANK = {"010combined": 0, "015unamimous": 1, "020lead": 2, "025plurality":
 
 
 def hyperscan_cache_dir() -> Path:
-    from platformdirs import user_cache_dir
+    from monell.law.citation_tokens import hyperscan_cache_dir as shared
 
-    return Path(user_cache_dir("monell", appauthor=False)) / "eyecite-hyperscan"
+    return shared()  # one compiled database per machine for `corpus` and `cite verify`
 
 
 @cache
@@ -62,11 +62,14 @@ def tokenizer(kind: str | None = None) -> Any:
         from eyecite.tokenizers import HyperscanTokenizer
     except ImportError:
         return default_tokenizer
+    from monell.law.citation_tokens import PREPARING, hyperscan_ready
+
     cache_dir = hyperscan_cache_dir()
-    if not cache_dir.exists() and sys.stderr.isatty():
-        print("compiling eyecite's citation patterns once (about half a minute)…", file=sys.stderr)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    return HyperscanTokenizer(cache_dir=str(cache_dir))
+    scanner = HyperscanTokenizer(cache_dir=str(cache_dir))
+    if not hyperscan_ready(scanner.extractors):  # the same one line as `cite verify`
+        print(PREPARING.format(where=cache_dir), file=sys.stderr, flush=True)
+    return scanner
 
 
 def _canonical(token: Any) -> str | None:

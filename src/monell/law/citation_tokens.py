@@ -28,7 +28,7 @@ PREPARING = (
 )
 
 
-def _hyperscan_cache_dir() -> Path:
+def hyperscan_cache_dir() -> Path:
     # The same user cache `monell corpus load` fills (corpus/graph.py): one compile per machine.
     from platformdirs import user_cache_dir
 
@@ -73,7 +73,7 @@ def hyperscan_cache_file(extractors: Any = None) -> Path | None:
         for e in extractors
     ]
     key = hashlib.md5(str(expressions).encode("utf8") + str(flags).encode("utf8")).hexdigest()
-    return _hyperscan_cache_dir() / key
+    return hyperscan_cache_dir() / key
 
 
 def hyperscan_ready(extractors: Any = None) -> bool:
@@ -108,7 +108,7 @@ def citation_tokenizer() -> Any:
         from eyecite.tokenizers import default_tokenizer
 
         return default_tokenizer
-    cache_dir = _hyperscan_cache_dir()
+    cache_dir = hyperscan_cache_dir()
     cache_dir.mkdir(parents=True, exist_ok=True)
     scanner = HyperscanTokenizer(cache_dir=str(cache_dir))
     if not hyperscan_ready(scanner.extractors):  # a user waits here once per machine: say why
