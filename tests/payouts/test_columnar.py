@@ -82,6 +82,11 @@ def test_columns_parse_as_the_row_parser_does(column: list[str]) -> None:
     assert list(zip(years.to_pylist(), bad.to_pylist(), strict=True)) == expected
 
 
+def test_whitespace_is_what_str_strip_removes() -> None:
+    every = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert every == vector.WHITESPACE
+
+
 @given(st.lists(st.text(), min_size=1, max_size=10))
 def test_raw_json_is_json_dumps(column: list[str]) -> None:
     literals = vector.json_string(pa.array(column, pa.string())).to_pylist()
