@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from monell.simulate.params import Params, load_params
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def settlements_db(tmp_path_factory: pytest.TempPathFactory, files: list[str]) -> str:
+    """A SQLite database with these files of data/settlements imported (monell payouts import)."""
+    from monell.cli.main import cli
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('settlements') / 'p.sqlite3'}"
+    paths = [str(REPO / "data" / "settlements" / f) for f in files]
+    result = CliRunner().invoke(cli, ["payouts", "import", *paths, "--db", url])
+    assert result.exit_code == 0, result.output
+    return url
 
 
 def small(

@@ -10,6 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from monell.cli.main import cli
+from tests.simulate.conftest import settlements_db
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = "run: {runs: 4, years: 3, batch_size: 2}\npopulation: {scale: 0.02}\n"
@@ -199,11 +200,7 @@ REAL_FILES = [
 
 @pytest.fixture(scope="module")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('sim') / 'p.sqlite3'}"
-    files = [str(REPO / "data" / "settlements" / f) for f in REAL_FILES]
-    result = CliRunner().invoke(cli, ["payouts", "import", *files, "--db", url])
-    assert result.exit_code == 0, result.output
-    return url
+    return settlements_db(tmp_path_factory, REAL_FILES)
 
 
 def test_calibrate_on_real_settlements_then_simulate(real_db: str, tmp_path: Path) -> None:
@@ -272,3 +269,49 @@ def test_scheduler_option_runs_on_a_dask_cluster(tmp_path: Path) -> None:
         )
     assert remote.exit_code == 0, remote.output
     assert json.loads(remote.output) == json.loads(local.output)
+
+
+def _simulation_schema() -> dict:
+    from importlib import resources
+
+    text = (resources.files("monell.report") / "schema" / "simulation.schema.json").read_text()
+    return json.loads(text)
+
+
+def test_json_output_validates_against_its_schema(tmp_path: Path) -> None:
+    """Real output, one scenario and a comparison, against report/schema/simulation.schema.json;
+    a renamed or missing key is caught."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_simulation_schema())
+    base = _scenario(tmp_path, "extends: baseline\n" + SMALL, "base.yaml")
+    qi = _scenario(tmp_path, "extends: qualified_immunity_abolished\n" + SMALL, "qi.yaml")
+    one = _invoke("simulate", base, "--format", "json", "--workers", "1")
+    two = _invoke("simulate", base, "--compare", qi, "--format", "json", "--workers", "1")
+    for result in (one, two):
+        assert result.exit_code == 0, result.output
+        validator.validate(json.loads(result.output))
+    data = json.loads(two.output)
+    assert set(data) == {"simulation", "compare_with", "difference"}
+    renamed = json.loads(one.output)
+    renamed["simulation"]["payouts_by_year"] = renamed["simulation"].pop("per_year")
+    assert not validator.is_valid(renamed)
+    lonely = json.loads(two.output)
+    del lonely["difference"]
+    assert not validator.is_valid(lonely)
+
+
+def test_options_may_come_before_the_scenario(tmp_path: Path) -> None:
+    """`monell simulate --runs 3 SCENARIO.yaml` is the same run as the options after it;
+    subcommands still work with their options first."""
+    scenario = _scenario(tmp_path, SMALL)
+    after = _invoke("simulate", scenario, "--runs", "3", "--format", "json", "--workers", "1")
+    before = _invoke("simulate", "--runs", "3", "--format=json", "--workers", "1", scenario)
+    assert before.exit_code == 0, before.output
+    assert json.loads(before.output) == json.loads(after.output)
+    assert json.loads(before.output)["simulation"]["runs"] == 3
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    out = tmp_path / "p.yaml"
+    calibrate = CliRunner().invoke(cli, ["simulate", "--db", url, "calibrate", "-o", str(out)])
+    assert calibrate.exit_code == 2 and "monell payouts import" in calibrate.output
+    assert "[OPTIONS] SCENARIO.yaml" in _invoke("simulate", "--help").output

@@ -214,6 +214,33 @@ class ScenarioGroup(click.Group):
 
     scenario_command = _scenario_command()
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Options may come before the scenario (`monell simulate --runs 100 baseline`): the
+        first positional argument (the scenario, or a subcommand's name) is moved to the
+        front, skipping each option's value."""
+        if args and args[0].startswith("-") and args[0] not in ctx.help_option_names:
+            args = self._positional_first(args)
+        return super().parse_args(ctx, args)
+
+    def _positional_first(self, args: list[str]) -> list[str]:
+        takes_value = {
+            name
+            for p in self.scenario_command.params
+            if isinstance(p, click.Option) and not p.is_flag
+            for name in (*p.opts, *p.secondary_opts)
+        }
+        takes_value.update(("--db",))  # calibrate's and backtest's database option
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                break
+            if arg.startswith("-"):
+                i += 2 if "=" not in arg and arg in takes_value else 1
+                continue
+            return [arg, *args[:i], *args[i + 1 :]]
+        return args
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
@@ -222,7 +249,9 @@ class ScenarioGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, "SCENARIO.yaml [OPTIONS] | COMMAND [ARGS]...")
+        formatter.write_usage(
+            ctx.command_path, "[OPTIONS] SCENARIO.yaml [OPTIONS] | COMMAND [ARGS]..."
+        )
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Arguments"):
@@ -294,19 +323,32 @@ def register(group: click.Group) -> None:
     help="Let each city's claim rate and severity walk from year to year, by the pooled "
     "random walks fitted on the data (--no-drift: they stay at their last fitted level).",
 )
+@click.option(
+    "--chicago-law-department",
+    "chicago_law_department",
+    is_flag=True,
+    help="Chicago's payments from the City of Chicago Law Department's files (2008–2021, "
+    "police misconduct, bundled) instead of the loaded FiveThirtyEight file; the two are "
+    "different cuts of the city's payouts and are never mixed.",
+)
 def calibrate_command(
-    db: str | None, output: str, dollars_year: int, fit_through: int | None, drift: bool
+    db: str | None,
+    output: str,
+    dollars_year: int,
+    fit_through: int | None,
+    drift: bool,
+    chicago_law_department: bool,
 ) -> None:
     """Fit frequency and severity per city from the loaded settlements; write a parameter file
     with provenance (load data first: monell payouts import data/settlements/*/*.csv)."""
     _require_sim("monell simulate calibrate")
     from monell.cli.payouts import open_db
-    from monell.simulate.calibrate import CalibrationError, calibrate, payments_from_records
+    from monell.simulate.calibrate import CalibrationError, calibrate
     from monell.simulate.params import params_to_yaml
 
     store = _store(open_db(db))
     try:
-        payments = payments_from_records(store.iter_query(), dollars_year)
+        payments = _payments(store, dollars_year, chicago_law_department)
         params = calibrate(
             payments,
             dollars_year=dollars_year,
@@ -331,9 +373,28 @@ def _store(engine: Any) -> Any:
     return SettlementStore(engine)
 
 
+def _payments(store: Any, dollars_year: int, chicago_law_department: bool) -> list[Any]:
+    """The loaded settlements as payments; with `chicago_law_department`, Chicago's from the
+    Law Department's files instead."""
+    from monell.simulate.calibrate import payments_from_records
+
+    payments = payments_from_records(store.iter_query(), dollars_year)
+    if not chicago_law_department:
+        return payments
+    from monell.simulate.chicago import law_department_payments
+
+    others = [p for p in payments if (p.city, p.state) != ("Chicago", "IL")]
+    return others + law_department_payments(dollars_year)
+
+
 def _describe(payments: list[Any]) -> str:
-    files = sorted({Path(p.source_file).name for p in payments})
-    return "settlements loaded with `monell payouts import`: " + ", ".join(files)
+    from monell.simulate.chicago import BUNDLED_FILE, SELECTION, SOURCE
+
+    files = sorted({Path(p.source_file).name for p in payments} - {BUNDLED_FILE})
+    text = "settlements loaded with `monell payouts import`: " + ", ".join(files)
+    if any(p.source_file == BUNDLED_FILE for p in payments):
+        text += f"; Chicago instead from {BUNDLED_FILE}: {SOURCE}; {SELECTION}"
+    return text
 
 
 @simulate.command("backtest")
@@ -362,9 +423,22 @@ def _describe(payments: list[Any]) -> str:
     show_default=True,
     help="Constant dollars of this year (CPI-U).",
 )
+@click.option(
+    "--chicago-law-department",
+    "chicago_law_department",
+    is_flag=True,
+    help="Fit and score Chicago on the City of Chicago Law Department's payments (2008–2021, "
+    "bundled) instead of the loaded FiveThirtyEight file.",
+)
 @format_option(("md", "json"), "Report format.")
 def backtest_command(
-    db: str | None, fit_through: int, runs: int, seed: int, dollars_year: int, fmt: str
+    db: str | None,
+    fit_through: int,
+    runs: int,
+    seed: int,
+    dollars_year: int,
+    chicago_law_department: bool,
+    fmt: str,
 ) -> None:
     """Fit on payments up to a year, forecast each city's yearly totals for five years; 80%
     interval coverage and CRPS against a naive baseline (last three years, bootstrapped)."""
@@ -373,10 +447,10 @@ def backtest_command(
 
     from monell.cli.payouts import open_db
     from monell.simulate.backtest import backtest, to_markdown
-    from monell.simulate.calibrate import CalibrationError, payments_from_records
+    from monell.simulate.calibrate import CalibrationError
 
     store = _store(open_db(db))
-    payments = payments_from_records(store.iter_query(), dollars_year)
+    payments = _payments(store, dollars_year, chicago_law_department)
     try:
         result = backtest(
             payments,

@@ -62,14 +62,28 @@ def _forecast(
 
 
 def last_complete_year(payments: Sequence[Payment]) -> int | None:
-    """The last year the data cover in full: the year before the latest dated payment's year,
-    unless that payment is dated in December (the FiveThirtyEight / Marshall Project requests
-    were answered in 2020, and every file's 2020 rows stop between April and July)."""
+    """The last year dated payments cover in full: the latest date's year if it falls in
+    December, else the year before (None without dates)."""
     dates = [p.date for p in payments if p.date is not None]
     if not dates:
         return None
     latest = max(dates)
     return latest.year if latest.month == 12 else latest.year - 1
+
+
+def complete_through(payments: Sequence[Payment]) -> dict[str, int | None]:
+    """Per city, the last year its data cover in full (`last_complete_year` of the city's
+    dated payments; a city without dates takes the median of the other cities' years). The
+    FiveThirtyEight / Marshall Project requests were answered in 2020 and the files stop
+    between March 2019 (Columbia) and July 2020 (Paterson); the Law Department's at August
+    30, 2021."""
+    by_city: dict[str, list[Payment]] = defaultdict(list)
+    for p in payments:
+        by_city[f"{p.city}, {p.state}"].append(p)
+    own = {city: last_complete_year(rows) for city, rows in by_city.items()}
+    dated = sorted(y for y in own.values() if y is not None)
+    others = dated[(len(dated) - 1) // 2] if dated else None  # the median (lower) city's
+    return {city: year if year is not None else others for city, year in own.items()}
 
 
 def _score(draws: np.ndarray, observed: float) -> tuple[bool, float]:
@@ -102,7 +116,7 @@ def backtest(
         "model": _forecast(drifting, fit_through, runs, seed, workers),
         "model_constant_level": _forecast(constant, fit_through, runs, seed, workers),
     }
-    complete_through = last_complete_year(payments)
+    complete = complete_through(payments)
     totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     last_year: dict[str, int] = {}
     for p in payments:
@@ -119,8 +133,9 @@ def backtest(
             year = fit_through + 1 + t
             if year > last_year.get(key, fit_through):
                 continue  # the city's file ends before this year
-            if complete_through is not None and year > complete_through:
-                continue  # the data were collected part way through this year
+            last_full = complete.get(key)
+            if last_full is not None and year > last_full:
+                continue  # the city's data end part way through this year
             observed = totals[key].get(year, 0.0)
             row: dict[str, Any] = {"city": key, "year": year, "observed": observed}
             for name, draws in (*((k, v[:, t, c]) for k, v in forecasts.items()), ("naive", naive)):
@@ -144,7 +159,7 @@ def backtest(
         "horizon_years": HORIZON,
         "cities": len({r["city"] for r in rows}),
         "city_years": n,
-        "scored_through": complete_through,
+        "scored_through": {c: complete.get(c) for c in sorted({r["city"] for r in rows})},
         "runs": runs,
         "dollars_year": dollars_year,
         "rate_drift_sd": drifting.claims.rate_drift_sd,
@@ -163,7 +178,8 @@ def backtest(
 def to_markdown(result: dict[str, Any]) -> str:
     m, c, n = result["model"], result["model_constant_level"], result["naive"]
     ratio = result["crps_ratio_model_to_naive"]
-    scored = result.get("scored_through")
+    scored = result.get("scored_through") or {}
+    cut = sorted(f"{c} {y}" for c, y in scored.items() if y is not None and y < 2100)
     lines = [
         f"# Backtest: fit through {result['fit_through']}, forecast "
         f"{result['horizon_years']} years",
@@ -171,8 +187,8 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"{result['cities']} cities, {result['city_years']} city-years, {result['runs']} runs, "
         f"{result['dollars_year']} dollars"
         + (
-            f"; years after {scored} not scored (the data end part way through it)."
-            if scored
+            "; scored through the last year each city's data cover in full: " + ", ".join(cut) + "."
+            if cut
             else "."
         ),
         "",
