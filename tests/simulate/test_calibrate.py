@@ -130,3 +130,31 @@ def test_local_level_filter_follows_a_shift_and_knows_its_uncertainty() -> None:
     assert fixed.variance == pytest.approx(0.1 / 10)
     _, gap = local_level([1.0, float("nan"), float("nan")], [0.1, 0.1, 0.1], 0.25)
     assert gap.variance == pytest.approx(0.1 + 0.5)
+
+
+def test_a_pooled_trend_is_recovered_and_compounds_in_the_simulation() -> None:
+    """Counts growing 10% a year (log 0.0953) in 40 cities: fit_trend finds it; a city run
+    with that rate trend has about e^(0.0953·t) times the claims t years on."""
+    from monell.simulate.calibrate import fit_trend, log_count_series
+
+    rng = np.random.default_rng(11)
+    series = []
+    for _ in range(40):
+        log_rate = (
+            np.log(200.0) + 0.0953 * np.arange(12) + np.cumsum(0.05 * rng.standard_normal(12))
+        )
+        series.append(list(rng.poisson(np.exp(log_rate))))
+    walk, extra = fit_count_levels(series)
+    trend = fit_trend([log_count_series(c, 0.0) for c in series], walk, extra)
+    assert trend == pytest.approx(0.0953, abs=0.02)
+    payments = _synthetic(rng, 100.0, 1000.0, 10.0, 1.0, range(2000, 2012))
+    params = calibrate(payments, dollars_year=2022, source="synthetic", drift=False)
+    params = params.model_copy(
+        update={
+            "claims": params.claims.model_copy(update={"rate_trend": 0.1}),
+            "run": params.run.model_copy(update={"runs": 20, "years": 8, "batch_size": 10}),
+            "responses": params.responses.model_copy(update={"enabled": False}),
+        }
+    )
+    claims = simulate(params, workers=1).series["claims"].mean(axis=0)
+    assert claims[-1] / claims[0] == pytest.approx(np.exp(0.7), rel=0.1)

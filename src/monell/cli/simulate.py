@@ -324,6 +324,12 @@ def register(group: click.Group) -> None:
     "random walks fitted on the data (--no-drift: they stay at their last fitted level).",
 )
 @click.option(
+    "--trend",
+    is_flag=True,
+    help="Give the walks the pooled trend of the data (log per year; it compounds: check it "
+    "before long runs).",
+)
+@click.option(
     "--chicago-law-department",
     "chicago_law_department",
     is_flag=True,
@@ -337,6 +343,7 @@ def calibrate_command(
     dollars_year: int,
     fit_through: int | None,
     drift: bool,
+    trend: bool,
     chicago_law_department: bool,
 ) -> None:
     """Fit frequency and severity per city from the loaded settlements; write a parameter file
@@ -355,6 +362,7 @@ def calibrate_command(
             source=_describe(payments),
             fit_through=fit_through,
             drift=drift,
+            trend=trend,
         )
     except CalibrationError as exc:
         fail(str(exc))

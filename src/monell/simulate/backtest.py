@@ -104,17 +104,21 @@ def backtest(
     """Scores three forecasts of every city-year after `fit_through` that the data cover in
     full: the calibrated model (levels filtered to T, then walking, as `calibrate` writes by
     default; `model_with_drift` repeats it under its old key), the same with the levels held
-    (`calibrate --no-drift`), and the naive baseline. Everything is fitted on payments up to
-    T only."""
+    (`calibrate --no-drift`), the same with the pooled trend (`calibrate --trend`), and the
+    naive baseline. Everything is fitted on payments up to T only."""
     drifting = calibrate(
         payments, dollars_year=dollars_year, source=source, fit_through=fit_through
     )
     constant = calibrate(
         payments, dollars_year=dollars_year, source=source, fit_through=fit_through, drift=False
     )
+    trending = calibrate(
+        payments, dollars_year=dollars_year, source=source, fit_through=fit_through, trend=True
+    )
     forecasts = {
         "model": _forecast(drifting, fit_through, runs, seed, workers),
         "model_constant_level": _forecast(constant, fit_through, runs, seed, workers),
+        "model_with_trend": _forecast(trending, fit_through, runs, seed, workers),
     }
     complete = complete_through(payments)
     totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
@@ -150,7 +154,7 @@ def backtest(
             "coverage_80": sum(r[name]["covered"] for r in rows) / n,
             "mean_crps": float(np.mean([r[name]["crps"] for r in rows])),
         }
-        for name in ("model", "model_constant_level", "naive")
+        for name in ("model", "model_constant_level", "model_with_trend", "naive")
     }
     summary["model_with_drift"] = summary["model"]  # the model has drift since 2026-12-04
     naive_crps = summary["naive"]["mean_crps"]
@@ -170,6 +174,9 @@ def backtest(
         "crps_ratio_drift_to_naive": summary["model_with_drift"]["mean_crps"] / naive_crps,
         "crps_ratio_constant_level_to_naive": summary["model_constant_level"]["mean_crps"]
         / naive_crps,
+        "crps_ratio_trend_to_naive": summary["model_with_trend"]["mean_crps"] / naive_crps,
+        "rate_trend": trending.claims.rate_trend,
+        "severity_trend": trending.claims.severity_trend,
         "city_years_model_better": sum(r["model"]["crps"] < r["naive"]["crps"] for r in rows),
         "rows": rows,
     }
@@ -177,6 +184,7 @@ def backtest(
 
 def to_markdown(result: dict[str, Any]) -> str:
     m, c, n = result["model"], result["model_constant_level"], result["naive"]
+    w = result["model_with_trend"]
     ratio = result["crps_ratio_model_to_naive"]
     scored = result.get("scored_through") or {}
     cut = sorted(f"{c} {y}" for c, y in scored.items() if y is not None and y < 2100)
@@ -198,6 +206,9 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"{result['severity_drift_sd']} a year) | {m['coverage_80']:.0%} | "
         f"${m['mean_crps']:,.0f} |",
         f"| model, levels held at the last fit | {c['coverage_80']:.0%} | ${c['mean_crps']:,.0f} |",
+        f"| model with the pooled trend (rate {result['rate_trend']:+.2f}, severity "
+        f"{result['severity_trend']:+.2f} log a year) | {w['coverage_80']:.0%} | "
+        f"${w['mean_crps']:,.0f} |",
         f"| naive (last 3 years, bootstrap) | {n['coverage_80']:.0%} | ${n['mean_crps']:,.0f} |",
         "",
         f"CRPS ratio model / naive: {ratio:.3f} (below 1: the model is better); the model is "

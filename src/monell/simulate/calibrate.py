@@ -125,15 +125,17 @@ class Level:
 
 
 def local_level(
-    y: Sequence[float], obs_var: Sequence[float], walk_var: float
+    y: Sequence[float], obs_var: Sequence[float], walk_var: float, trend: float = 0.0
 ) -> tuple[float, Level]:
     """(log likelihood, filtered level at the end) of y_t = x_t + e_t, e_t ~ N(0, R_t),
-    x_t = x_{t−1} + w_t, w_t ~ N(0, Q); a diffuse start (the first observation sets the
-    level); missing years (NaN) only add Q. The likelihood leaves out the first observation."""
+    x_t = x_{t−1} + δ + w_t, w_t ~ N(0, Q); a diffuse start (the first observation sets the
+    level); missing years (NaN) only add δ and Q. The likelihood leaves out the first
+    observation."""
     level, var, loglik, started = 0.0, math.inf, 0.0, False
     for obs, noise in zip(y, obs_var, strict=True):
         if started:
             var += walk_var
+            level += trend
         if math.isnan(obs):
             continue
         if not started:
@@ -185,6 +187,24 @@ def _pooled_walk_fit(prepared: Sequence[tuple[list[float], list[float]]]) -> tup
             if ll > best[0]:
                 best = (ll, s, v)
     return best[1], best[2]
+
+
+TREND_GRID = tuple(round(0.01 * i, 2) for i in range(-20, 31))  # −0.20 … +0.30 a year
+
+
+def fit_trend(
+    prepared: Sequence[tuple[list[float], list[float]]], walk: float, extra: float
+) -> float:
+    """The pooled drift δ of the walk (log per year) by maximum likelihood over a grid, the
+    walk's and the noise's sizes held at their fitted values."""
+    best = (-math.inf, 0.0)
+    for d in TREND_GRID:
+        ll = sum(
+            local_level(y, [r + extra for r in noise], walk * walk, d)[0] for y, noise in prepared
+        )
+        if ll > best[0]:
+            best = (ll, d)
+    return best[1]
 
 
 def fit_count_levels(count_series: Sequence[Sequence[int]]) -> tuple[float, float]:
@@ -299,6 +319,7 @@ def calibrate(
     fit_through: int | None = None,
     base: Params | None = None,
     drift: bool = True,
+    trend: bool = False,
 ) -> Params:
     """A `cities` parameter set from payments (those after `fit_through` are left out).
 
@@ -339,6 +360,14 @@ def calibrate(
         )
     walk, extra = fit_count_levels(count_series)
     walk_mu, tau = fit_severity_levels(amount_groups)
+    rate_trend = severity_trend = 0.0
+    if trend:
+        rate_trend = fit_trend([log_count_series(c, 0.0) for c in count_series], walk, extra)
+        severity_trend = fit_trend(
+            [log_severity_series(g, _log_within_var(g), 0.0) for g in amount_groups],
+            walk_mu,
+            tau * tau,
+        )
     k_paid = K_MAX if extra <= 1 / K_MAX else 1 / extra
     k = max(0.05, k_paid * concentration)
     cities = []
@@ -346,9 +375,9 @@ def calibrate(
     for (city, state, rows, fit), counts, groups, within in zip(
         fitted, count_series, amount_groups, sigmas2, strict=True
     ):
-        _, rate_level = local_level(*log_count_series(counts, extra), walk * walk)
+        _, rate_level = local_level(*log_count_series(counts, extra), walk * walk, rate_trend)
         mean_logs = log_severity_series(groups, _log_within_var(groups), tau * tau)
-        _, mu_level = local_level(*mean_logs, walk_mu**2)
+        _, mu_level = local_level(*mean_logs, walk_mu**2, severity_trend)
         # back from the log scale: E[n] ≈ exp(x + R/2) − ½ with R the log count's noise
         noise = log_count_series(counts, extra)[1][0]
         rate = max(0.05, math.exp(rate_level.level + noise / 2) - 0.5)
@@ -391,6 +420,8 @@ def calibrate(
             "severity_year_sd": round(tau / math.sqrt(concentration), 4),
             "rate_drift_sd": walk if drift else 0.0,
             "severity_drift_sd": walk_mu if drift else 0.0,
+            "rate_trend": rate_trend,
+            "severity_trend": severity_trend,
         }
     )
     return base.model_copy(
@@ -424,6 +455,10 @@ def calibrate(
                 "first simulated year (rate_drift_sd, severity_drift_sd)"
                 if drift
                 else "none (the levels stay at their last fitted values)",
+                "trend": "the walks' pooled mean step by maximum likelihood (rate_trend, "
+                "severity_trend, log per year), also in the filtered levels; it compounds"
+                if trend
+                else "none",
                 "fit_through": fit_through,
                 "skipped": skipped,
                 "caveat": "The FiveThirtyEight / Marshall Project files are not comparable "

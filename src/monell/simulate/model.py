@@ -278,9 +278,12 @@ def draw_claims(
     drift = c.rate_drift_sd if year >= params.burn_in else 0.0  # the walk starts at T + 1
     tau = c.severity_year_sd
     mu_drift = c.severity_drift_sd if year >= params.burn_in else 0.0
+    walking = year >= params.burn_in
     if drift > 0:  # drawn only when used: common random numbers need equal drift settings
         for i, rng in enumerate(rngs):
             state.log_drift[i] += drift * rng.standard_normal(a) - drift**2 / 2
+    if walking and c.rate_trend:
+        state.log_drift += c.rate_trend
     cache = state.extra
     fresh = "nb_mean" not in cache
     if fresh:
@@ -293,7 +296,7 @@ def draw_claims(
         state.active,
         multiplier,
         state.log_drift,
-        c.rate_drift_sd > 0,  # the walk is 0 until it starts (after the burn-in)
+        c.rate_drift_sd > 0 or c.rate_trend != 0,  # 0 until it starts (after the burn-in)
         k,
         INVERSION_MAX_MEAN,
         mean,
@@ -329,6 +332,8 @@ def draw_claims(
             shifts.append(tau * rng.standard_normal(a))
         if mu_drift > 0:
             state.mu[i] += mu_drift * rng.standard_normal(a)
+        if walking and c.severity_trend:
+            state.mu[i] += c.severity_trend
     cell = kernels.cells_of(counts.reshape(-1))
     amount = np.empty(cell.shape[0])
     lag = np.empty(cell.shape[0], dtype=np.uint8)

@@ -165,6 +165,10 @@ class Claims(_Frozen):
     # year-to-year random walk of each agency's log severity (mean log amount), from the first
     # simulated year (0: constant; calibrate fits it from cities)
     severity_drift_sd: float = Field(default=0.0, ge=0, le=2)
+    # the walks' mean step (log per year) from the first simulated year: a trend of the claim
+    # rate and of the severity (0 in the baseline; calibrate --trend fits them from cities)
+    rate_trend: float = Field(default=0.0, ge=-1, le=1)
+    severity_trend: float = Field(default=0.0, ge=-1, le=1)
     # P(paid k years after the incident), k = 0, 1, …, the last bucket "5 or more": fitted
     # from the 901 FiveThirtyEight / Marshall Project payments with an incident date
     lag_probabilities: tuple[float, ...] = (0.0166, 0.1687, 0.2098, 0.2153, 0.1687, 0.2209)
