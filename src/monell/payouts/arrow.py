@@ -341,8 +341,12 @@ class ArrowSource:
         parts: list[Any] = [HASH_VERSION, pc.cast(ordinals, pa.string())]
         for name, kind in self.layout._fields.items():
             column = values[name]
-            if kind is Kind.TEXT and pc.any(pc.match_substring_regex(column, _SPACING)).as_py():
-                column = pc.replace_substring_regex(column, r"\s+", " ")
+            if kind is Kind.TEXT:
+                # Only the cells with spacing to collapse go through the regular expression.
+                spaced = pc.fill_null(pc.match_substring_regex(column, _SPACING), False)
+                if pc.any(spaced).as_py():
+                    collapsed = pc.replace_substring_regex(pc.filter(column, spaced), r"\s+", " ")
+                    column = pc.replace_with_mask(column, spaced, collapsed)
             parts.append(pc.fill_null(pc.cast(column, pa.string()), "\x00"))
         return pc.binary_join_element_wise(*parts, "\x1f")
 

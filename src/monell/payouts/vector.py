@@ -128,21 +128,25 @@ def by_distinct(
 
 _JSON_NAMED = {"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _JSON_CONTROL = {code: _JSON_NAMED.get(chr(code), f"\\u{code:04x}") for code in range(0x20)}
+_JSON_COMMON = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
 
 
 def json_string(column: pa.Array) -> pa.Array:
-    """Each cell as a JSON string literal, as json.dumps(ensure_ascii=False) writes it."""
-    escaped = column
-    if not pc.any(pc.match_substring_regex(column, '[\\\\"\\x00-\\x1f]')).as_py():
+    """Each cell as a JSON string literal, as json.dumps(ensure_ascii=False) writes it.
+
+    Only the cells with a character to escape go through the escaping passes (a file's long
+    allegation texts mostly have none), then take their place again."""
+    special = pc.match_substring_regex(column, '[\\\\"\\x00-\\x1f]')
+    if not pc.any(special).as_py():
         return pc.binary_join_element_wise('"', column, '"', "")  # nothing to escape
-    if pc.any(pc.match_substring(column, "\\")).as_py():
-        escaped = pc.replace_substring(escaped, "\\", "\\\\")
-    if pc.any(pc.match_substring(column, '"')).as_py():
-        escaped = pc.replace_substring(escaped, '"', '\\"')
+    escaped = pc.filter(column, special)
+    for char, code in _JSON_COMMON:  # backslash first, then quotes, line breaks and tabs
+        if pc.any(pc.match_substring(escaped, char)).as_py():
+            escaped = pc.replace_substring(escaped, char, code)
     control = pc.match_substring_regex(escaped, "[\\x00-\\x1f]")
     if pc.any(control).as_py():
-        # Few cells hold a line break or a tab: escape those cells, in Python, as json does.
+        # Other control characters are rare: escape those cells in Python, as json does.
         cells = pc.filter(escaped, control).to_pylist()
         fixed = pa.array([cell.translate(_JSON_CONTROL) for cell in cells], pa.string())
         escaped = pc.replace_with_mask(escaped, control, fixed)
-    return pc.binary_join_element_wise('"', escaped, '"', "")
+    return pc.binary_join_element_wise('"', pc.replace_with_mask(column, special, escaped), '"', "")
