@@ -74,8 +74,15 @@ def test_calibrate_then_simulate_reproduces_the_city() -> None:
             "responses": params.responses.model_copy(update={"enabled": False}),
         }
     )
-    claims = simulate(run, workers=1).series["claims"]
-    assert claims.mean() == pytest.approx(60.0, rel=0.1)
+    result = simulate(run, workers=1)
+    assert result.series["claims"].mean() == pytest.approx(60.0, rel=0.1)
+    # the walks, the year shifts and the parameter uncertainty widen the forecast but keep
+    # its mean: yearly payouts ≈ 60 claims × e^(10.5 + 1.3²/2), and ≈ the data's mean
+    paid = float(np.mean([p.amount for p in payments])) * 60
+    assert result.series["payouts"].mean() == pytest.approx(
+        60 * np.exp(10.5 + 1.3**2 / 2), rel=0.15
+    )
+    assert result.series["payouts"].mean() == pytest.approx(paid, rel=0.15)
 
 
 def test_crps_of_a_point_mass_is_the_absolute_error() -> None:

@@ -370,11 +370,16 @@ def calibrate(
         )
     k_paid = K_MAX if extra <= 1 / K_MAX else 1 / extra
     k = max(0.05, k_paid * concentration)
+    tau_incident = tau / math.sqrt(concentration)
     cities = []
     sigmas2 = shrink_sigmas([_within(g) for g in amount_groups])
     for (city, state, rows, fit), counts, groups, within in zip(
         fitted, count_series, amount_groups, sigmas2, strict=True
     ):
+        # the incident-year shift τ is part of the spread: σ_w² = σ² − τ² (at least σ²/4), the
+        # mean amount e^(μ + σ²/2) kept (μ lowered by what the floor adds)
+        within_year = max(within - tau_incident**2, within / 4)
+        mu_shift = (within - within_year - tau_incident**2) / 2
         _, rate_level = local_level(*log_count_series(counts, extra), walk * walk, rate_trend)
         mean_logs = log_severity_series(groups, _log_within_var(groups), tau * tau)
         _, mu_level = local_level(*mean_logs, walk_mu**2, severity_trend)
@@ -388,8 +393,8 @@ def calibrate(
                 state=state,
                 paid_claims_per_year=round(rate, 4),
                 dispersion=round(k, 4),
-                severity_mu=round(mu_level.level, 5),
-                severity_sigma=round(min(5.0, max(0.05, math.sqrt(within))), 5),
+                severity_mu=round(mu_level.level + mu_shift, 5),
+                severity_sigma=round(min(5.0, max(0.05, math.sqrt(within_year))), 5),
                 severity_mu_se=round(math.sqrt(mu_level.variance), 5),
                 rate_se=round(math.sqrt(rate_level.variance), 5),
                 police_budget_usd=round(budget[0]) if budget else None,
@@ -417,7 +422,7 @@ def calibrate(
         claims = Claims.model_validate({**claims.model_dump(), "lag_probabilities": lags})
     claims = claims.model_copy(
         update={
-            "severity_year_sd": round(tau / math.sqrt(concentration), 4),
+            "severity_year_sd": round(tau_incident, 4),
             "rate_drift_sd": walk if drift else 0.0,
             "severity_drift_sd": walk_mu if drift else 0.0,
             "rate_trend": rate_trend,

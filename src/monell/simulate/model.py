@@ -209,7 +209,8 @@ def initial_state(params: Params, agencies: Agencies, runs: list[int]) -> State:
     for i, run in enumerate(runs):
         rng = stream(params.run.seed, run, PARAMETERS)
         z_mu, z_rate = rng.standard_normal((2, a))
-        mu[i] = agencies.mu + agencies.mu_se * z_mu
+        # mean one on the dollar scale: the uncertainty widens, it does not inflate the mean
+        mu[i] = agencies.mu + agencies.mu_se * z_mu - agencies.mu_se**2 / 2
         # lognormal factor with mean 1 and the rate's relative standard error
         s = np.log1p(agencies.rate_se**2) ** 0.5
         rate[i] = agencies.rate * np.exp(s * z_rate - s**2 / 2)
@@ -331,7 +332,7 @@ def draw_claims(
         if tau > 0:  # after the claims: they stay aligned across scenarios
             shifts.append(tau * rng.standard_normal(a))
         if mu_drift > 0:
-            state.mu[i] += mu_drift * rng.standard_normal(a)
+            state.mu[i] += mu_drift * rng.standard_normal(a) - mu_drift**2 / 2  # mean one
         if walking and c.severity_trend:
             state.mu[i] += c.severity_trend
     cell = kernels.cells_of(counts.reshape(-1))
