@@ -79,3 +79,17 @@ def test_a_writer_waiting_on_postgresql_names_the_holder(tmp_path, new_database:
     assert lines[-1].startswith("error: --db: the database") and "is busy" in lines[-1]
     assert who in lines[-1] and "MONELL_DB_BUSY_TIMEOUT" in lines[-1]
     assert "Traceback" not in err
+
+
+def test_a_slow_write_on_postgresql_that_waits_for_nobody_says_nothing(
+    new_database: str, monkeypatch, capsys
+) -> None:
+    from monell.storage import writelock
+    from monell.storage.database import open_database
+
+    monkeypatch.setattr(writelock, "FIRST_NOTICE", 0.05)
+    engine = open_database(new_database)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO corpus_courts (id) SELECT 'slow' FROM pg_sleep(0.6)")
+    engine.dispose()
+    assert "waiting" not in capsys.readouterr().err

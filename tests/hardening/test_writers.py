@@ -308,3 +308,25 @@ def test_a_raw_driver_writer_that_begins_with_begin_write_is_named(
             "SELECT count(*) FROM corpus_courts WHERE id LIKE 'raw%'"
         ).fetchone() == (2,)
     assert not writelock.sidecar(str(db)).exists()
+
+
+def test_a_slow_write_that_waits_for_nobody_says_nothing(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The wait for the lock is its own step (BEGIN IMMEDIATE), so a long first statement
+    (a big batch) is not mistaken for a wait."""
+    from monell.storage.database import make_engine
+
+    monkeypatch.setattr(writelock, "FIRST_NOTICE", 0.05)
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        conn.connection.driver_connection.create_function(  # type: ignore[union-attr]
+            "slowly", 1, lambda value: time.sleep(0.5) or value
+        )
+        with conn.begin():
+            conn.exec_driver_sql("INSERT INTO corpus_courts (id) VALUES (slowly('slow'))")
+            assert writelock.read_holder(str(db)) is None  # our own record: not a waiter's
+            assert json.loads(writelock.sidecar(str(db)).read_text())["pid"] == os.getpid()
+    engine.dispose()
+    assert "waiting" not in capsys.readouterr().err
+    assert not writelock.sidecar(str(db)).exists()

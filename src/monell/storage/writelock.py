@@ -46,6 +46,10 @@ _WRITES = re.compile(
     r"|SELECT\s+pg_(?:try_)?advisory)",
     re.IGNORECASE,
 )
+# SQLite: the statements before which Python's sqlite3 opens a transaction itself (DML), and
+# the explicit write-lock requests.
+_DML = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+_BEGIN_WRITE = re.compile(r"\s*BEGIN\s+(?:IMMEDIATE|EXCLUSIVE)\b", re.IGNORECASE)
 FIRST_NOTICE = 2.0  # seconds of waiting before the first message (short waits stay quiet)
 NOTICE_EVERY = 5.0
 _RECORD_LIMIT = 4096  # bytes read from a sidecar: a record is ~150
@@ -215,10 +219,14 @@ def _timeout() -> float:
 class _Notice:
     """Prints the waiting message from a timer thread while a write statement waits."""
 
-    def __init__(self, engine: Engine, info: dict[str, Any]) -> None:
+    def __init__(self, engine: Engine, info: dict[str, Any], *, only_if_blocked: bool) -> None:
+        """`only_if_blocked`: the statement may be slow without waiting (PostgreSQL), so
+        speak only when a blocking session is found; otherwise the statement does nothing
+        but wait for the lock (SQLite's BEGIN IMMEDIATE), and any time spent is waiting."""
         global _last_holder
         _last_holder = None  # a holder seen in an earlier wait is not this one
         self.engine, self.info = engine, info
+        self.only_if_blocked = only_if_blocked
         self.start = time.monotonic()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="monell-db-wait", daemon=True)
@@ -239,6 +247,10 @@ class _Notice:
         first = True
         while True:
             holder = _current_holder(self.engine, self.info)
+            if holder is None and self.only_if_blocked:
+                if self.stop.wait(1.0):
+                    return
+                continue
             waited = time.monotonic() - self.start
             if first:
                 message = (
@@ -262,21 +274,68 @@ class _Notice:
         self.stop.set()
 
 
+def _sqlite_file(conn: Connection) -> str | None:
+    database = conn.engine.url.database
+    return database if database and database != ":memory:" else None
+
+
+def _holding(conn: Connection) -> None:
+    """`conn`'s transaction now holds the write lock: say so beside the database."""
+    conn.info[_WRITING] = True
+    database = _sqlite_file(conn) if conn.dialect.name == "sqlite" else None
+    if database:
+        _write_record(database)
+
+
 def _before(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
     if conn.info.get(_WRITING) or not _WRITES.match(statement):
         return
-    conn.info["monell_notice"] = _Notice(conn.engine, conn.info)
+    if conn.dialect.name != "sqlite":
+        conn.info["monell_notice"] = _Notice(conn.engine, conn.info, only_if_blocked=True)
+        return
+    if _BEGIN_WRITE.match(statement):  # migrate(), begin_write(): nothing but the wait
+        conn.info["monell_notice"] = _Notice(conn.engine, conn.info, only_if_blocked=False)
+        return
+    dbapi = conn.connection.driver_connection
+    if _DML.match(statement) and dbapi is not None and not dbapi.in_transaction:
+        # The transaction's first write. Python's sqlite3 would send BEGIN and then wait for
+        # the lock inside this statement, so a slow batch and a wait would look the same;
+        # taking the lock first with BEGIN IMMEDIATE (the same transaction, the same lock)
+        # makes the wait its own step, narrated and then recorded.
+        _begin_immediate(conn, dbapi)
+    # DDL outside a transaction commits at once; DML inside one already begun is marked
+    # after it ran (_after).
+
+
+def _begin_immediate(conn: Connection, dbapi: Any) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    notice = _Notice(conn.engine, conn.info, only_if_blocked=False)
+    try:
+        dbapi.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        notice.done()
+        _current_holder(conn.engine, conn.info)  # for the exit-2 message
+        raise OperationalError("BEGIN IMMEDIATE", None, exc) from None
+    finally:
+        notice.done()
+    _holding(conn)
 
 
 def _after(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
     notice = conn.info.pop("monell_notice", None)
-    if notice is None:
+    if notice is not None:
+        notice.done()
+    if conn.info.get(_WRITING) or not _WRITES.match(statement):
         return
-    notice.done()
-    conn.info[_WRITING] = True
-    database = conn.engine.url.database
-    if conn.dialect.name == "sqlite" and database and database != ":memory:":
-        _write_record(database)
+    if conn.dialect.name == "sqlite":
+        dbapi = conn.connection.driver_connection
+        if dbapi is not None and dbapi.in_transaction:  # the lock is held until commit
+            _holding(conn)
+    else:
+        _holding(conn)
 
 
 def _failed(context: Any) -> None:
@@ -289,8 +348,8 @@ def _failed(context: Any) -> None:
         return
     if notice is not None:
         notice.done()
-        # Named now, while the holder still holds the lock, for the exit-2 message.
-        _current_holder(conn.engine, conn.info)
+        if conn.dialect.name == "sqlite":  # named now, while the holder still holds the lock
+            _current_holder(conn.engine, conn.info)
 
 
 def _ended(conn: Connection) -> None:
@@ -298,10 +357,9 @@ def _ended(conn: Connection) -> None:
         writing = conn.info.pop(_WRITING, None)
     except Exception:  # an invalidated connection (Ctrl-C mid-statement): its info is gone
         writing = True
-    if writing:
-        database = conn.engine.url.database
-        if conn.dialect.name == "sqlite" and database and database != ":memory:":
-            _clear_record(database)
+    database = _sqlite_file(conn) if conn.dialect.name == "sqlite" else None
+    if writing and database:
+        _clear_record(database)
 
 
 def _pg_connect(dbapi_connection: Any, record: Any) -> None:
