@@ -10,6 +10,7 @@ from monell.simulate.calibrate import (
     Payment,
     calibrate,
     fit_count_levels,
+    fit_count_walk,
     fit_counts,
     fit_lags,
     fit_severity,
@@ -109,6 +110,7 @@ def test_random_walks_of_rate_and_severity_are_recovered() -> None:
     walk, extra = fit_count_levels(series)
     assert walk == pytest.approx(0.2, abs=0.05)
     assert extra < 0.02
+    assert 0 < fit_count_walk(series).walk_se < 0.05  # 60 cities × 30 years pin it down
     steady = [list(rng.poisson(300.0, 30)) for _ in range(60)]
     assert fit_count_levels(steady)[0] <= 0.025
     cities = []

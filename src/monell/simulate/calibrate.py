@@ -176,17 +176,37 @@ WALK_GRID = tuple(round(0.025 * i, 3) for i in range(33))  # 0 … 0.8 per year 
 NOISE_GRID = tuple(round(0.05 * i, 2) for i in range(25))  # 0 … 1.2
 
 
-def _pooled_walk_fit(prepared: Sequence[tuple[list[float], list[float]]]) -> tuple[float, float]:
-    """(s, v) maximising the summed local-level likelihood of the prepared series, the walk's
-    standard deviation s over WALK_GRID and an extra noise standard deviation v over
-    NOISE_GRID added to every observation's variance."""
+@dataclass(frozen=True)
+class WalkFit:
+    """A pooled local-level fit: the walk's standard deviation s (maximum likelihood) and its
+    uncertainty (the standard deviation of s under the profile likelihood on the grid, a flat
+    prior), and the extra noise's standard deviation."""
+
+    walk: float
+    walk_se: float
+    noise: float
+
+
+def _pooled_walk_fit(prepared: Sequence[tuple[list[float], list[float]]]) -> WalkFit:
+    """Maximise the summed local-level likelihood of the prepared series over the walk's
+    standard deviation (WALK_GRID) and an extra noise standard deviation (NOISE_GRID) added
+    to every observation's variance."""
+    profile = []
     best = (-math.inf, 0.0, 0.0)
     for s in WALK_GRID:
+        top = -math.inf
         for v in NOISE_GRID:
             ll = sum(local_level(y, [r + v * v for r in noise], s * s)[0] for y, noise in prepared)
+            top = max(top, ll)
             if ll > best[0]:
                 best = (ll, s, v)
-    return best[1], best[2]
+        profile.append(top)
+    grid = np.array(WALK_GRID)
+    weights = np.exp(np.array(profile) - max(profile))
+    weights /= weights.sum()
+    mean = float((weights * grid).sum())
+    se = math.sqrt(max(0.0, float((weights * grid**2).sum()) - mean**2))
+    return WalkFit(best[1], round(se, 4), best[2])
 
 
 TREND_GRID = tuple(round(0.01 * i, 2) for i in range(-20, 31))  # −0.20 … +0.30 a year
@@ -210,8 +230,12 @@ def fit_trend(
 def fit_count_levels(count_series: Sequence[Sequence[int]]) -> tuple[float, float]:
     """(s, φ): the pooled random-walk standard deviation of log claim rates and the pooled
     extra-Poisson variance of log counts, by maximum likelihood over a grid."""
-    walk, extra_sd = _pooled_walk_fit([log_count_series(c, 0.0) for c in count_series])
-    return walk, extra_sd * extra_sd
+    fit = fit_count_walk(count_series)
+    return fit.walk, fit.noise * fit.noise
+
+
+def fit_count_walk(count_series: Sequence[Sequence[int]]) -> WalkFit:
+    return _pooled_walk_fit([log_count_series(c, 0.0) for c in count_series])
 
 
 def fit_severity_levels(
@@ -220,6 +244,11 @@ def fit_severity_levels(
     """(s_μ, τ): the pooled random-walk standard deviation of cities' log severity and the
     pooled standard deviation of a year's own shift, by maximum likelihood over a grid (each
     city's within-year variance of log amounts from its own data)."""
+    fit = fit_severity_walk(amount_series)
+    return fit.walk, fit.noise
+
+
+def fit_severity_walk(amount_series: Sequence[Sequence[Sequence[float]]]) -> WalkFit:
     return _pooled_walk_fit(
         [log_severity_series(years, _log_within_var(years), 0.0) for years in amount_series]
     )
@@ -358,8 +387,10 @@ def calibrate(
             f"no city has {MIN_PAYMENTS}+ payments over {MIN_YEARS}+ years in the data; "
             "load settlements first: monell payouts import data/settlements/*/*.csv"
         )
-    walk, extra = fit_count_levels(count_series)
-    walk_mu, tau = fit_severity_levels(amount_groups)
+    count_walk = fit_count_walk(count_series)
+    severity_walk = fit_severity_walk(amount_groups)
+    walk, extra = count_walk.walk, count_walk.noise**2
+    walk_mu, tau = severity_walk.walk, severity_walk.noise
     rate_trend = severity_trend = 0.0
     if trend:
         rate_trend = fit_trend([log_count_series(c, 0.0) for c in count_series], walk, extra)
@@ -425,6 +456,8 @@ def calibrate(
             "severity_year_sd": round(tau_incident, 4),
             "rate_drift_sd": walk if drift else 0.0,
             "severity_drift_sd": walk_mu if drift else 0.0,
+            "rate_drift_sd_se": count_walk.walk_se if drift else 0.0,
+            "severity_drift_sd_se": severity_walk.walk_se if drift else 0.0,
             "rate_trend": rate_trend,
             "severity_trend": severity_trend,
         }
@@ -457,7 +490,9 @@ def calibrate(
                 if lags
                 else "default (too few incident dates)",
                 "drift": "random walks of the log claim rate and the log severity from the "
-                "first simulated year (rate_drift_sd, severity_drift_sd)"
+                "first simulated year (rate_drift_sd, severity_drift_sd), each run drawing its "
+                "walks' sizes from their uncertainty (the *_se: standard deviation of s under "
+                "the profile likelihood, flat prior on the grid)"
                 if drift
                 else "none (the levels stay at their last fitted values)",
                 "trend": "the walks' pooled mean step by maximum likelihood (rate_trend, "

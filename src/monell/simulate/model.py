@@ -196,6 +196,7 @@ class State:
     pending: np.ndarray  # (max lag + 1, CHANNELS, runs, agencies): payments falling due
     run_pending: np.ndarray  # (max lag + 1, layers + 1, runs): every layer and the count
     log_drift: np.ndarray  # random walk of the log claim rate (claims.rate_drift_sd)
+    walk_sd: np.ndarray  # (2, runs): each run's sizes of the rate's and the severity's walks
     mu: np.ndarray  # per-run severity (parameter uncertainty)
     rate: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
@@ -206,9 +207,14 @@ def initial_state(params: Params, agencies: Agencies, runs: list[int]) -> State:
     r, a = len(runs), agencies.n
     mu = np.empty((r, a))
     rate = np.empty((r, a))
+    c = params.claims
+    walk_sd = np.empty((2, r))  # per run: the rate's walk, the severity's walk
     for i, run in enumerate(runs):
         rng = stream(params.run.seed, run, PARAMETERS)
         z_mu, z_rate = rng.standard_normal((2, a))
+        z_walk = rng.standard_normal(2)  # after the others: earlier draws stay as they were
+        walk_sd[0, i] = max(0.0, c.rate_drift_sd + c.rate_drift_sd_se * z_walk[0])
+        walk_sd[1, i] = max(0.0, c.severity_drift_sd + c.severity_drift_sd_se * z_walk[1])
         # mean one on the dollar scale: the uncertainty widens, it does not inflate the mean
         mu[i] = agencies.mu + agencies.mu_se * z_mu - agencies.mu_se**2 / 2
         # lognormal factor with mean 1 and the rate's relative standard error
@@ -231,6 +237,7 @@ def initial_state(params: Params, agencies: Agencies, runs: list[int]) -> State:
         pending=np.zeros((lags, CHANNELS, r, a)),
         run_pending=np.zeros((lags, N_LAYERS + 1, r)),
         log_drift=np.zeros((r, a)),
+        walk_sd=walk_sd,
         mu=mu,
         rate=rate,
     )
@@ -282,7 +289,8 @@ def draw_claims(
     walking = year >= params.burn_in
     if drift > 0:  # drawn only when used: common random numbers need equal drift settings
         for i, rng in enumerate(rngs):
-            state.log_drift[i] += drift * rng.standard_normal(a) - drift**2 / 2
+            s_i = state.walk_sd[0, i]
+            state.log_drift[i] += s_i * rng.standard_normal(a) - s_i**2 / 2
     if walking and c.rate_trend:
         state.log_drift += c.rate_trend
     cache = state.extra
@@ -332,7 +340,8 @@ def draw_claims(
         if tau > 0:  # after the claims: they stay aligned across scenarios
             shifts.append(tau * rng.standard_normal(a))
         if mu_drift > 0:
-            state.mu[i] += mu_drift * rng.standard_normal(a) - mu_drift**2 / 2  # mean one
+            s_i = state.walk_sd[1, i]
+            state.mu[i] += s_i * rng.standard_normal(a) - s_i**2 / 2  # mean one
         if walking and c.severity_trend:
             state.mu[i] += c.severity_trend
     cell = kernels.cells_of(counts.reshape(-1))

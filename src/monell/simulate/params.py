@@ -165,6 +165,10 @@ class Claims(_Frozen):
     # year-to-year random walk of each agency's log severity (mean log amount), from the first
     # simulated year (0: constant; calibrate fits it from cities)
     severity_drift_sd: float = Field(default=0.0, ge=0, le=2)
+    # uncertainty of the two walks' sizes (standard errors from calibration): each run draws
+    # its own sizes, s + se·Z floored at 0 (parameter uncertainty)
+    rate_drift_sd_se: float = Field(default=0.0, ge=0, le=2)
+    severity_drift_sd_se: float = Field(default=0.0, ge=0, le=2)
     # the walks' mean step (log per year) from the first simulated year: a trend of the claim
     # rate and of the severity (0 in the baseline; calibrate --trend fits them from cities)
     rate_trend: float = Field(default=0.0, ge=-1, le=1)
