@@ -38,24 +38,27 @@ _TABLE_OF: dict[type, sa.Table] = {
 
 
 @cache
-def _limits(table: sa.Table) -> tuple[tuple[str, int | None, int | None], ...]:
-    """(column, longest string, largest integer) for each bounded column of `table`."""
+def _limits(table: sa.Table) -> tuple[tuple[str, int | None, int | None, bool], ...]:
+    """(column, longest string, largest integer, required) for each column of `table`
+    (`schema.py` mirrors the migrations; a test compares it with a migrated database)."""
     limits = []
     for column in table.columns:
         length = getattr(column.type, "length", None)
         largest = next((m for t, m in _INT_MAX.items() if type(column.type) is t), None)
-        limits.append((column.name, length, largest))
+        limits.append((column.name, length, largest, not column.nullable))
     return tuple(limits)
 
 
 def refusal(row: _Row) -> str | None:
     """Why the database would refuse `row` (a string longer than its column, a NUL
-    character, an integer out of the column's range), or None. Checked while validating a
-    file, so such a value is a named row error up front instead of a failed insert midway
-    (SQLite ignores lengths, PostgreSQL does not)."""
+    character, an integer out of the column's range, no value for a NOT NULL column), or
+    None. Checked while validating a file, so such a value is a named row error up front
+    instead of a failed insert midway (SQLite ignores lengths, PostgreSQL does not)."""
     params = row.params()
-    for name, length, largest in _limits(_TABLE_OF[type(row)]):
+    for name, length, largest, required in _limits(_TABLE_OF[type(row)]):
         value = params.get(name)
+        if value is None and required and name in params:
+            return f"column {name!r}: a value is required (got none)"
         if isinstance(value, str):
             if length is not None and len(value) > length:
                 return f"column {name!r}: longer than {length} characters ({value[:40]!r}…)"
