@@ -3,11 +3,12 @@
 SQLite lets one process write at a time and never says which one holds the lock; PostgreSQL
 knows (`pg_blocking_pids`) but a waiter is not told. So every Monell writer announces itself:
 
-- SQLite: once a transaction's first write has succeeded (so this process holds the
-  database's write lock), a small record — pid, command words, when the command started —
-  is written to a sidecar file `<database>-writer` beside the `-wal` and `-shm` files, and
-  removed when the transaction ends. A record whose pid is no longer running (a killed
-  writer) is stale and ignored.
+- SQLite: before a transaction's first write, the write lock is taken with `BEGIN
+  IMMEDIATE` (what Python's sqlite3 would wait for inside the statement, made a step of its
+  own so that only the wait is narrated, never a slow batch). Once it is held, a small
+  record — pid, command words, when the command started — is written to a sidecar file
+  `<database>-writer` beside the `-wal` and `-shm` files, and removed when the transaction
+  ends. A record whose pid is no longer running (a killed writer) is stale and ignored.
 - PostgreSQL: each connection's `application_name` is `monell corpus load (pid N)`, and
   `lock_timeout` bounds every lock wait (advisory locks included) by the same setting.
 
