@@ -10,7 +10,7 @@ import numpy as np
 from numba import njit
 
 from monell.simulate.model import BUDGET, FUND, TOTAL
-from monell.simulate.params import Layer
+from monell.simulate.params import Arrangement, Layer
 
 _OFFICER = int(Layer.OFFICER)
 _SELF_INSURANCE_FUND = int(Layer.SELF_INSURANCE_FUND)
@@ -71,9 +71,8 @@ def settle(
         incurred[c] += mid
 
 
-_SI = 1  # Arrangement.SELF_INSURANCE_FUND
-_POOL = 2  # Arrangement.RISK_POOL
-_INSURER = 3  # Arrangement.COMMERCIAL_INSURER
+_SI = int(Arrangement.SELF_INSURANCE_FUND)
+_POOL = int(Arrangement.RISK_POOL)  # and above it, COMMERCIAL_INSURER: the insured arrangements
 
 
 @njit(cache=True, nogil=True)
@@ -157,7 +156,7 @@ def renew(
             old = mod[i, j]
             new = min(max(new, old / max_increase), old * max_increase)
             on = active[i, j]
-            insured = on and arr >= _POOL  # a pool or an insurer
+            insured = on and arr >= _POOL  # a risk pool or a commercial insurer
             if insured or (on and arr == _SI):
                 mod[i, j] = new
             dropped[i, j] = False
