@@ -315,3 +315,6 @@ def test_options_may_come_before_the_scenario(tmp_path: Path) -> None:
     calibrate = CliRunner().invoke(cli, ["simulate", "--db", url, "calibrate", "-o", str(out)])
     assert calibrate.exit_code == 2 and "monell payouts import" in calibrate.output
     assert "[OPTIONS] SCENARIO.yaml" in _invoke("simulate", "--help").output
+    missing = CliRunner().invoke(cli, ["simulate", "--runs", "3"])
+    assert missing.exit_code == 2
+    assert "--runs runs a scenario: give one" in missing.output and "baseline" in missing.output

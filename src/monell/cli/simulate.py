@@ -219,17 +219,29 @@ class ScenarioGroup(click.Group):
         first positional argument (the scenario, or a subcommand's name) is moved to the
         front, skipping each option's value."""
         if args and args[0].startswith("-") and args[0] not in ctx.help_option_names:
-            args = self._positional_first(args)
+            moved = self._positional_first(args)
+            if moved is args and args[0].split("=")[0] in self._scenario_options():
+                from monell.simulate.params import bundled_scenarios
+
+                raise click.UsageError(
+                    f"{args[0].split('=')[0]} runs a scenario: give one, a YAML file or a "
+                    f"bundled scenario ({', '.join(bundled_scenarios())})",
+                    ctx,
+                )
+            args = moved
         return super().parse_args(ctx, args)
 
-    def _positional_first(self, args: list[str]) -> list[str]:
-        takes_value = {
+    def _scenario_options(self, with_value: bool = False) -> set[str]:
+        """The scenario run's option names (only those that take a value, if asked)."""
+        return {
             name
             for p in self.scenario_command.params
-            if isinstance(p, click.Option) and not p.is_flag
+            if isinstance(p, click.Option) and not (with_value and p.is_flag)
             for name in (*p.opts, *p.secondary_opts)
         }
-        takes_value.update(("--db",))  # calibrate's and backtest's database option
+
+    def _positional_first(self, args: list[str]) -> list[str]:
+        takes_value = self._scenario_options(with_value=True) | {"--db"}  # --db: subcommands
         i = 0
         while i < len(args):
             arg = args[i]
