@@ -1,31 +1,20 @@
-"""The bulk-load paths of the importer (issue 17): secondary indexes built after a big load,
-the file name written into the statement, ids worked out without a query, categories per
-distinct pair. Each gives the same database as the plain path."""
+"""The bulk-load paths of the importer (issue 17): the write lock taken up front, the file name
+written into the statement, ids worked out without a query, categories per distinct pair.
+Each gives the same database as the plain path."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 
-from monell.payouts import importer
 from monell.payouts.importer import import_files
 from monell.payouts.tables import settlement_categories, settlements
 from monell.storage.database import make_engine
-from monell.storage.writelock import begin_write
 
-from .realdata import EXPECTED_ROWS, city_file
+from .realdata import city_file
 from .test_readers import TODAY, dump, migrated_database
-
-
-def indexes(engine: Engine) -> list[tuple[str, str]]:
-    with engine.connect() as conn:
-        found = conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
-        )
-        return [tuple(row) for row in found]
 
 
 def fresh(tmp_path: Path, name: str) -> Engine:
@@ -34,46 +23,23 @@ def fresh(tmp_path: Path, name: str) -> Engine:
     return make_engine(f"sqlite:///{path}")
 
 
-FILES = ["chicago_edited.csv", "boston_edited.csv", "new_orleans_police_edited.csv"]
-
-
-def test_indexes_built_after_the_load_give_the_same_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    paths = [city_file(name) for name in FILES]
-    plain = fresh(tmp_path, "plain")
-    schema = indexes(plain)
-    assert any(name == "ix_settlements_city_state" for name, _ in schema)
-    assert import_files(plain, paths, today=TODAY).ok
-    monkeypatch.setattr(importer, "DEFER_INDEXES_ROWS", 0)
-    deferred = fresh(tmp_path, "deferred")
-    with deferred.connect() as conn:
-        begin_write(conn)
-        assert importer._defer_indexes(conn, paths)  # this import does defer them
-        conn.rollback()
-    assert indexes(deferred) == schema
-    report = import_files(deferred, paths, today=TODAY)
-    assert report.ok and report.new == sum(EXPECTED_ROWS[name] for name in FILES)
-    assert indexes(deferred) == schema
-    assert dump(deferred) == dump(plain)
-
-
-def test_a_rejected_load_keeps_the_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importer, "DEFER_INDEXES_ROWS", 0)
+def test_the_import_holds_the_write_lock_from_its_first_statement(tmp_path: Path) -> None:
+    """Its rows go in through the driver, which the lock hooks do not see: the transaction is
+    opened with BEGIN IMMEDIATE, so a failed import leaves nothing, whatever ran first."""
     engine = fresh(tmp_path, "rejected")
-    schema = indexes(engine)
     bad = tmp_path / "bad.csv"
     bad.write_text("city,state,amount_awarded\nTulsa,OK,5\nTulsa,OK,lots\n", encoding="utf-8")
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
     report = import_files(engine, [city_file("chicago_edited.csv"), bad], today=TODAY)
     assert not report.ok and report.new == 0
-    assert indexes(engine) == schema
+    # the import's settings (PRAGMA) come before its transaction
+    assert next(s for s in statements if not s.startswith("PRAGMA")) == "BEGIN IMMEDIATE"
     assert dump(engine)["settlements"] == []
-
-
-def test_a_big_table_keeps_its_indexes_for_a_small_file(tmp_path: Path) -> None:
-    engine = fresh(tmp_path, "small")
-    with engine.connect() as conn:
-        assert importer._defer_indexes(conn, [city_file("chicago_edited.csv")]) == []
 
 
 def test_a_file_name_with_a_quote_is_stored_as_written(tmp_path: Path, engine: Engine) -> None:

@@ -55,12 +55,7 @@ from monell.payouts.rows import (
     Rows,
     raw_json,
 )
-from monell.payouts.tables import (
-    settlement_categories,
-    settlement_imports,
-    settlement_officers,
-    settlements,
-)
+from monell.payouts.tables import settlement_imports, settlement_officers, settlements
 from monell.storage.writelock import begin_write
 
 __all__ = [
@@ -152,9 +147,8 @@ def import_files(
         with engine.connect() as conn, _import_pragmas(conn), conn.begin():
             # The rows go in through the driver, which the write-lock hooks do not see: take
             # the lock (SQLite: BEGIN IMMEDIATE) now, so the transaction holds every statement
-            # from here, the index drops included, and a waiting writer can name this one.
+            # from here and a waiting writer can name this one.
             begin_write(conn)
-            deferred = _defer_indexes(conn, paths)
             for path in paths:
                 report = FileReport(path=str(path))
                 reports.append(report)
@@ -162,8 +156,6 @@ def import_files(
             result = ImportReport(tuple(reports), skip_bad)
             if not result.ok:
                 raise ImportRejected(result)
-            for statement in deferred:  # rebuilt before the commit, in the same transaction
-                conn.exec_driver_sql(statement)
             for report in reports:
                 if report.new:
                     _log(conn, report, today)
@@ -172,41 +164,6 @@ def import_files(
             report.new = 0
         return rejected.report
     return result
-
-
-# A big load into a small table builds the secondary indexes once, sorted, after the rows are
-# in, instead of inserting every row into each of them (A/B in docs/performance.md).
-DEFER_INDEXES_ROWS = 50_000
-_BYTES_PER_ROW = 256  # a low guess at a settlement row's size in a CSV file, to count rows
-
-
-def _defer_indexes(conn: Connection, paths: Sequence[Path]) -> list[str]:
-    """SQLite: drop the payouts tables' secondary indexes when the files hold more rows than
-    the tables (at least DEFER_INDEXES_ROWS); returns their CREATE statements, to run once the
-    rows are in. The UNIQUE row_hash index stays: it finds the rows already present. Inside the
-    import's transaction, so a rejected import leaves the indexes as they were."""
-    if conn.dialect.name != "sqlite":
-        return []
-    incoming = 0
-    for path in paths:
-        try:
-            incoming += path.stat().st_size // _BYTES_PER_ROW
-        except OSError:
-            continue  # reported when the file is read
-    if incoming < DEFER_INDEXES_ROWS:
-        return []
-    present = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM settlements").scalar_one()
-    if present > incoming:
-        return []
-    tables = (settlements.name, settlement_categories.name, settlement_officers.name)
-    found = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY name",
-        tables,
-    ).all()
-    for name, _sql in found:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    return [sql for _name, sql in found]
 
 
 @contextmanager
