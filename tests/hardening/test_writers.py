@@ -330,3 +330,23 @@ def test_a_slow_write_that_waits_for_nobody_says_nothing(
     engine.dispose()
     assert "waiting" not in capsys.readouterr().err
     assert not writelock.sidecar(str(db)).exists()
+
+
+def test_two_real_loads_of_one_file_the_second_waits_then_is_told(
+    tmp_path: Path, db: Path, holder: Holder
+) -> None:
+    """The issue's race on one file's bookkeeping, with two real processes: the second
+    sees the first's unfinished load, waits for its batch, then finds the bookkeeping moved
+    on and stops (exit 2) instead of loading the same rows again; the first finishes."""
+    waiter = monell_process(["corpus", "load", holder.path, "--db", db, "--no-link"])
+    assert waiter.stderr is not None
+    assert waiter.stderr.readline().startswith("waiting for the database: another monell")
+    code, err = holder.release()
+    assert code == 0, err
+    _out, rest = waiter.communicate(timeout=120)
+    assert waiter.returncode == 2, rest
+    assert "another process is loading this same file (line 4, done)" in rest
+    assert "Traceback" not in rest
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM corpus_opinions").fetchone() == (3,)
+        assert conn.execute("SELECT status FROM corpus_ingest_files").fetchall() == [("done",)]

@@ -90,7 +90,7 @@ _ENVIRONMENT_ERRORS = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 def _row_refused(exc: BaseException) -> str | None:
     """The reason a write failed because of the row's values, or None (not the row)."""
-    if isinstance(exc, _ENVIRONMENT_ERRORS):
+    if isinstance(exc, (*_ENVIRONMENT_ERRORS, IngestError)):  # the database's state, a rival
         return None
     if isinstance(exc, sa.exc.DBAPIError) and exc.orig is not None:
         return str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else repr(exc)
@@ -232,10 +232,17 @@ def load_file(
     written = 0
     pending: list[tuple[Any, bulkcsv.CsvRow]] = []
 
+    at = state.byte_offset  # where this load's committed rows end, as the row says
+
     def advance(conn: Connection, row: bulkcsv.CsvRow, loaded: int) -> None:
-        conn.execute(
+        """Move the bookkeeping row to after `row`, first in the batch's transaction, only
+        from where this load left it: another process loading the same file (a second
+        `corpus load` started while the first ran) has moved it, and this one stops
+        instead of loading the same rows again."""
+        moved = conn.execute(
             t.update()
             .where(t.c.fingerprint == fp)
+            .where(t.c.byte_offset == at)
             .values(
                 byte_offset=row.end_offset,
                 line_no=row.end_line,
@@ -244,13 +251,26 @@ def load_file(
                 updated_at=datetime.now(UTC),
             )
         )
+        if moved.rowcount != 1:
+            now = _state(conn, fp)
+            where = f"line {now.line_no}, {now.status}" if now is not None else "gone"
+            raise IngestError(
+                f"{path}: another process is loading this same file ({where}); let it "
+                "finish, then rerun `monell corpus load` (a loaded file is skipped, an "
+                "unfinished one resumes)"
+            )
+
+    def moved_to(row: bulkcsv.CsvRow) -> None:
+        nonlocal at
+        at = row.end_offset
 
     def commit(last: bulkcsv.CsvRow) -> None:
         nonlocal pending, rows_loaded, written
         try:
             with engine.begin() as conn:
-                _write(conn, kind.name, upsert, [item for item, _ in pending])
                 advance(conn, last, rows_loaded + len(pending))
+                _write(conn, kind.name, upsert, [item for item, _ in pending])
+            moved_to(last)
             rows_loaded += len(pending)
             written += len(pending)
         except Exception as exc:
@@ -269,8 +289,9 @@ def load_file(
         for item, row in pending:
             try:
                 with engine.begin() as conn:
-                    _write(conn, kind.name, upsert, [item])
                     advance(conn, row, rows_loaded + 1)
+                    _write(conn, kind.name, upsert, [item])
+                moved_to(row)
                 rows_loaded += 1
                 written += 1
                 continue
@@ -291,8 +312,10 @@ def load_file(
             rows_skipped += 1
             with engine.begin() as conn:
                 advance(conn, row, rows_loaded)
+            moved_to(row)
         with engine.begin() as conn:
             advance(conn, last, rows_loaded)
+        moved_to(last)
 
     stream, raw = bulkcsv.open_binary(path)
     try:
