@@ -140,6 +140,9 @@ def store_main(limit: int, db: str | None) -> None:
         def prefetch(self, canonicals: object) -> None:
             CitationIndex.prefetch(self, canonicals)  # type: ignore[arg-type]
 
+        def prefetch_names(self, case_names: object) -> None:
+            CitationIndex.prefetch_names(self, case_names)  # type: ignore[arg-type]
+
         def by_name(self, case_name: str) -> list:  # type: ignore[type-arg]
             return list(self._query_name(case_name))  # and no cache of names
 

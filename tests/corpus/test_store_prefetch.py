@@ -25,6 +25,9 @@ class Unbatched(StoreCitationIndex):
     def prefetch(self, canonicals: object) -> None:
         CitationIndex.prefetch(self, canonicals)  # type: ignore[arg-type]
 
+    def prefetch_names(self, case_names: object) -> None:
+        CitationIndex.prefetch_names(self, case_names)  # type: ignore[arg-type]
+
     def by_name(self, case_name: str) -> list[CorpusEntry]:
         return list(self._query_name(case_name))  # and no cache of names
 
@@ -66,14 +69,18 @@ def test_a_text_is_verified_with_one_citation_query_and_the_same_answers(engine:
     statements = _counting(engine)
     new = _answers(ChainedIndex([bundled_index(), batched]), text)
     new_queries = [s for s in statements if "WHERE corpus_citations.cite" in s]
+    name_queries = [s for s in statements if " LIKE " in s]
+    assert name_queries and all("UNION ALL" in q for q in name_queries)  # 50 words a query
     statements.clear()
     old = _answers(ChainedIndex([bundled_index(), unbatched]), text)
     old_queries = [s for s in statements if "WHERE corpus_citations.cite" in s]
+    assert len([s for s in statements if " LIKE " in s]) > 10 * len(name_queries)
     assert new == old
     found_in_store = [a for a in new if a[1].value == "found"]
     assert len(new) > 100 and found_in_store
     assert len(old_queries) == unbatched._lookup.cache_info().misses > 50  # one per citation
     assert len(new_queries) == 1  # under PREFETCH_BATCH distinct citations: one query
+    assert [a for a in new if a[3]]  # some names were found under another citation
 
 
 def test_prefetch_batches_and_answers_absent_citations_without_a_query(engine: Engine) -> None:
@@ -103,3 +110,27 @@ def test_citations_outside_the_prefetch_are_still_looked_up(engine: Engine) -> N
         ).scalar()
     assert other is not None
     assert index.lookup(other) == Unbatched(engine).lookup(other) != []
+
+
+@pytest.mark.parametrize("rows", [500, 3])
+def test_prefetched_names_answer_as_one_query_per_name(
+    engine: Engine, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every case name of the store, a few it does not hold, names sharing their longest
+    word, names without one; with the row limit per word in force too (3 rows)."""
+    monkeypatch.setattr(store_module, "NAME_ROWS", rows)
+    with engine.connect() as conn:
+        stored = sorted(conn.execute(sa.select(store_module._c.c.case_name).distinct()).scalars())
+    names = [*stored[:400], "Monell v. New York City Dept. of Social Services",
+             "Graham v. Connor", "Connor v. Graham", "Nobody v. Nowhere", "U.S. v. 1,000",
+             "In re Grand Jury", ""]  # fmt: skip
+    index, reference = StoreCitationIndex(engine), Unbatched(engine)
+    statements = _counting(engine)
+    index.prefetch_names(names)
+    words = {store_module._name_word(n) for n in names} - {None}
+    assert len(statements) == -(-len(words) // store_module.NAME_BATCH) >= 2
+    statements.clear()
+    answers = {n: index.by_name(n) for n in names}
+    assert statements == []
+    assert answers == {n: reference.by_name(n) for n in names}
+    assert answers["Graham v. Connor"] and not answers["Nobody v. Nowhere"]

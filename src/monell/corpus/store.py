@@ -164,8 +164,9 @@ class StoreCitationIndex(CitationIndex):
         self.engine = engine
         self._lookup = lru_cache(maxsize=4096)(self._query_cite)
         self._by_name_cached = lru_cache(maxsize=4096)(self._query_name)
-        # the last prefetch's answers (absent citations too), replaced by the next one
+        # the last prefetches' answers (absent ones too), each replaced by the next one
         self._prefetched: dict[str, tuple[CorpusEntry, ...]] = {}
+        self._names_prefetched: dict[str, tuple[CorpusEntry, ...]] = {}
 
     def lookup(self, canonical: str) -> list[CorpusEntry]:
         found = self._prefetched.get(canonical)
@@ -196,27 +197,80 @@ class StoreCitationIndex(CitationIndex):
 
     def by_name(self, case_name: str) -> list[CorpusEntry]:
         """Clusters whose name matches, with each of their citations. Narrowed in SQL by the
-        longest word of the name, then checked with `names_match`; a name asked again (a
-        brief names a case with several citations) is answered from a small cache."""
-        return list(self._by_name_cached(case_name))
+        longest word of the name (at most NAME_ROWS rows), then checked with `names_match`;
+        answered from the last `prefetch_names`, else one query (with a small cache)."""
+        found = self._names_prefetched.get(case_name)
+        return list(found if found is not None else self._by_name_cached(case_name))
+
+    def prefetch_names(self, case_names: Iterable[str]) -> None:
+        """The rows `by_name` would read for each name, in one query per NAME_BATCH
+        distinct words (a UNION ALL of the same per-word queries)."""
+        by_word: dict[str, list[str]] = {}
+        for name in set(case_names):
+            word = _name_word(name)
+            if word is not None:
+                by_word.setdefault(word, []).append(name)
+        words = sorted(by_word)
+        rows: dict[str, list[sa.Row[Any]]] = {w: [] for w in words}
+        with self.engine.connect() as conn:
+            for start in range(0, len(words), NAME_BATCH):
+                parts = [
+                    sa.select(*_name_rows(w, sa.literal(w).label("word")).subquery().c)
+                    for w in words[start : start + NAME_BATCH]
+                ]
+                for row in conn.execute(sa.union_all(*parts)):
+                    rows[row.word].append(row)
+        prefetched: dict[str, tuple[CorpusEntry, ...]] = {}
+        for word, names in by_word.items():
+            ordered = sorted(rows[word], key=lambda r: (r.cluster_key, r.citation_key))
+            entries = [_entry(r) for r in ordered]
+            for name in names:
+                prefetched[name] = tuple(e for e in entries if names_match(e.case_name, name))
+        self._names_prefetched = prefetched
 
     def _query_name(self, case_name: str) -> tuple[CorpusEntry, ...]:
-        words = sorted(
-            (w for w in case_name.replace(",", " ").split() if w.isalpha()), key=len, reverse=True
-        )
-        if not words:
+        word = _name_word(case_name)
+        if word is None:
             return ()
-        query = (
-            sa.select(_ci.c.cite, _c.c.case_name, _c.c.date_filed, _c.c.court_id)
-            .join(_c, _c.c.id == _ci.c.cluster_id)
-            .where(sa.func.lower(_c.c.case_name).contains(words[0].lower(), autoescape=True))
-            .order_by(_c.c.id)
-            .limit(500)
-        )
         with self.engine.connect() as conn:
             return tuple(
-                e for e in map(_entry, conn.execute(query)) if names_match(e.case_name, case_name)
+                e
+                for e in map(_entry, conn.execute(_name_rows(word)))
+                if names_match(e.case_name, case_name)
             )
+
+
+# Rows read for one name (its longest word), and words per prefetch query.
+NAME_ROWS = 500
+NAME_BATCH = 50
+
+
+def _name_word(case_name: str) -> str | None:
+    """The longest all-letter word of a case name: what `by_name` narrows by in SQL."""
+    words = sorted(
+        (w for w in case_name.replace(",", " ").split() if w.isalpha()), key=len, reverse=True
+    )
+    return words[0] if words else None
+
+
+def _name_rows(word: str, *extra: Any) -> sa.Select[Any]:
+    """The first NAME_ROWS citation rows of clusters whose name contains `word`, in cluster
+    and citation order (the same rows whether asked alone or in a prefetch)."""
+    return (
+        sa.select(
+            _ci.c.cite,
+            _c.c.case_name,
+            _c.c.date_filed,
+            _c.c.court_id,
+            _c.c.id.label("cluster_key"),
+            _ci.c.id.label("citation_key"),
+            *extra,
+        )
+        .join(_c, _c.c.id == _ci.c.cluster_id)
+        .where(sa.func.lower(_c.c.case_name).contains(word.lower(), autoescape=True))
+        .order_by(_c.c.id, _ci.c.id)
+        .limit(NAME_ROWS)
+    )
 
 
 def _entry(row: sa.Row[*tuple[Any, ...]]) -> CorpusEntry:

@@ -238,6 +238,9 @@ class CitationIndex:
         """These citations are about to be looked up. An index in memory needs nothing; one
         backed by a database overrides this to fetch them all in one query."""
 
+    def prefetch_names(self, case_names: Iterable[str]) -> None:
+        """These case names may be looked up (`by_name`); as `prefetch`, for names."""
+
     def by_name(self, case_name: str) -> list[CorpusEntry]:
         # `names_match` needs a word in common, so only entries sharing a word with the name
         # are tested: a lookup per word instead of a pass over every entry.
@@ -412,6 +415,11 @@ class ChainedIndex(CitationIndex):
         wanted = list(canonicals)
         for i in self.indexes:
             i.prefetch(wanted)
+
+    def prefetch_names(self, case_names: Iterable[str]) -> None:
+        wanted = list(case_names)
+        for i in self.indexes:
+            i.prefetch_names(wanted)
 
     def check(
         self, citation: str, case_name: str | None = None, year: int | None = None

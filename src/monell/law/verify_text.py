@@ -297,42 +297,57 @@ def verify_text(
     authority table) consulted only for the case-name consistency check.
 
     A brief cites the same case many times; each distinct (citation, name, year) is checked
-    once, and the index is told every citation first so that one backed by a database can
-    fetch them in one query (`CitationIndex.prefetch`)."""
+    once, and the index is told every citation first, then every case name it may look up,
+    so that one backed by a database can fetch them in a few queries
+    (`CitationIndex.prefetch`, `prefetch_names`)."""
     found_all = find_citations(text)
     canonical = (parse_case_citation(normalize_citation(f.text)) for f in found_all)
     index.prefetch(sorted({p.canonical for p in canonical if p is not None}))
     sources = _parts(index) + names
-    done: dict[tuple[str, str | None, int | None, str, bool], TextCheck] = {}
+    distinct: dict[tuple[str, str | None, int | None, str, bool], TextCitation] = {}
+    for found in found_all:
+        key = (found.text, found.case_name, found.year, found.reporter, found.reporter_known)
+        distinct.setdefault(key, found)
+    checks = {key: _index_check(found, index) for key, found in distinct.items()}
+    named = {
+        found.case_name
+        for key, found in distinct.items()
+        if found.case_name and _named_elsewhere(checks[key])
+    }
+    for source in sources:
+        source.prefetch_names(sorted(n for n in named if n))
+    done = {key: _complete(found, checks[key], sources) for key, found in distinct.items()}
     results = []
     for found in found_all:
         key = (found.text, found.case_name, found.year, found.reporter, found.reporter_known)
-        first = done.get(key)
-        if first is None:
-            first = done[key] = _check_one(found, index, sources)
+        first = done[key]
         results.append(
             TextCheck(found, first.check, first.expected_citation, first.expected_source)
         )
     return results
 
 
-def _check_one(
-    found: TextCitation, index: CitationIndex, sources: tuple[CitationIndex, ...]
-) -> TextCheck:
+def _index_check(found: TextCitation, index: CitationIndex) -> CitationCheck:
     if not found.reporter_known:
-        check = CitationCheck(
+        return CitationCheck(
             found.text,
             CitationStatus.INVALID,
             None,
             None,
             f"reporters-db knows no reporter {found.reporter!r}",
         )
-        return TextCheck(found, check)
-    check = index.check(found.text, found.case_name, found.year)
-    if found.case_name and check.status in (
-        CitationStatus.NOT_IN_CORPUS,
-        CitationStatus.MISMATCH,
-    ):
+    return index.check(found.text, found.case_name, found.year)
+
+
+def _named_elsewhere(check: CitationCheck) -> bool:
+    """Whether the case name is looked up in the sources (the citation did not find it)."""
+    return check.status in (CitationStatus.NOT_IN_CORPUS, CitationStatus.MISMATCH)
+
+
+def _complete(
+    found: TextCitation, check: CitationCheck, sources: tuple[CitationIndex, ...]
+) -> TextCheck:
+    if found.reporter_known and found.case_name and _named_elsewhere(check):
         reporter = _reporter_of(check.citation)
         other = _known_elsewhere(found.case_name, check.citation, reporter, sources)
         if other is not None:
