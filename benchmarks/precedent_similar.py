@@ -11,7 +11,9 @@ established" and a reporter citation. The relevant precedents are the corpus opi
 sentence cites (its volume/reporter/page, or volume/reporter with "at" for a short cite,
 matched against the cited opinions' reporter citations through the store's eyecite graph),
 decided before the citing opinion. The query is the citing opinion's facts section
-(`research/segment.py`) with citations and case names removed, its first QUERY_WORDS words.
+(`research/segment.py`, at most its MAX_WORDS) with citations and case names removed, as the
+issue says; until 2026-12-04 15:30 UTC only its first 300 words, which cut Plumhoff v.
+Rickard's facts before the shots were fired.
 
 Second figure: the hand-checked incidents of data/labels/similar_incidents.jsonl (narrative,
 circuit, date, conduct, custody; the precedents a lawyer would pull, each verified by reading
@@ -66,7 +68,6 @@ from monell.research.similar import (  # noqa: E402
 )
 from monell.storage.database import make_engine  # noqa: E402
 
-QUERY_WORDS = 300
 LANDMARK_CITERS = 10
 K = 10
 
@@ -146,7 +147,7 @@ def build_queries(
         if not relevant:
             continue
         section = strip_citations(facts_section(doc.text).text)
-        text = " ".join(section.split()[:QUERY_WORDS])
+        text = " ".join(section.split())
         if len(text.split()) < 30:
             continue
         split = "dev" if doc.opinion_id % 2 == 0 else "test"

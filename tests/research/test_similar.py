@@ -234,14 +234,17 @@ def test_earlier_fact_alike_opinions_vote_for_their_precedents(voting: Precedent
     assert "Lee v. Grant (ca1, 2003-04-01)" in listed.why
 
 
-def test_a_landmark_is_counted_from_citers_before_the_date(tmp_path: Path) -> None:
-    from monell.research.similar import landmarks_before
+def test_a_landmark_is_counted_over_the_whole_corpus(tmp_path: Path) -> None:
+    from monell.research.similar import landmark_ids
 
     from .conftest import graph_index
 
-    opinions = [(1, "scotus", dt.date(1980, 1, 1), "landmark")] + [
-        (i, "ca1", dt.date(1990 + i, 1, 1), f"citer {i}") for i in range(2, 9)
-    ]
-    index = graph_index(tmp_path / "ix", opinions, {i: [1] for i in range(2, 9)})
-    assert landmarks_before(index, [1], dt.date(2010, 1, 1)) == {1}  # 7 citers of 8 opinions
-    assert landmarks_before(index, [1], dt.date(1993, 6, 1)) == set()  # 2 citers so far
+    opinions = [
+        (1, "scotus", dt.date(1980, 1, 1), "landmark"),
+        (2, "scotus", dt.date(1981, 1, 1), "cited twice"),
+    ] + [(i, "ca1", dt.date(1990 + i, 1, 1), f"citer {i}") for i in range(3, 9)]
+    cites = {i: [1] for i in range(3, 9)} | {3: [1, 2], 4: [1, 2]}
+    index = graph_index(tmp_path / "ix", opinions, cites)
+    # 6 citers of 8 opinions (>= 5 and >= 1%); 2 citers are not enough.
+    assert landmark_ids(index, [1, 2]) == {1}
+    assert landmark_ids(index, []) == set()

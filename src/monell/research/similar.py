@@ -19,8 +19,8 @@ ranking compares facts with facts:
   (`established.py`, stored in the index). This reaches the precedents fact-alike cases
   relied on, circuit precedent among them, even when their own facts sections share few
   words with the incident; each such result says who relied on it;
-- the landmark guard: a Supreme Court landmark (`landmarks_before`: cited by at least 1% of
-  the indexed opinions decided before the date) enters the list only when its own facts
+- the landmark guard: a Supreme Court landmark (`landmark_ids`: cited by at least 1% of
+  the indexed opinions) enters the list only when its own facts
   section shares at least `LANDMARK_MIN_SHARED` of the incident's facts, one of them not generic
   (what happened — a taser, handcuffs, no resistance — not merely "an arrest" or "force"),
   and `LANDMARK_MIN_SCORE` of their weight; any other Supreme Court opinion needs one shared
@@ -47,7 +47,7 @@ import numpy as np
 
 from monell.research.documents import COURT_VOICE_TYPES
 from monell.research.facts import facts_in_text, generic_facts, implied_facts
-from monell.research.index import PrecedentIndex, day_number
+from monell.research.index import PrecedentIndex
 
 CANDIDATES = 200  # facts-section BM25 hits read per query
 FACT_WEIGHT = 0.6
@@ -58,7 +58,7 @@ QI_BONUS = 0.05  # the opinion rules on qualified immunity: a civil-rights case,
 # criminal appeal whose facts (an arrest, a warrant) happen to overlap
 VOTE_WEIGHT = 0.5  # chosen on the dev halves (docs/performance.md, issue 16)
 NEIGHBOURS = 20  # closest opinions on the facts whose clearly-established citations vote
-LANDMARK_CITING_SHARE = 0.01  # a landmark: cited by >= 1% of the opinions before the date…
+LANDMARK_CITING_SHARE = 0.01  # a landmark: cited by >= 1% of the indexed opinions…
 LANDMARK_MIN_CITERS = 5  # …and by at least this many
 LANDMARK_MIN_SHARED = 2
 LANDMARK_MIN_SCORE = 0.35
@@ -102,7 +102,7 @@ class SimilarHit:
     meta: dict[str, object]
     votes: float = 0.0  # summed similarity of the neighbours relying on it (before weighting)
     relied_on_by: tuple[Reliance, ...] = ()  # those neighbours, closest first
-    landmark: bool = False  # a Supreme Court landmark at the date (`landmarks_before`)
+    landmark: bool = False  # a Supreme Court landmark (`landmark_ids`)
 
 
 @dataclass(frozen=True)
@@ -213,9 +213,7 @@ def similar_search(
     guarded = (
         {s.opinion_id for s in scored.values() if s.supreme}
         if guard_all_supreme
-        else landmarks_before(
-            index, [s.opinion_id for s in scored.values() if s.supreme], decided_before
-        )
+        else landmark_ids(index, [s.opinion_id for s in scored.values() if s.supreme])
     )
     generic = generic_facts()
     specific_wanted = any(c not in generic for c in codes)
@@ -281,24 +279,18 @@ def passes_landmark_guard(
     )
 
 
-def landmarks_before(
-    index: PrecedentIndex, supreme: Sequence[int], decided_before: dt.date | None
-) -> set[int]:
-    """The Supreme Court opinions among `supreme` that are landmarks at the date: cited by at
-    least LANDMARK_CITING_SHARE of the indexed opinions decided before it (and by at least
-    LANDMARK_MIN_CITERS). Counted only from opinions before the date, so the guard of an
-    incident in 1990 knows nothing of later citations."""
+def landmark_ids(index: PrecedentIndex, supreme: Sequence[int]) -> set[int]:
+    """The Supreme Court opinions among `supreme` that are landmarks: cited by at least
+    LANDMARK_CITING_SHARE of the indexed opinions (and by at least LANDMARK_MIN_CITERS).
+
+    Counted over the whole corpus, later citers too: the list is read by a lawyer today, for
+    whom Graham is a landmark whatever the incident's date, and the guard only ever keeps an
+    opinion out, so knowing later citations cannot flatter a recall figure."""
     if not supreme:
         return set()
     ids = np.array(supreme, dtype=np.int64)
-    citers = index.citers_before(ids, decided_before)
-    dates = np.asarray(index.graph_date)
-    before = (
-        len(dates)
-        if decided_before is None
-        else int(np.count_nonzero(dates < day_number(decided_before)))
-    )
-    floor = max(LANDMARK_MIN_CITERS, LANDMARK_CITING_SHARE * before)
+    citers = index.citers_before(ids, None)
+    floor = max(LANDMARK_MIN_CITERS, LANDMARK_CITING_SHARE * len(index.graph_opinion))
     return {int(o) for o, n in zip(ids.tolist(), citers.tolist(), strict=True) if n >= floor}
 
 
