@@ -77,3 +77,32 @@ def test_resolution_picks_the_nearest_first_page_at_or_before(firsts: list[int],
         assert found == set()
     else:
         assert found == {firsts.index(max(before))}
+
+
+def test_index_stores_whom_real_opinions_relied_on(shared_opinions: Path, tmp_path: Path) -> None:
+    """The priority sample indexed with the graph edges eyecite finds there between these
+    three decisions: Plumhoff v. Rickard (2014) and White v. Pauly (2017) cite Brosseau v.
+    Haugen (2004) on clearly established law; Brosseau's own separate writings do not count."""
+    import numpy as np
+
+    from monell.research.documents import documents_from_jsonl
+    from monell.research.index import PrecedentIndex, build_index
+
+    docs = list(documents_from_jsonl([shared_opinions / "scotus.jsonl"]))
+    court = {d.case_name: d.opinion_id for d in docs if d.speaks_for_court}
+    brosseau, plumhoff, white = (
+        court[n] for n in ("Brosseau v. Haugen", "Plumhoff v. Rickard", "White v. Pauly")
+    )
+    build_index(
+        tmp_path / "ix",
+        docs,
+        None,
+        fingerprint="t",
+        cites={plumhoff: [brosseau], white: [brosseau]},
+    )
+    index = PrecedentIndex(tmp_path / "ix")
+    cited, owner = index.established_each(np.array([plumhoff, white, brosseau]))
+    assert sorted(zip(owner.tolist(), cited.tolist(), strict=True)) == [
+        (0, brosseau),
+        (1, brosseau),
+    ]

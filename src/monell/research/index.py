@@ -229,7 +229,7 @@ def build_index(
     relied: dict[int, list[Cite]] = {}
     for doc in documents:
         seen.add(doc)
-        if doc.citations:
+        if analyse and doc.citations:  # what `established/` resolves citations against
             own_cites[doc.opinion_id] = doc.citations
         if analyse and doc.speaks_for_court:
             found = established_cites(doc.text)
