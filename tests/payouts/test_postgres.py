@@ -75,3 +75,27 @@ def test_import_query_and_summary_on_postgres(pg_engine: Engine, tmp_path: Path)
     with city_file("stlouis_edited.csv").open(newline="", encoding="utf-8") as handle:
         expected = sum(Decimal(row["amount_awarded"]) for row in csv.DictReader(handle))
     assert summary.total_amount_awarded == expected
+
+
+def test_both_readers_store_the_same_rows_on_postgres(pg_engine: Engine) -> None:
+    """Dates go to PostgreSQL as dates from either reader; ids aside (the sequence moves on),
+    every stored value is the same."""
+    from .test_readers import dump, shared_files
+
+    paths = [p for p in shared_files() if p.name.startswith(("boston", "chicago", "new_orleans"))]
+    stored = []
+    for reader in ("arrow", "csv"):
+        _clear(pg_engine)
+        report = import_files(pg_engine, paths, reader=reader)
+        assert report.ok and report.new > 1500
+        tables = dump(pg_engine)
+        first = tables["settlements"][0][0]  # ids relative to the first (the sequence goes on)
+        stored.append(
+            {
+                "settlements": [(row[0] - first, *row[1:]) for row in tables["settlements"]],
+                "categories": [(row[0] - first, *row[1:]) for row in tables["categories"]],
+                "officers": [row[1:] for row in tables["officers"]],
+                "imports": [row[1:] for row in tables["imports"]],
+            }
+        )
+    assert stored[0]["settlements"] and stored[0] == stored[1]
