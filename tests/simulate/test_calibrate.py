@@ -71,7 +71,7 @@ def test_calibrate_then_simulate_reproduces_the_city() -> None:
     assert city.severity_mu == pytest.approx(10.5, abs=0.1)
     run = params.model_copy(
         update={
-            "run": params.run.model_copy(update={"runs": 40, "years": 3, "batch_size": 20}),
+            "run": params.run.model_copy(update={"runs": 200, "years": 3, "batch_size": 50}),
             "responses": params.responses.model_copy(update={"enabled": False}),
         }
     )
@@ -167,3 +167,116 @@ def test_a_pooled_trend_is_recovered_and_compounds_in_the_simulation() -> None:
     )
     claims = simulate(params, workers=1).series["claims"].mean(axis=0)
     assert claims[-1] / claims[0] == pytest.approx(np.exp(0.7), rel=0.1)
+
+
+def _moving_cities(
+    rng: np.random.Generator,
+    *,
+    cities: int,
+    years: int,
+    trend: float,
+    shock: float,
+    own_walk: float,
+    city_sd: float,
+) -> tuple[list[list[int]], np.ndarray]:
+    """Yearly counts of cities around 300 a year whose log rates share a trend and a common
+    year shock, each with its own walk and its own trend deviation."""
+    common = np.cumsum(trend + shock * rng.standard_normal(years))
+    deviations = city_sd * rng.standard_normal(cities)
+    out = []
+    for c in range(cities):
+        own = np.cumsum(deviations[c] + own_walk * rng.standard_normal(years))
+        out.append(list(rng.poisson(300.0 * np.exp(common + own))))
+    return out, deviations
+
+
+def test_the_trend_its_year_clustered_uncertainty_and_the_common_shock_are_recovered() -> None:
+    """30 cities × 12 years sharing a trend of 0.08 and a common year shock of sd 0.15: the
+    pooled trend is found, the common shock is recovered, and the trend's standard error is
+    the common shock's (≈ 0.15/√11), not the far smaller one 30 independent cities would
+    give; over repeated data sets the trend ± 2 se holds the truth most of the time."""
+    from monell.simulate.calibrate import fit_hierarchical_trend, fit_trend, log_count_series
+
+    rng = np.random.default_rng(21)
+    counts, _ = _moving_cities(
+        rng, cities=30, years=12, trend=0.08, shock=0.15, own_walk=0.1, city_sd=0.0
+    )
+    walk = fit_count_walk(counts)
+    logs = [log_count_series(c, 0.0) for c in counts]
+    trend = fit_trend(logs, walk.walk, walk.noise**2)
+    fit = fit_hierarchical_trend([(2000, *x) for x in logs], walk.walk, walk.noise**2, trend)
+    assert trend == pytest.approx(0.08, abs=0.12)
+    assert fit.common_shock == pytest.approx(0.15, abs=0.07)
+    assert fit.years == 11
+    assert 0.02 < fit.common_se < 0.09
+    # the independent-cities standard error would be ≈ √((0.18² + …)/(30 · 11)) ≈ 0.01
+    assert fit.common_se > 2.5 * np.sqrt((walk.walk**2 + 2 / 300) / (30 * 11))
+    held = 0
+    for _ in range(25):
+        counts, _ = _moving_cities(
+            rng, cities=20, years=10, trend=0.05, shock=0.12, own_walk=0.1, city_sd=0.0
+        )
+        logs = [log_count_series(c, 0.0) for c in counts]
+        d = fit_trend(logs, 0.16, 0.0)
+        se = fit_hierarchical_trend([(2000, *x) for x in logs], 0.16, 0.0, d).common_se
+        held += abs(d - 0.05) <= 2 * se
+    assert held >= 20  # ≈ 95% expected (2 se; a t with 8 df holds ≈ 92%)
+
+
+def test_city_trend_deviations_are_shrunk_toward_the_common_trend() -> None:
+    """Cities with their own trends (sd 0.06 around the common one): the shrunk deviations
+    follow the true ones, are smaller in spread, and a steady set of cities gets none."""
+    from monell.simulate.calibrate import fit_hierarchical_trend, log_count_series
+
+    rng = np.random.default_rng(8)
+    counts, truth = _moving_cities(
+        rng, cities=40, years=14, trend=0.0, shock=0.0, own_walk=0.03, city_sd=0.06
+    )
+    logs = [(1990, *log_count_series(c, 0.0)) for c in counts]
+    fit = fit_hierarchical_trend(logs, 0.03, 0.0, 0.0)
+    assert fit.city_sd == pytest.approx(0.06, abs=0.025)
+    dev = np.array(fit.deviations)
+    assert np.corrcoef(dev, truth)[0, 1] > 0.8
+    assert dev.std() <= np.std(truth) * 1.2
+    assert all(0 < s < 0.06 for s in fit.deviation_se)
+    steady = [(1990, *log_count_series(list(rng.poisson(300.0, 14)), 0.0)) for _ in range(40)]
+    flat = fit_hierarchical_trend(steady, 0.0, 0.0, 0.0)
+    assert max(abs(x) for x in flat.deviations) < 0.01
+
+
+def test_a_walk_at_the_boundary_is_drawn_around_its_posterior_mean() -> None:
+    """Four years of a steady rate put the walk's maximum likelihood at 0, but the
+    likelihood still allows a walk: the simulation centres the runs' walks on the posterior
+    mean, which is above the maximum and inside the grid."""
+    rng = np.random.default_rng(2)
+    fit = fit_count_walk([list(rng.poisson(20.0, 4)) for _ in range(6)])
+    assert fit.walk_mean > fit.walk
+    assert 0 < fit.walk_mean < 0.8
+
+
+def test_calibrate_with_trend_writes_its_uncertainty_damping_and_city_deviations() -> None:
+    rng = np.random.default_rng(4)
+    payments = []
+    for c, growth in enumerate((0.0, 0.1, 0.2, 0.1)):
+        for year in range(2005, 2017):
+            n = rng.poisson(40 * np.exp(growth * (year - 2005)))
+            for amount in np.exp(10 + rng.standard_normal(n)):
+                payments.append(Payment(f"City{c}", "IL", year, float(amount), 1, "x.csv"))
+    params = calibrate(payments, dollars_year=2022, source="synthetic", trend=True)
+    claims = params.claims
+    assert claims.rate_trend == pytest.approx(0.1, abs=0.04)
+    assert claims.rate_trend_se > 0
+    assert (claims.trend_damping_low, claims.trend_damping_high) == (0.80, 0.98)
+    deviations = [c.rate_trend_deviation for c in params.population.cities]
+    assert deviations[0] < deviations[1] < deviations[2]  # shrunk, but in order
+    assert params.provenance["trend"].startswith("the walks' pooled mean step")
+    fixed = calibrate(
+        payments,
+        dollars_year=2022,
+        source="synthetic",
+        trend=True,
+        trend_uncertainty=False,
+        damping=None,
+    )
+    assert fixed.claims.rate_trend_se == 0 and fixed.claims.trend_damping_low == 1.0
+    assert all(c.rate_trend_deviation == 0 for c in fixed.population.cities)

@@ -67,3 +67,33 @@ def test_small_run_is_within_the_published_anchors() -> None:
     anchors = s["anchors"]["model"]
     assert anchors["government_share_of_dollars"]["median"] == pytest.approx(0.9998, abs=1e-6)
     assert 14_000 < anchors["median_payment_usd"]["median"] < 22_000  # WaPo (2022): $17,500
+
+
+@pytest.mark.parametrize("batch_size", [1, 4])
+def test_trend_uncertainty_damping_and_common_shock_keep_determinism(
+    baseline: Params, batch_size: int
+) -> None:
+    """The runs' trend, damping and common-shock draws come from each run's own streams."""
+    moving = baseline.model_copy(
+        update={
+            "claims": baseline.claims.model_copy(
+                update={
+                    "rate_drift_sd": 0.2,
+                    "rate_drift_sd_se": 0.05,
+                    "rate_common_sd": 0.1,
+                    "severity_drift_sd": 0.2,
+                    "severity_common_sd": 0.1,
+                    "rate_trend": 0.05,
+                    "rate_trend_se": 0.05,
+                    "severity_trend": 0.02,
+                    "severity_trend_se": 0.03,
+                    "trend_damping_low": 0.8,
+                    "trend_damping_high": 0.98,
+                }
+            )
+        }
+    )
+    reference = simulate(_with(moving, batch_size=6), workers=1)
+    _same(reference, simulate(_with(moving, batch_size=batch_size), workers=1))
+    _same(reference, simulate(_with(moving, batch_size=batch_size), workers=2))
+    assert not np.array_equal(reference.series["payouts"], simulate(baseline).series["payouts"])

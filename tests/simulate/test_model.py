@@ -240,3 +240,60 @@ def test_officers_pay_share_moves_dollars_to_officers() -> None:
 
     assert share(base) == pytest.approx(0.0002, rel=1e-6)  # Schwartz (2014): about 0.02%
     assert 0.01 < share(officers) <= 0.05
+
+
+def _one_city(**claims: float) -> Params:
+    from monell.simulate.params import CityParams, Population
+
+    cities = tuple(
+        CityParams(
+            city=f"City{i}",
+            state="IL",
+            paid_claims_per_year=500.0,
+            dispersion=1000.0,
+            severity_mu=10.0,
+            severity_sigma=1.0,
+        )
+        for i in range(2)
+    )
+    base = Params()
+    return base.model_copy(
+        update={
+            "population": Population(kind="cities", cities=cities),
+            "claims": base.claims.model_copy(update=claims),
+            "responses": base.responses.model_copy(update={"enabled": False}),
+            "run": base.run.model_copy(update={"runs": 200, "years": 8, "batch_size": 50}),
+        }
+    )
+
+
+def test_a_damped_trend_flattens_and_an_uncertain_trend_spreads_the_runs() -> None:
+    """Rate trend 0.3 damped with φ = 0.5: year 8 has e^(0.3 Σ_{h=2..8} 0.5^h) ≈ 1.16 times
+    year 1's claims (undamped: e^(0.3·7) ≈ 8.2). A trend of 0 ± 0.2 per run: the log ratio
+    of year 6 to year 1 spreads with standard deviation ≈ 0.2 · 5 across runs."""
+    from monell.simulate.engine import simulate
+
+    damped = simulate(
+        _one_city(rate_trend=0.3, trend_damping_low=0.5, trend_damping_high=0.5), workers=1
+    )
+    claims = damped.series["claims"].mean(axis=0)
+    expected = np.exp(0.3 * sum(0.5**h for h in range(2, 9)))
+    assert claims[-1] / claims[0] == pytest.approx(expected, rel=0.05)
+    spread = simulate(_one_city(rate_trend_se=0.2), workers=1).series["claims"]
+    assert np.log(spread[:, 5] / spread[:, 0]).std() == pytest.approx(1.0, rel=0.2)
+
+
+def test_a_common_year_shock_moves_the_cities_together() -> None:
+    """Walks of 0.3 a year: with all of it common the two cities' claims move together run by
+    run; with none they move apart; the common part does not widen one city's spread."""
+    from monell.simulate.engine import simulate
+
+    def by_city(**claims: float) -> np.ndarray:
+        return simulate(_one_city(rate_drift_sd=0.3, **claims), workers=1).payouts_by_group
+
+    shared, apart = by_city(rate_common_sd=0.3), by_city()
+    last = np.log(shared[:, -1])
+    assert np.corrcoef(last[:, 0], last[:, 1])[0, 1] > 0.9
+    other = np.log(apart[:, -1])
+    assert abs(np.corrcoef(other[:, 0], other[:, 1])[0, 1]) < 0.3
+    assert last[:, 0].std() == pytest.approx(other[:, 0].std(), rel=0.25)

@@ -22,6 +22,21 @@ from monell.simulate.params import Params
 
 HORIZON = 5
 
+# The forecasts scored, by key: `calibrate`'s options for each. `model` is calibrate's default
+# (walks, no trend); the others add or remove one piece at a time.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "model": {},
+    "model_constant_level": {"drift": False},
+    "model_with_trend": {"trend": True},  # with its uncertainty, damped (calibrate's defaults)
+    "model_with_fixed_trend": {"trend": True, "trend_uncertainty": False, "damping": None},
+    "model_with_undamped_trend": {"trend": True, "damping": None},
+    "model_with_damped_fixed_trend": {"trend": True, "trend_uncertainty": False},
+    "model_without_common_shock": {"trend": True, "common_shock": False},
+}
+# the variant chosen by a rule stated before the folds were scored (docs/simulation.md):
+# the trend with its estimation uncertainty, damped
+CHOSEN = "model_with_trend"
+
 
 def crps(samples: np.ndarray, observed: float) -> float:
     """CRPS of a sample forecast: E|X − y| − ½ E|X − X′|."""
@@ -101,24 +116,21 @@ def backtest(
     workers: int | None = 1,
     source: str = "",
 ) -> dict[str, Any]:
-    """Scores three forecasts of every city-year after `fit_through` that the data cover in
+    """Scores the forecasts of every city-year after `fit_through` that the data cover in
     full: the calibrated model (levels filtered to T, then walking, as `calibrate` writes by
     default; `model_with_drift` repeats it under its old key), the same with the levels held
-    (`calibrate --no-drift`), the same with the pooled trend (`calibrate --trend`), and the
-    naive baseline. Everything is fitted on payments up to T only."""
-    drifting = calibrate(
-        payments, dollars_year=dollars_year, source=source, fit_through=fit_through
-    )
-    constant = calibrate(
-        payments, dollars_year=dollars_year, source=source, fit_through=fit_through, drift=False
-    )
-    trending = calibrate(
-        payments, dollars_year=dollars_year, source=source, fit_through=fit_through, trend=True
-    )
+    (`calibrate --no-drift`), the same with the pooled trend, its uncertainty and damping
+    (`calibrate --trend`, the chosen variant), the other `VARIANTS` (one piece changed each),
+    and the naive baseline. Everything is fitted on payments up to T only."""
+    fits = {
+        name: calibrate(
+            payments, dollars_year=dollars_year, source=source, fit_through=fit_through, **options
+        )
+        for name, options in VARIANTS.items()
+    }
+    drifting, constant, trending = fits["model"], fits["model_constant_level"], fits[CHOSEN]
     forecasts = {
-        "model": _forecast(drifting, fit_through, runs, seed, workers),
-        "model_constant_level": _forecast(constant, fit_through, runs, seed, workers),
-        "model_with_trend": _forecast(trending, fit_through, runs, seed, workers),
+        name: _forecast(fit, fit_through, runs, seed, workers) for name, fit in fits.items()
     }
     complete = complete_through(payments)
     totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
@@ -154,7 +166,7 @@ def backtest(
             "coverage_80": sum(r[name]["covered"] for r in rows) / n,
             "mean_crps": float(np.mean([r[name]["crps"] for r in rows])),
         }
-        for name in ("model", "model_constant_level", "model_with_trend", "naive")
+        for name in (*VARIANTS, "naive")
     }
     summary["model_with_drift"] = summary["model"]  # the model has drift since 2026-12-04
     naive_crps = summary["naive"]["mean_crps"]
@@ -177,6 +189,14 @@ def backtest(
         "crps_ratio_trend_to_naive": summary["model_with_trend"]["mean_crps"] / naive_crps,
         "rate_trend": trending.claims.rate_trend,
         "severity_trend": trending.claims.severity_trend,
+        "rate_trend_se": trending.claims.rate_trend_se,
+        "severity_trend_se": trending.claims.severity_trend_se,
+        "trend_damping": [trending.claims.trend_damping_low, trending.claims.trend_damping_high],
+        "rate_common_sd": drifting.claims.rate_common_sd,
+        "severity_common_sd": drifting.claims.severity_common_sd,
+        "variants": {name: dict(options) for name, options in VARIANTS.items()},
+        "chosen_variant": CHOSEN,
+        "crps_ratio_to_naive": {name: summary[name]["mean_crps"] / naive_crps for name in VARIANTS},
         "city_years_model_better": sum(r["model"]["crps"] < r["naive"]["crps"] for r in rows),
         "rows": rows,
     }
@@ -206,9 +226,17 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"{result['severity_drift_sd']} a year) | {m['coverage_80']:.0%} | "
         f"${m['mean_crps']:,.0f} |",
         f"| model, levels held at the last fit | {c['coverage_80']:.0%} | ${c['mean_crps']:,.0f} |",
-        f"| model with the pooled trend (rate {result['rate_trend']:+.2f}, severity "
-        f"{result['severity_trend']:+.2f} log a year) | {w['coverage_80']:.0%} | "
-        f"${w['mean_crps']:,.0f} |",
+        f"| model with the pooled trend (rate {result['rate_trend']:+.2f} ± "
+        f"{result['rate_trend_se']:.2f}, severity {result['severity_trend']:+.2f} ± "
+        f"{result['severity_trend_se']:.2f} log a year, damped: φ in "
+        f"[{result['trend_damping'][0]}, {result['trend_damping'][1]}]; the chosen variant) | "
+        f"{w['coverage_80']:.0%} | ${w['mean_crps']:,.0f} |",
+        *(
+            f"| {name.replace('_', ' ')} | {result[name]['coverage_80']:.0%} | "
+            f"${result[name]['mean_crps']:,.0f} |"
+            for name in VARIANTS
+            if name not in ("model", "model_constant_level", CHOSEN)
+        ),
         f"| naive (last 3 years, bootstrap) | {n['coverage_80']:.0%} | ${n['mean_crps']:,.0f} |",
         "",
         f"CRPS ratio model / naive: {ratio:.3f} (below 1: the model is better); the model is "

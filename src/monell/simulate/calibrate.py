@@ -29,6 +29,11 @@ from monell.simulate.params import CityParams, Claims, Params, Population
 from monell.simulate.population import DATA_PACKAGE
 
 K_MAX = 1000.0
+# the damped trend's φ: the range within which it is usually set, 0.80–0.98 (Hyndman &
+# Athanasopoulos, Forecasting: Principles and Practice, damped trend methods; Gardner &
+# McKenzie 1985); each run draws φ uniformly from it
+DAMPING = (0.80, 0.98)
+MIN_CITIES_A_YEAR = 3  # a year's mean change across cities needs at least this many
 MIN_PAYMENTS = 5
 MIN_YEARS = 3
 MAX_LAG = 5
@@ -185,6 +190,10 @@ class WalkFit:
     walk: float
     walk_se: float
     noise: float
+    # the posterior mean of s (same profile, flat prior): what the simulation centres each
+    # run's draw on; near the boundary 0 the maximum is biased low (a short series often
+    # puts it at 0 while the likelihood still allows a sizeable walk)
+    walk_mean: float = 0.0
 
 
 def _pooled_walk_fit(prepared: Sequence[tuple[list[float], list[float]]]) -> WalkFit:
@@ -206,7 +215,7 @@ def _pooled_walk_fit(prepared: Sequence[tuple[list[float], list[float]]]) -> Wal
     weights /= weights.sum()
     mean = float((weights * grid).sum())
     se = math.sqrt(max(0.0, float((weights * grid**2).sum()) - mean**2))
-    return WalkFit(best[1], round(se, 4), best[2])
+    return WalkFit(best[1], round(se, 4), best[2], round(mean, 4))
 
 
 TREND_GRID = tuple(round(0.01 * i, 2) for i in range(-20, 31))  # −0.20 … +0.30 a year
@@ -225,6 +234,101 @@ def fit_trend(
         if ll > best[0]:
             best = (ll, d)
     return best[1]
+
+
+@dataclass(frozen=True)
+class TrendFit:
+    """A hierarchical trend of cities' yearly log series (a common trend plus each city's
+    deviation, shrunk toward it) with its uncertainty, and the common year shock.
+
+    `common` is the pooled maximum-likelihood drift (`fit_trend`); `common_se` its standard
+    error clustered by year: the spread over years of the cities' mean yearly change divided
+    by √(years), so a shock shared by every city in a year counts once, not once per city
+    (at least the model's own standard error). `common_shock` is the standard deviation of
+    that shared yearly change beyond what the cities' own walks and noise explain (method of
+    moments). Each city's deviation is its mean change less the year's mean change, shrunk
+    toward 0 by empirical Bayes (between-city variance by DerSimonian–Laird), with its
+    posterior standard deviation."""
+
+    common: float
+    common_se: float
+    years: int
+    common_shock: float
+    city_sd: float
+    deviations: tuple[float, ...]
+    deviation_se: tuple[float, ...]
+
+
+def fit_hierarchical_trend(
+    series: Sequence[tuple[int, Sequence[float], Sequence[float]]],
+    walk: float,
+    extra: float,
+    common: float,
+) -> TrendFit:
+    """The trend's uncertainty and the cities' deviations from it.
+
+    `series`: per city (first year, yearly values, their noise variances; NaN for a year
+    without a value); `walk`, `extra`: the pooled walk's standard deviation and the extra
+    noise variance (as fitted); `common`: the pooled trend."""
+    changes: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+    for c, (first, y, noise) in enumerate(series):
+        for t in range(1, len(y)):
+            if math.isnan(y[t]) or math.isnan(y[t - 1]):
+                continue
+            var = walk * walk + noise[t] + noise[t - 1] + 2 * extra
+            changes[first + t].append((c, y[t] - y[t - 1], var))
+    year_mean: dict[int, float] = {}
+    year_var: dict[int, float] = {}
+    for year, rows in list(changes.items()):
+        if len(rows) < MIN_CITIES_A_YEAR:  # one city's change is not a common year's
+            del changes[year]
+            continue
+        w = np.array([1 / v for _, _, v in rows])
+        d = np.array([x for _, x, _ in rows])
+        year_mean[year] = float((w * d).sum() / w.sum())
+        year_var[year] = float(1 / w.sum())
+    n_years = len(year_mean)
+    means = np.array(list(year_mean.values()))
+    model_var = float(np.mean(list(year_var.values()))) if n_years else 0.0
+    spread = float(means.var(ddof=1)) if n_years > 1 else model_var
+    shock = math.sqrt(max(0.0, spread - model_var))
+    se = math.sqrt(max(spread, model_var) / n_years) if n_years else 0.0
+    # each city's deviation: its mean change less the year's mean change; sampling variance
+    # of a mean of n consecutive changes of a local level ≈ s²/n + 2R/n² (they telescope)
+    own = walk * walk - min(shock, walk) ** 2
+    raw: list[tuple[float, float] | None] = []
+    for c, (_first, _y, noise) in enumerate(series):
+        mine = [
+            (x - year_mean[year]) for year, rows in changes.items() for i, x, _ in rows if i == c
+        ]
+        if not mine:
+            raw.append(None)
+            continue
+        n = len(mine)
+        r = float(np.mean([v for v in noise if math.isfinite(v)])) + extra
+        raw.append((float(np.mean(mine)), own / n + 2 * r / (n * n)))
+    usable = [x for x in raw if x is not None]
+    between = 0.0
+    if len(usable) >= 3:
+        _, between = dersimonian_laird([m for m, _ in usable], [v for _, v in usable])
+    deviations, deviation_se = [], []
+    for x in raw:
+        if x is None or between == 0:
+            deviations.append(0.0)
+            deviation_se.append(math.sqrt(between))
+            continue
+        weight = between / (between + x[1])
+        deviations.append(weight * x[0])
+        deviation_se.append(math.sqrt(weight * x[1]))
+    return TrendFit(
+        common=common,
+        common_se=se,
+        years=n_years,
+        common_shock=shock,
+        city_sd=math.sqrt(between),
+        deviations=tuple(deviations),
+        deviation_se=tuple(deviation_se),
+    )
 
 
 def fit_count_levels(count_series: Sequence[Sequence[int]]) -> tuple[float, float]:
@@ -276,6 +380,18 @@ def _within(by_year: Sequence[Sequence[float]]) -> tuple[float, int]:
     return max(var, 0.01), df
 
 
+def dersimonian_laird(
+    estimates: Sequence[float], variances: Sequence[float]
+) -> tuple[float, float]:
+    """(weighted centre, between-unit variance V) of estimates with known sampling
+    variances, by DerSimonian–Laird: Q = Σ w (x − x̄)², E[Q] = (n − 1) + V (Σw − Σw²/Σw)."""
+    x = np.asarray(estimates, dtype=float)
+    w = 1 / np.asarray(variances, dtype=float)
+    centre = float((w * x).sum() / w.sum())
+    q = float((w * (x - centre) ** 2).sum())
+    return centre, max(0.0, (q - (x.size - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+
+
 def shrink_sigmas(within: Sequence[tuple[float, int]]) -> list[float]:
     """Each city's within-year log-severity variance shrunk toward the cities' common value
     (empirical Bayes, normal on log σ: the sampling variance of log s is ≈ 1/(2 df); the
@@ -284,15 +400,7 @@ def shrink_sigmas(within: Sequence[tuple[float, int]]) -> list[float]:
     usable = [(math.log(v) / 2, df) for v, df in within if df >= 2 and v > 0]
     if len(usable) < 3:
         return [v for v, _ in within]
-    logs = np.array([x for x, _ in usable])
-    noise = np.array([1 / (2 * df) for _, df in usable])
-    weights = 1 / noise
-    centre = float((weights * logs).sum() / weights.sum())
-    # DerSimonian–Laird: Q = Σ w (x − x̄)², E[Q] = (n − 1) + V (Σw − Σw²/Σw)
-    q = float((weights * (logs - centre) ** 2).sum())
-    between = max(
-        0.0, (q - (len(usable) - 1)) / (weights.sum() - (weights**2).sum() / weights.sum())
-    )
+    centre, between = dersimonian_laird([x for x, _ in usable], [1 / (2 * df) for _, df in usable])
     out = []
     for v, df in within:
         if df < 2 or v <= 0:
@@ -329,6 +437,36 @@ def police_budgets(dollars_year: int) -> dict[str, tuple[float, int]]:
     return out
 
 
+def _describe_trend(
+    rate: TrendFit,
+    severity: TrendFit,
+    trend: bool,
+    uncertainty: bool,
+    damping: tuple[float, float] | None,
+) -> str:
+    if not trend:
+        return "none"
+    text = (
+        "the walks' pooled mean step by maximum likelihood (rate_trend, severity_trend, log "
+        "per year), also in the filtered levels"
+    )
+    if uncertainty:
+        text += (
+            f"; each run draws it from its standard error clustered by year (rate "
+            f"{rate.common_se:.3f}, severity {severity.common_se:.3f}, {rate.years} years of "
+            f"changes), each city its own deviation shrunk toward it (between-city standard "
+            f"deviation: rate {rate.city_sd:.3f}, severity {severity.city_sd:.3f})"
+        )
+    if damping:
+        text += (
+            f"; damped (Gardner & McKenzie 1985): the step in the h-th simulated year is "
+            f"trend·φ^h, φ drawn per run from U[{damping[0]}, {damping[1]}]"
+        )
+    else:
+        text += "; it compounds"
+    return text
+
+
 def lag_concentration(lags: Sequence[float]) -> float:
     """Σ pⱼ²: the share of an incident year's variance that stays in one payment year.
 
@@ -349,13 +487,22 @@ def calibrate(
     base: Params | None = None,
     drift: bool = True,
     trend: bool = False,
+    trend_uncertainty: bool = True,
+    damping: tuple[float, float] | None = DAMPING,
+    common_shock: bool = True,
 ) -> Params:
     """A `cities` parameter set from payments (those after `fit_through` are left out).
 
     Per city: rate and negative-binomial k of payments per year, lognormal severity; pooled
     over cities: the lag, the year-to-year variation of severity (τ), and with `drift` the
     yearly random walk of the claim rate. Shocks fitted on payment years are converted to the
-    incident-year shocks the model draws (`lag_concentration`)."""
+    incident-year shocks the model draws (`lag_concentration`).
+
+    With `trend`, the walks get the pooled trend; with `trend_uncertainty` each run draws it
+    from its year-clustered standard error and each city its own shrunk deviation
+    (`fit_hierarchical_trend`), and with `damping` (φ low, high) the trend is damped, φ drawn
+    per run. With `common_shock` (and `drift`) the part of the walks shared by every city in a
+    year is drawn once per run-year."""
     base = base or Params()
     used = [p for p in payments if fit_through is None or p.year <= fit_through]
     by_city: dict[tuple[str, str], list[Payment]] = defaultdict(list)
@@ -369,6 +516,7 @@ def calibrate(
     skipped: list[str] = []
     count_series: list[list[int]] = []
     amount_groups: list[list[list[float]]] = []
+    first_years: list[int] = []
     for (city, state), rows in sorted(by_city.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         first = min(p.year for p in rows)
         last = fit_through if fit_through is not None else max(p.year for p in rows)
@@ -381,7 +529,9 @@ def calibrate(
         by_year: dict[int, list[float]] = defaultdict(list)
         for p in rows:
             by_year[p.year].append(p.amount)
-        amount_groups.append(list(by_year.values()))
+        # every year in order, empty where nothing was paid (a missing year in the filter)
+        amount_groups.append([by_year.get(y, []) for y in range(first, last + 1)])
+        first_years.append(first)
     if not fitted:
         raise CalibrationError(
             f"no city has {MIN_PAYMENTS}+ payments over {MIN_YEARS}+ years in the data; "
@@ -392,28 +542,41 @@ def calibrate(
     walk, extra = count_walk.walk, count_walk.noise**2
     walk_mu, tau = severity_walk.walk, severity_walk.noise
     rate_trend = severity_trend = 0.0
+    count_logs = [log_count_series(c, 0.0) for c in count_series]
+    severity_logs = [log_severity_series(g, _log_within_var(g), 0.0) for g in amount_groups]
     if trend:
-        rate_trend = fit_trend([log_count_series(c, 0.0) for c in count_series], walk, extra)
-        severity_trend = fit_trend(
-            [log_severity_series(g, _log_within_var(g), 0.0) for g in amount_groups],
-            walk_mu,
-            tau * tau,
-        )
+        rate_trend = fit_trend(count_logs, walk, extra)
+        severity_trend = fit_trend(severity_logs, walk_mu, tau * tau)
+    rate_h = fit_hierarchical_trend(
+        [(f, *x) for f, x in zip(first_years, count_logs, strict=True)], walk, extra, rate_trend
+    )
+    severity_h = fit_hierarchical_trend(
+        [(f, *x) for f, x in zip(first_years, severity_logs, strict=True)],
+        walk_mu,
+        tau * tau,
+        severity_trend,
+    )
+    hierarchical = trend and trend_uncertainty
+    n_cities = len(count_series)
+    rate_dev = rate_h.deviations if hierarchical else (0.0,) * n_cities
+    severity_dev = severity_h.deviations if hierarchical else (0.0,) * n_cities
     k_paid = K_MAX if extra <= 1 / K_MAX else 1 / extra
     k = max(0.05, k_paid * concentration)
     tau_incident = tau / math.sqrt(concentration)
     cities = []
     sigmas2 = shrink_sigmas([_within(g) for g in amount_groups])
-    for (city, state, rows, fit), counts, groups, within in zip(
-        fitted, count_series, amount_groups, sigmas2, strict=True
+    for c_index, ((city, state, rows, fit), counts, groups, within) in enumerate(
+        zip(fitted, count_series, amount_groups, sigmas2, strict=True)
     ):
+        own_rate_trend = rate_trend + rate_dev[c_index]
+        own_severity_trend = severity_trend + severity_dev[c_index]
         # the incident-year shift τ is part of the spread: σ_w² = σ² − τ² (at least σ²/4), the
         # mean amount e^(μ + σ²/2) kept (μ lowered by what the floor adds)
         within_year = max(within - tau_incident**2, within / 4)
         mu_shift = (within - within_year - tau_incident**2) / 2
-        _, rate_level = local_level(*log_count_series(counts, extra), walk * walk, rate_trend)
+        _, rate_level = local_level(*log_count_series(counts, extra), walk * walk, own_rate_trend)
         mean_logs = log_severity_series(groups, _log_within_var(groups), tau * tau)
-        _, mu_level = local_level(*mean_logs, walk_mu**2, severity_trend)
+        _, mu_level = local_level(*mean_logs, walk_mu**2, own_severity_trend)
         # back from the log scale: E[n] ≈ exp(x + R/2) − ½ with R the log count's noise
         noise = log_count_series(counts, extra)[1][0]
         rate = max(0.05, math.exp(rate_level.level + noise / 2) - 0.5)
@@ -429,6 +592,14 @@ def calibrate(
                 severity_mu_se=round(math.sqrt(mu_level.variance), 5),
                 rate_se=round(math.sqrt(rate_level.variance), 5),
                 police_budget_usd=round(budget[0]) if budget else None,
+                rate_trend_deviation=round(rate_dev[c_index], 5),
+                rate_trend_deviation_se=round(rate_h.deviation_se[c_index], 5)
+                if hierarchical
+                else 0.0,
+                severity_trend_deviation=round(severity_dev[c_index], 5),
+                severity_trend_deviation_se=round(severity_h.deviation_se[c_index], 5)
+                if hierarchical
+                else 0.0,
                 provenance={
                     "payments": fit.payments,
                     "years": f"{fit.first_year}–{fit.last_year}",
@@ -454,12 +625,22 @@ def calibrate(
     claims = claims.model_copy(
         update={
             "severity_year_sd": round(tau_incident, 4),
-            "rate_drift_sd": walk if drift else 0.0,
-            "severity_drift_sd": walk_mu if drift else 0.0,
+            "rate_drift_sd": count_walk.walk_mean if drift else 0.0,
+            "severity_drift_sd": severity_walk.walk_mean if drift else 0.0,
             "rate_drift_sd_se": count_walk.walk_se if drift else 0.0,
             "severity_drift_sd_se": severity_walk.walk_se if drift else 0.0,
             "rate_trend": rate_trend,
             "severity_trend": severity_trend,
+            "rate_trend_se": round(rate_h.common_se, 5) if hierarchical else 0.0,
+            "severity_trend_se": round(severity_h.common_se, 5) if hierarchical else 0.0,
+            "trend_damping_low": damping[0] if trend and damping else 1.0,
+            "trend_damping_high": damping[1] if trend and damping else 1.0,
+            "rate_common_sd": round(min(rate_h.common_shock, count_walk.walk_mean), 5)
+            if drift and common_shock
+            else 0.0,
+            "severity_common_sd": round(min(severity_h.common_shock, severity_walk.walk_mean), 5)
+            if drift and common_shock
+            else 0.0,
         }
     )
     return base.model_copy(
@@ -490,15 +671,24 @@ def calibrate(
                 if lags
                 else "default (too few incident dates)",
                 "drift": "random walks of the log claim rate and the log severity from the "
-                "first simulated year (rate_drift_sd, severity_drift_sd), each run drawing its "
-                "walks' sizes from their uncertainty (the *_se: standard deviation of s under "
-                "the profile likelihood, flat prior on the grid)"
+                "first simulated year, each run drawing its walks' sizes from their "
+                "uncertainty: rate_drift_sd, severity_drift_sd the posterior mean of s and the "
+                "*_se its standard deviation under the profile likelihood (flat prior on the "
+                f"grid; maximum likelihood, used by the filters: rate {walk}, severity "
+                f"{walk_mu})"
                 if drift
                 else "none (the levels stay at their last fitted values)",
-                "trend": "the walks' pooled mean step by maximum likelihood (rate_trend, "
-                "severity_trend, log per year), also in the filtered levels; it compounds"
-                if trend
-                else "none",
+                "trend": _describe_trend(rate_h, severity_h, trend, trend_uncertainty, damping),
+                "common_year_shock": f"standard deviation of the yearly change shared by every "
+                f"city beyond the walks' own (method of moments on the year means of the "
+                f"cities' changes): rate {rate_h.common_shock:.3f}, severity "
+                f"{severity_h.common_shock:.3f} over {rate_h.years} years; "
+                + (
+                    "drawn once per run-year as part of the walks (rate_common_sd, "
+                    "severity_common_sd, at most the walk)"
+                    if drift and common_shock
+                    else "not used"
+                ),
                 "fit_through": fit_through,
                 "skipped": skipped,
                 "caveat": "The FiveThirtyEight / Marshall Project files are not comparable "

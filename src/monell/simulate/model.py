@@ -199,6 +199,11 @@ class State:
     walk_sd: np.ndarray  # (2, runs): each run's sizes of the rate's and the severity's walks
     mu: np.ndarray  # per-run severity (parameter uncertainty)
     rate: np.ndarray
+    # (2, runs, agencies): each run's trend step of the log rate and of the log severity
+    # (common trend + the agency's deviation, drawn from their uncertainty), and (runs,) the
+    # run's damping φ: the step in the h-th simulated year is trend·φ^h
+    trend: np.ndarray = field(default_factory=lambda: np.zeros((2, 0, 0)))
+    damping: np.ndarray = field(default_factory=lambda: np.ones(0))
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     history_position: int = 0  # the slot of `history` the next year's losses go to
 
@@ -209,6 +214,13 @@ def initial_state(params: Params, agencies: Agencies, runs: list[int]) -> State:
     rate = np.empty((r, a))
     c = params.claims
     walk_sd = np.empty((2, r))  # per run: the rate's walk, the severity's walk
+    trend = np.empty((2, r, a))
+    trend[0], trend[1] = c.rate_trend, c.severity_trend
+    damping = np.ones(r)
+    dev = agencies.trend_deviation
+    uncertain = c.rate_trend_se > 0 or c.severity_trend_se > 0 or bool(dev[[1, 3]].any())
+    damped = c.trend_damping_low < 1
+    trend += dev[[0, 2], None, :]
     for i, run in enumerate(runs):
         rng = stream(params.run.seed, run, PARAMETERS)
         z_mu, z_rate = rng.standard_normal((2, a))
@@ -220,6 +232,15 @@ def initial_state(params: Params, agencies: Agencies, runs: list[int]) -> State:
         # lognormal factor with mean 1 and the rate's relative standard error
         s = np.log1p(agencies.rate_se**2) ** 0.5
         rate[i] = agencies.rate * np.exp(s * z_rate - s**2 / 2)
+        # drawn after the others and only when used, so earlier draws stay as they were
+        if uncertain:  # the common trend, then each agency's deviation
+            z_trend = rng.standard_normal(2)
+            z_dev = rng.standard_normal((2, a))
+            trend[0, i] += c.rate_trend_se * z_trend[0] + dev[1] * z_dev[0]
+            trend[1, i] += c.severity_trend_se * z_trend[1] + dev[3] * z_dev[1]
+        if damped:
+            lo, hi = c.trend_damping_low, c.trend_damping_high
+            damping[i] = lo + (hi - lo) * rng.random()
     lags = len(params.claims.lag_probabilities)
     return State(
         active=np.ones((r, a), dtype=bool),
@@ -240,6 +261,8 @@ def initial_state(params: Params, agencies: Agencies, runs: list[int]) -> State:
         walk_sd=walk_sd,
         mu=mu,
         rate=rate,
+        trend=trend,
+        damping=damping,
     )
 
 
@@ -287,12 +310,18 @@ def draw_claims(
     tau = c.severity_year_sd
     mu_drift = c.severity_drift_sd if year >= params.burn_in else 0.0
     walking = year >= params.burn_in
+    rate_trending = bool(state.trend[0].any())
+    severity_trending = bool(state.trend[1].any())
+    # the trend's step in the h-th simulated year, h = 1, 2, …: trend · φ^h (damped)
+    damp = state.damping[:, None] ** (year - params.burn_in + 1)
     if drift > 0:  # drawn only when used: common random numbers need equal drift settings
         for i, rng in enumerate(rngs):
-            s_i = state.walk_sd[0, i]
-            state.log_drift[i] += s_i * rng.standard_normal(a) - s_i**2 / 2
-    if walking and c.rate_trend:
-        state.log_drift += c.rate_trend
+            own, common = _walk_parts(state.walk_sd[0, i], c.rate_common_sd)
+            if common > 0:  # the run's common year shock, before the agencies' own steps
+                state.log_drift[i] += common * rng.standard_normal() - common**2 / 2
+            state.log_drift[i] += own * rng.standard_normal(a) - own**2 / 2
+    if walking and rate_trending:
+        state.log_drift += state.trend[0] * damp
     cache = state.extra
     fresh = "nb_mean" not in cache
     if fresh:
@@ -305,7 +334,7 @@ def draw_claims(
         state.active,
         multiplier,
         state.log_drift,
-        c.rate_drift_sd > 0 or c.rate_trend != 0,  # 0 until it starts (after the burn-in)
+        c.rate_drift_sd > 0 or rate_trending,  # 0 until it starts (after the burn-in)
         k,
         INVERSION_MAX_MEAN,
         mean,
@@ -340,10 +369,12 @@ def draw_claims(
         if tau > 0:  # after the claims: they stay aligned across scenarios
             shifts.append(tau * rng.standard_normal(a))
         if mu_drift > 0:
-            s_i = state.walk_sd[1, i]
-            state.mu[i] += s_i * rng.standard_normal(a) - s_i**2 / 2  # mean one
-        if walking and c.severity_trend:
-            state.mu[i] += c.severity_trend
+            own, common = _walk_parts(state.walk_sd[1, i], c.severity_common_sd)
+            if common > 0:
+                state.mu[i] += common * rng.standard_normal() - common**2 / 2
+            state.mu[i] += own * rng.standard_normal(a) - own**2 / 2  # mean one
+        if walking and severity_trending:
+            state.mu[i] += state.trend[1, i] * damp[i]
     cell = kernels.cells_of(counts.reshape(-1))
     amount = np.empty(cell.shape[0])
     lag = np.empty(cell.shape[0], dtype=np.uint8)
@@ -361,6 +392,15 @@ def draw_claims(
         lag,
     )
     return Claims(cell=cell, amount=amount, lag=lag)
+
+
+def _walk_parts(walk: float, common: float) -> tuple[float, float]:
+    """(own, common) standard deviations of a walk's step of size `walk` of which `common`
+    is shared by every agency of the run (at most the whole walk)."""
+    if common <= 0:
+        return walk, 0.0
+    common = min(common, walk)
+    return math.sqrt(walk * walk - common * common), common
 
 
 # per-agency pending channels: borne by the budget, paid by the SI fund, paid by anyone

@@ -124,6 +124,13 @@ class CityParams(_Frozen):
     severity_sigma: float = Field(gt=0, le=5)
     severity_mu_se: float = Field(default=0.0, ge=0)
     rate_se: float = Field(default=0.0, ge=0)
+    # the city's own trend: its deviation from the common trend (log per year), shrunk toward
+    # it (empirical Bayes), and the deviation's posterior standard deviation (each run draws
+    # its own); 0 without `calibrate --trend`
+    rate_trend_deviation: float = Field(default=0.0, ge=-1, le=1)
+    rate_trend_deviation_se: float = Field(default=0.0, ge=0, le=1)
+    severity_trend_deviation: float = Field(default=0.0, ge=-1, le=1)
+    severity_trend_deviation_se: float = Field(default=0.0, ge=0, le=1)
     officers: float | None = Field(default=None, ge=0)
     police_budget_usd: float | None = Field(default=None, gt=0)
     arrangement: Literal[
@@ -173,6 +180,19 @@ class Claims(_Frozen):
     # rate and of the severity (0 in the baseline; calibrate --trend fits them from cities)
     rate_trend: float = Field(default=0.0, ge=-1, le=1)
     severity_trend: float = Field(default=0.0, ge=-1, le=1)
+    # the trends' estimation uncertainty: each run draws its common trend from a normal with
+    # this standard deviation (year-clustered standard error from calibration; 0: fixed)
+    rate_trend_se: float = Field(default=0.0, ge=0, le=1)
+    severity_trend_se: float = Field(default=0.0, ge=0, le=1)
+    # damped trend (Gardner & McKenzie 1985): the trend's step in the h-th simulated year is
+    # δ·φ^h, φ drawn once per run from U[low, high] (1, 1: undamped, it compounds)
+    trend_damping_low: float = Field(default=1.0, gt=0, le=1)
+    trend_damping_high: float = Field(default=1.0, gt=0, le=1)
+    # the part of each walk's yearly step shared by every agency of a run (a common year
+    # shock: the years when all cities' payouts rise together); the agencies' own steps keep
+    # the rest of the walk's variance (0: independent walks)
+    rate_common_sd: float = Field(default=0.0, ge=0, le=2)
+    severity_common_sd: float = Field(default=0.0, ge=0, le=2)
     # P(paid k years after the incident), k = 0, 1, …, the last bucket "5 or more": fitted
     # from the 901 FiveThirtyEight / Marshall Project payments with an incident date
     lag_probabilities: tuple[float, ...] = (0.0166, 0.1687, 0.2098, 0.2153, 0.1687, 0.2209)
@@ -185,6 +205,8 @@ class Claims(_Frozen):
             raise ValueError("lag_probabilities must sum to 1")
         if len(self.lag_probabilities) > 15:
             raise ValueError("lag_probabilities: at most 15 years of lag")
+        if self.trend_damping_low > self.trend_damping_high:
+            raise ValueError("trend_damping_low must not exceed trend_damping_high")
         return self
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -56,6 +56,9 @@ class Agencies:
     sigma: np.ndarray
     budget: np.ndarray  # police budget, constant dollars; NaN where unknown
     arrangement: np.ndarray  # initial Arrangement
+    # (4, n): each agency's trend deviations and their standard deviations (rate, rate se,
+    # severity, severity se; zeros for the national population)
+    trend_deviation: np.ndarray = field(default_factory=lambda: np.zeros((4, 0)))
 
     @property
     def n(self) -> int:
@@ -146,6 +149,15 @@ def build_agencies(params: Params) -> Agencies:
                 dtype=float,
             ),
             arrangement=_assign_arrangements(params, band, forced),
+            trend_deviation=np.array(
+                [
+                    [c.rate_trend_deviation for c in cities],
+                    [c.rate_trend_deviation_se for c in cities],
+                    [c.severity_trend_deviation for c in cities],
+                    [c.severity_trend_deviation_se for c in cities],
+                ],
+                dtype=float,
+            ),
         )
     classes = size_classes()
     counts = [max(1, round(c.agencies * params.population.scale)) for c in classes]
@@ -169,4 +181,5 @@ def build_agencies(params: Params) -> Agencies:
         budget=np.array([c.median_budget_usd for c in classes])[group]
         * dollars(claims.dollars_year),
         arrangement=_assign_arrangements(params, band, None),
+        trend_deviation=np.zeros((4, n)),
     )
