@@ -184,13 +184,29 @@ def test_the_reader_is_chosen_by_what_is_installed_or_asked_for(
     monkeypatch.setenv(importer.READER_ENV, "csv")
     assert choose_reader() == "csv"
     assert choose_reader("arrow") == "arrow"  # an explicit choice wins over the variable
-    with pytest.raises(ReaderError, match="unknown settlement reader 'pandas'"):
+    with pytest.raises(ReaderError, match="reader=pandas: unknown settlement reader"):
         choose_reader("pandas")
     monkeypatch.setattr(importer.importlib.util, "find_spec", lambda name: None)
     monkeypatch.delenv(importer.READER_ENV)
     assert choose_reader() == "csv"
     with pytest.raises(ReaderError, match=r"pip install 'monell\[fast-import\]'"):
         choose_reader("arrow")
+
+
+def test_a_bad_reader_variable_is_a_usage_error(tmp_path: Path, db_url: str) -> None:
+    from click.testing import CliRunner
+
+    from monell.cli.main import cli
+
+    [path] = sorted(SHARED.glob("*/stlouis_edited.csv"))
+    runner = CliRunner()
+    done = runner.invoke(
+        cli, ["payouts", "import", "--db", db_url, str(path)], env={importer.READER_ENV: "pandas"}
+    )
+    assert done.exit_code == 2, done.output
+    assert "MONELL_PAYOUTS_READER=pandas: unknown settlement reader; use arrow or csv" in (
+        done.output
+    )
 
 
 def test_the_variable_makes_an_import_use_the_csv_module(

@@ -35,6 +35,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import click
 from sqlalchemy import Connection, Engine, insert
 from sqlalchemy import text as sql_text
 
@@ -77,21 +78,28 @@ MEMO_LIMIT = 100_000  # (summary, matter) pairs whose categories are remembered 
 csv.field_size_limit(10_000_000)
 
 
-class ReaderError(ValueError):
-    """An unknown reader name, or the columnar reader asked for without pyarrow."""
+class ReaderError(click.UsageError):
+    """An unknown reader name, or the columnar reader asked for without pyarrow: a usage
+    error (exit 2 in the CLI) naming where the choice came from and the fix."""
 
 
 def choose_reader(reader: str | None = None) -> str:
     """`arrow` when pyarrow is installed (or asked for), else `csv`; MONELL_PAYOUTS_READER
     overrides the default."""
-    wanted = reader or os.environ.get(READER_ENV) or None
-    if wanted is not None and wanted not in READERS:
-        raise ReaderError(f"unknown settlement reader {wanted!r}; use one of {', '.join(READERS)}")
+    where = "reader="
+    wanted = reader
+    if not wanted and os.environ.get(READER_ENV):
+        where, wanted = f"{READER_ENV}=", os.environ[READER_ENV]
+    if wanted and wanted not in READERS:
+        raise ReaderError(
+            f"{where}{wanted}: unknown settlement reader; use {' or '.join(READERS)}"
+            + (f", or unset {READER_ENV}" if where != "reader=" else "")
+        )
     have_arrow = all(importlib.util.find_spec(m) is not None for m in ("pyarrow", "numpy"))
     if wanted == "arrow" and not have_arrow:
         raise ReaderError(
-            "the columnar reader needs the optional `fast-import` extra (pyarrow not "
-            "installed): pip install 'monell[fast-import]'"
+            f"{where}arrow: the columnar reader needs the optional `fast-import` extra (pyarrow "
+            "not installed): pip install 'monell[fast-import]'"
         )
     return wanted or ("arrow" if have_arrow else "csv")
 
