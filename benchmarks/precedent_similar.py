@@ -5,15 +5,17 @@
 The database must hold the shared sample (`monell corpus load ../shared/data/opinions/*.jsonl`);
 its precedent index is built on first use, as `monell precedents` builds it.
 
-Evaluation set (built from the corpus, nothing typed by hand): every opinion whose QI rules
-(`research/qi.py`) say it decides qualified immunity and that has a sentence with "clearly
-established" and a reporter citation. The relevant precedents are the corpus opinions that
-sentence cites (its volume/reporter/page, or volume/reporter with "at" for a short cite,
-matched against the cited opinions' reporter citations through the store's eyecite graph),
-decided before the citing opinion. The query is the citing opinion's facts section
-(`research/segment.py`, at most its MAX_WORDS) with citations and case names removed, as the
-issue says; until 2026-12-04 15:30 UTC only its first 300 words, which cut Plumhoff v.
-Rickard's facts before the shots were fired.
+Evaluation sets (built from the corpus, nothing typed by hand): every court opinion whose QI
+rules (`research/qi.py`) say it decides qualified immunity (the issue's set; "discusses QI":
+every opinion mentioning qualified immunity) and whose "clearly established" sentences — or
+the citation sentence right after one — cite a reporter citation (`research/established.py`;
+habeas "clearly established Federal law" skipped). The relevant precedents are the corpus
+opinions those citations resolve to among the ones the citing opinion cites in the store's
+eyecite graph (a pin cite to the opinion it falls in), decided before the citing opinion; a
+third set leaves out sentences that state the doctrine (`established.DOCTRINE`). The query
+is the citing opinion's facts section (`research/segment.py`, at most its MAX_WORDS) with
+citations and case names removed, as the issue says; until 2026-12-04 15:30 UTC only its
+first 300 words, which cut Plumhoff v. Rickard's facts before the shots were fired.
 
 Second figure: the hand-checked incidents of data/labels/similar_incidents.jsonl (narrative,
 circuit, date, conduct, custody; the precedents a lawyer would pull, each verified by reading
@@ -25,12 +27,16 @@ same courts (the Supreme Court and every court of appeals in the index), by:
 - BM25 over the whole text (the baseline);
 - today's hybrid (`hybrid_search`: BM25 + embeddings + citation graph + co-citation + the
   learned ranker) — what `monell precedents` listed before issue 16;
-- the new factual-similarity ranking (`similar_search`).
+- the factual-similarity ranking as first shipped (no votes, every Supreme Court opinion
+  guarded) and as now (`similar_search`: clearly-established votes, landmark guard), with
+  and without its guard.
 Printed: the set's size, recall@10, nDCG@10, the share of the top 10 that are landmarks (a
-Supreme Court opinion cited by at least LANDMARK_CITERS opinions of the corpus), and each
-ranker's ratio to BM25, per split. The split is by citing opinion id (odd/even), fixed before
-any tuning: `--tune` grids the similarity weights on the dev half only; the shipped weights
-(research/similar.py) came from it; the test half is never tuned on.
+Supreme Court opinion cited by at least LANDMARK_CITERS opinions of the corpus), each
+ranker's ratio to BM25, per split, and the ceilings: the best recall@10 any ranking could
+reach with at most 2 landmarks in its top 10, with landmarks only on their own facts, and
+with that and only fact-sharing opinions listed (`ceiling`). The split is by citing opinion
+id (odd/even), fixed before any tuning: `--tune` grids the similarity weights, the vote
+weight and the number of voters on the dev half only; the test half is never tuned on.
 """
 
 from __future__ import annotations
