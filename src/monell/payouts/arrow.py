@@ -328,11 +328,12 @@ class ArrowSource:
         parts: list[Any] = []
         for position, (name, index) in enumerate(self.raw_order):
             key = json.dumps(name, ensure_ascii=False)
-            parts.append(("{" if position == 0 else ",") + key + ":")
-            parts.append(vector.json_string(columns[index]))
+            # the cell's quotes go into the text between the cells: one join for the row
+            parts.append(("{" if position == 0 else '",') + key + ':"')
+            parts.append(vector.json_escaped(columns[index]))
         if not parts:
             return pa.repeat("{}", len(columns[0]) if columns else 0)
-        parts.append("}")
+        parts.append('"}')
         return pc.binary_join_element_wise(*parts, "")
 
     def _keys(self, values: dict[str, pa.Array], ordinals: pa.Array) -> pa.Array:

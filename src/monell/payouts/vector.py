@@ -39,9 +39,10 @@ def strip(column: pa.Array) -> pa.Array:
     return pc.utf8_trim(column, characters=WHITESPACE)
 
 
-def blank(column: pa.Array) -> pa.Array:
-    """`parse.is_blank` of every cell: empty, whitespace, or NA / N/A / - / null … ."""
-    stripped = strip(column)
+def blank(column: pa.Array, stripped: pa.Array | None = None) -> pa.Array:
+    """`parse.is_blank` of every cell: empty, whitespace, or NA / N/A / - / null … .
+    `stripped`: `strip(column)`, when the caller has it already."""
+    stripped = strip(column) if stripped is None else stripped
     short = pc.less_equal(pc.utf8_length(stripped), 4)
     # ASCII lowering is enough: every blank word is ASCII, and no non-ASCII letter lowers
     # to an ASCII letter that could complete one.
@@ -51,10 +52,13 @@ def blank(column: pa.Array) -> pa.Array:
 
 def text(column: pa.Array) -> pa.Array:
     """`parse.clean_text`: trimmed, Windows line ends as \\n, None for a blank cell."""
-    unix = column
-    if pc.any(pc.match_substring(column, "\r")).as_py():
-        unix = pc.replace_substring(pc.replace_substring(column, "\r\n", "\n"), "\r", "\n")
-    return pc.if_else(blank(column), _NULL_TEXT, strip(unix))
+    stripped = strip(column)
+    is_blank = blank(column, stripped)
+    # CR and LF are both whitespace, so trimming before the line ends are rewritten gives what
+    # clean_text gives by rewriting first.
+    if pc.any(pc.match_substring(stripped, "\r")).as_py():
+        stripped = pc.replace_substring(pc.replace_substring(stripped, "\r\n", "\n"), "\r", "\n")
+    return pc.if_else(is_blank, _NULL_TEXT, stripped)
 
 
 def cents(column: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -132,13 +136,18 @@ _JSON_COMMON = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t
 
 
 def json_string(column: pa.Array) -> pa.Array:
-    """Each cell as a JSON string literal, as json.dumps(ensure_ascii=False) writes it.
+    """Each cell as a JSON string literal, as json.dumps(ensure_ascii=False) writes it."""
+    return pc.binary_join_element_wise('"', json_escaped(column), '"', "")
+
+
+def json_escaped(column: pa.Array) -> pa.Array:
+    """Each cell escaped as inside a JSON string literal (without the quotes).
 
     Only the cells with a character to escape go through the escaping passes (a file's long
     allegation texts mostly have none), then take their place again."""
     special = pc.match_substring_regex(column, '[\\\\"\\x00-\\x1f]')
     if not pc.any(special).as_py():
-        return pc.binary_join_element_wise('"', column, '"', "")  # nothing to escape
+        return column  # nothing to escape
     escaped = pc.filter(column, special)
     for char, code in _JSON_COMMON:  # backslash first, then quotes, line breaks and tabs
         if pc.any(pc.match_substring(escaped, char)).as_py():
@@ -149,4 +158,4 @@ def json_string(column: pa.Array) -> pa.Array:
         cells = pc.filter(escaped, control).to_pylist()
         fixed = pa.array([cell.translate(_JSON_CONTROL) for cell in cells], pa.string())
         escaped = pc.replace_with_mask(escaped, control, fixed)
-    return pc.binary_join_element_wise('"', pc.replace_with_mask(column, special, escaped), '"', "")
+    return pc.replace_with_mask(column, special, escaped)
