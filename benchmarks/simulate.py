@@ -180,9 +180,7 @@ def main() -> None:
         f"runs): {loop_cpu / loop_ay / one_cpu:,.0f}×; wall time per agency-year, loop / "
         f"vectorised with {args.workers} workers: {loop_s / loop_ay / (wall / agency_years):,.0f}×"
     )
-    print(
-        f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
-    )
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
