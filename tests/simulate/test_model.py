@@ -297,3 +297,23 @@ def test_a_common_year_shock_moves_the_cities_together() -> None:
     other = np.log(apart[:, -1])
     assert abs(np.corrcoef(other[:, 0], other[:, 1])[0, 1]) < 0.3
     assert last[:, 0].std() == pytest.approx(other[:, 0].std(), rel=0.25)
+
+
+def test_walks_keep_the_mean_or_the_median_of_the_level() -> None:
+    """Walks of 0.4 a year: mean one (the default), the run's claims keep their mean seven
+    years on and the median falls (each step −0.08 in logs); walking the log level
+    (walk_mean_one false), both are higher: the steps are not pulled down. (A payment year
+    sums the claims of the lag's incident years, so the median is not exactly e^(−h·0.08).)"""
+    from monell.simulate.engine import simulate
+
+    def ratio(mean_one: bool) -> np.ndarray:
+        claims = simulate(_one_city(rate_drift_sd=0.4, walk_mean_one=mean_one), workers=1).series[
+            "claims"
+        ]
+        return claims[:, -1] / claims[:, 0]
+
+    mean_one, median_kept = ratio(True), ratio(False)
+    assert np.exp(-7 * 0.08) < np.median(mean_one) < 0.9
+    assert mean_one.mean() == pytest.approx(1.0, rel=0.2)
+    assert np.median(median_kept) > 1.3 * np.median(mean_one)
+    assert median_kept.mean() > 1.3 * mean_one.mean()

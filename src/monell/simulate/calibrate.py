@@ -490,6 +490,7 @@ def calibrate(
     trend_uncertainty: bool = True,
     damping: tuple[float, float] | None = DAMPING,
     common_shock: bool = True,
+    walk_mean_one: bool = True,
 ) -> Params:
     """A `cities` parameter set from payments (those after `fit_through` are left out).
 
@@ -633,6 +634,7 @@ def calibrate(
             "severity_trend": severity_trend,
             "rate_trend_se": round(rate_h.common_se, 5) if hierarchical else 0.0,
             "severity_trend_se": round(severity_h.common_se, 5) if hierarchical else 0.0,
+            "walk_mean_one": walk_mean_one,
             "trend_damping_low": damping[0] if trend and damping else 1.0,
             "trend_damping_high": damping[1] if trend and damping else 1.0,
             "rate_common_sd": round(min(rate_h.common_shock, count_walk.walk_mean), 5)

@@ -310,6 +310,7 @@ def draw_claims(
     tau = c.severity_year_sd
     mu_drift = c.severity_drift_sd if year >= params.burn_in else 0.0
     walking = year >= params.burn_in
+    half = 0.5 if c.walk_mean_one else 0.0  # the walks' steps: −s²/2 keeps them mean one
     rate_trending = bool(state.trend[0].any())
     severity_trending = bool(state.trend[1].any())
     # the trend's step in the h-th simulated year, h = 1, 2, …: trend · φ^h (damped)
@@ -318,8 +319,8 @@ def draw_claims(
         for i, rng in enumerate(rngs):
             own, common = _walk_parts(state.walk_sd[0, i], c.rate_common_sd)
             if common > 0:  # the run's common year shock, before the agencies' own steps
-                state.log_drift[i] += common * rng.standard_normal() - common**2 / 2
-            state.log_drift[i] += own * rng.standard_normal(a) - own**2 / 2
+                state.log_drift[i] += common * rng.standard_normal() - half * common**2
+            state.log_drift[i] += own * rng.standard_normal(a) - half * own**2
     if walking and rate_trending:
         state.log_drift += state.trend[0] * damp
     cache = state.extra
@@ -371,8 +372,8 @@ def draw_claims(
         if mu_drift > 0:
             own, common = _walk_parts(state.walk_sd[1, i], c.severity_common_sd)
             if common > 0:
-                state.mu[i] += common * rng.standard_normal() - common**2 / 2
-            state.mu[i] += own * rng.standard_normal(a) - own**2 / 2  # mean one
+                state.mu[i] += common * rng.standard_normal() - half * common**2
+            state.mu[i] += own * rng.standard_normal(a) - half * own**2  # mean one (half)
         if walking and severity_trending:
             state.mu[i] += state.trend[1, i] * damp[i]
     cell = kernels.cells_of(counts.reshape(-1))

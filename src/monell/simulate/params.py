@@ -193,6 +193,10 @@ class Claims(_Frozen):
     # the rest of the walk's variance (0: independent walks)
     rate_common_sd: float = Field(default=0.0, ge=0, le=2)
     severity_common_sd: float = Field(default=0.0, ge=0, le=2)
+    # each walk step subtracts s²/2, so the walking level stays mean one in dollars (its
+    # median falls); false: the log level walks around its trend (median kept), as a trend
+    # fitted on log series implies
+    walk_mean_one: bool = True
     # P(paid k years after the incident), k = 0, 1, …, the last bucket "5 or more": fitted
     # from the 901 FiveThirtyEight / Marshall Project payments with an incident date
     lag_probabilities: tuple[float, ...] = (0.0166, 0.1687, 0.2098, 0.2153, 0.1687, 0.2209)
