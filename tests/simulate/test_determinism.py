@@ -89,6 +89,8 @@ def test_trend_uncertainty_damping_and_common_shock_keep_determinism(
                     "severity_trend_se": 0.03,
                     "trend_damping_low": 0.8,
                     "trend_damping_high": 0.98,
+                    "walk_lead_years": 3,
+                    "walk_mean_one": False,
                 }
             )
         }

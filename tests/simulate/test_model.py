@@ -317,3 +317,20 @@ def test_walks_keep_the_mean_or_the_median_of_the_level() -> None:
     assert mean_one.mean() == pytest.approx(1.0, rel=0.2)
     assert np.median(median_kept) > 1.3 * np.median(mean_one)
     assert median_kept.mean() > 1.3 * mean_one.mean()
+
+
+def test_walks_led_by_the_lag_move_payments_from_the_first_simulated_year() -> None:
+    """A rate trend of 0.1 a year, fitted on payment years: started 3 incident years (about
+    the mean lag) before the first simulated year, the payouts of year h are about e^(0.1·h)
+    times a flat run's; started with it, the lag delays it about three years (year 1 sees
+    almost none of it)."""
+    from monell.simulate.engine import simulate
+
+    def payouts(**claims: float) -> np.ndarray:
+        return simulate(_one_city(**claims), workers=1).series["payouts"].mean(axis=0)
+
+    flat = payouts()
+    led = np.log(payouts(rate_trend=0.1, walk_lead_years=3) / flat)
+    late = np.log(payouts(rate_trend=0.1) / flat)
+    assert led == pytest.approx(0.1 * np.arange(1, 9), abs=0.05)
+    assert late[0] < 0.02 and late[-1] == pytest.approx(0.1 * (8 - 3), abs=0.05)

@@ -27,12 +27,14 @@ HORIZON = 5
 VARIANTS: dict[str, dict[str, Any]] = {
     "model": {},
     "model_constant_level": {"drift": False},
-    "model_with_trend": {"trend": True},  # with its uncertainty, damped (calibrate's defaults)
+    "model_with_trend": {"trend": True},  # with its uncertainty, damped, walks from the lag
     "model_with_fixed_trend": {"trend": True, "trend_uncertainty": False, "damping": None},
     "model_with_undamped_trend": {"trend": True, "damping": None},
     "model_with_damped_fixed_trend": {"trend": True, "trend_uncertainty": False},
     "model_without_common_shock": {"trend": True, "common_shock": False},
-    "model_with_trend_median_walks": {"trend": True, "walk_mean_one": False},
+    "model_with_trend_mean_one_walks": {"trend": True, "walk_mean_one": True},
+    "model_with_trend_without_lead": {"trend": True, "walk_lead": False},
+    "model_without_lead": {"walk_lead": False},
 }
 # the variant chosen by a rule stated before the folds were scored (docs/simulation.md):
 # the trend with its estimation uncertainty, damped

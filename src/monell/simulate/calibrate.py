@@ -416,9 +416,12 @@ def fit_lags(payments: Iterable[Payment]) -> tuple[float, ...] | None:
     if len(lags) < 20:
         return None
     counts = np.bincount(lags, minlength=MAX_LAG + 1).astype(float)
-    probs = counts / counts.sum()
-    head = [round(float(x), 4) for x in probs[:-1]]
-    return (*head, round(1 - sum(head), 4))
+    rounded = [round(float(x), 4) for x in counts / counts.sum()]
+    # the rounding's residual goes to the largest bucket (putting it in the last one made it
+    # −0.0001 when no payment had the longest lag and the others rounded up)
+    top = int(np.argmax(rounded))
+    rounded[top] = round(rounded[top] + 1 - sum(rounded), 4)
+    return tuple(rounded)
 
 
 def police_budgets(dollars_year: int) -> dict[str, tuple[float, int]]:
@@ -467,6 +470,12 @@ def _describe_trend(
     return text
 
 
+def mean_lag_years(lags: Sequence[float]) -> int:
+    """The mean incident-to-payment lag in whole years (rounded): how many incident years
+    before the first simulated year the walks start, so that payments follow them from it."""
+    return round(sum(j * p for j, p in enumerate(lags)))
+
+
 def lag_concentration(lags: Sequence[float]) -> float:
     """Σ pⱼ²: the share of an incident year's variance that stays in one payment year.
 
@@ -490,7 +499,8 @@ def calibrate(
     trend_uncertainty: bool = True,
     damping: tuple[float, float] | None = DAMPING,
     common_shock: bool = True,
-    walk_mean_one: bool = True,
+    walk_mean_one: bool | None = None,
+    walk_lead: bool = True,
 ) -> Params:
     """A `cities` parameter set from payments (those after `fit_through` are left out).
 
@@ -503,7 +513,9 @@ def calibrate(
     from its year-clustered standard error and each city its own shrunk deviation
     (`fit_hierarchical_trend`), and with `damping` (φ low, high) the trend is damped, φ drawn
     per run. With `common_shock` (and `drift`) the part of the walks shared by every city in a
-    year is drawn once per run-year."""
+    year is drawn once per run-year. With `walk_lead` the walks and the trend start the mean
+    lag before the first simulated year (they are fitted on payment years). `walk_mean_one`
+    (default: without a trend) subtracts s²/2 from each walk step."""
     base = base or Params()
     used = [p for p in payments if fit_through is None or p.year <= fit_through]
     by_city: dict[tuple[str, str], list[Payment]] = defaultdict(list)
@@ -634,7 +646,10 @@ def calibrate(
             "severity_trend": severity_trend,
             "rate_trend_se": round(rate_h.common_se, 5) if hierarchical else 0.0,
             "severity_trend_se": round(severity_h.common_se, 5) if hierarchical else 0.0,
-            "walk_mean_one": walk_mean_one,
+            # with a trend fitted on the log series the walks keep the median (their mean
+            # step is the fitted drift of the log level); without one, mean one in dollars
+            "walk_mean_one": (not trend) if walk_mean_one is None else walk_mean_one,
+            "walk_lead_years": mean_lag_years(lag_probs) if walk_lead else 0,
             "trend_damping_low": damping[0] if trend and damping else 1.0,
             "trend_damping_high": damping[1] if trend and damping else 1.0,
             "rate_common_sd": round(min(rate_h.common_shock, count_walk.walk_mean), 5)

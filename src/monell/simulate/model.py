@@ -306,15 +306,19 @@ def draw_claims(
     r, a = state.rate.shape
     lag_edges = np.cumsum(c.lag_probabilities)[:-1].astype(np.float32)
     k = agencies.dispersion
-    drift = c.rate_drift_sd if year >= params.burn_in else 0.0  # the walk starts at T + 1
+    # the walks and the trend start with the first simulated year, or `walk_lead_years`
+    # earlier (incident years in the burn-in) so that payments, which lag the incidents,
+    # follow them from the first simulated year
+    start = max(0, params.burn_in - c.walk_lead_years)
+    walking = year >= start
+    drift = c.rate_drift_sd if walking else 0.0
     tau = c.severity_year_sd
-    mu_drift = c.severity_drift_sd if year >= params.burn_in else 0.0
-    walking = year >= params.burn_in
+    mu_drift = c.severity_drift_sd if walking else 0.0
     half = 0.5 if c.walk_mean_one else 0.0  # the walks' steps: −s²/2 keeps them mean one
     rate_trending = bool(state.trend[0].any())
     severity_trending = bool(state.trend[1].any())
     # the trend's step in the h-th simulated year, h = 1, 2, …: trend · φ^h (damped)
-    damp = state.damping[:, None] ** (year - params.burn_in + 1)
+    damp = state.damping[:, None] ** (year - start + 1)
     if drift > 0:  # drawn only when used: common random numbers need equal drift settings
         for i, rng in enumerate(rngs):
             own, common = _walk_parts(state.walk_sd[0, i], c.rate_common_sd)

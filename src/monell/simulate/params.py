@@ -197,6 +197,11 @@ class Claims(_Frozen):
     # median falls); false: the log level walks around its trend (median kept), as a trend
     # fitted on log series implies
     walk_mean_one: bool = True
+    # the walks and the trend start this many incident years before the first simulated year
+    # (in the burn-in): they are fitted on payment years, and a payment lags its incident, so
+    # starting them at the first simulated year delays their effect on payments by the lag
+    # (calibrate sets the mean lag, rounded; 0: they start with the first simulated year)
+    walk_lead_years: int = Field(default=0, ge=0, le=15)
     # P(paid k years after the incident), k = 0, 1, …, the last bucket "5 or more": fitted
     # from the 901 FiveThirtyEight / Marshall Project payments with an incident date
     lag_probabilities: tuple[float, ...] = (0.0166, 0.1687, 0.2098, 0.2153, 0.1687, 0.2209)
