@@ -93,3 +93,27 @@ def test_a_slow_write_on_postgresql_that_waits_for_nobody_says_nothing(
         conn.exec_driver_sql("INSERT INTO corpus_courts (id) SELECT 'slow' FROM pg_sleep(0.6)")
     engine.dispose()
     assert "waiting" not in capsys.readouterr().err
+
+
+def test_connection_options_given_in_the_url_or_pgoptions_are_kept(
+    new_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A URL's `options` (search_path, say) and PGOPTIONS still apply beside lock_timeout,
+    and a URL's own lock_timeout wins over the default."""
+    from monell.storage.database import make_engine
+
+    url = make_url(new_database).update_query_dict(
+        {"options": "-c search_path=monell_schema,public -c lock_timeout=7s"}
+    )
+    engine = make_engine(url.render_as_string(hide_password=False))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW search_path").scalar() == "monell_schema,public"
+        assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "7s"
+    engine.dispose()
+    monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=123s")
+    monkeypatch.setenv("MONELL_DB_BUSY_TIMEOUT", "9")
+    engine = make_engine(new_database)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "123s"
+        assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "9s"
+    engine.dispose()

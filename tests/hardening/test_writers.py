@@ -190,6 +190,12 @@ def _record(**fields: object) -> str:
         pytest.param("[1, 2]", False, id="a list"),
         pytest.param("\udcff" * 3, False, id="not UTF-8"),
         pytest.param(_record(command="x" * 5000), False, id="over-long record"),
+        # A killed writer's pid given to a later, unrelated process: naming it would tell
+        # the user to stop a process that is not a monell writer.
+        pytest.param(_record(started="1"), False, id="pid reused by a later process"),
+        pytest.param(
+            _record(started=writelock.start_marker(os.getppid())), True, id="same process"
+        ),
     ],
 )
 def test_sidecar_records_a_waiter_cannot_trust_are_ignored(
@@ -350,3 +356,21 @@ def test_two_real_loads_of_one_file_the_second_waits_then_is_told(
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM corpus_opinions").fetchone() == (3,)
         assert conn.execute("SELECT status FROM corpus_ingest_files").fetchall() == [("done",)]
+
+
+def test_a_real_holder_records_when_its_process_started(db: Path, holder: Holder) -> None:
+    record = json.loads(writelock.sidecar(str(db)).read_text(encoding="utf-8"))
+    assert record["started"] == writelock.start_marker(holder.proc.pid)
+    assert record["started"] is not None  # Linux: /proc/PID/stat
+    holder.release()
+
+
+def test_windows_is_never_sent_a_signal_to_probe_a_pid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows os.kill(pid, 0) is TerminateProcess: probing the holder would kill it."""
+
+    def kill(*_args: object) -> None:
+        raise AssertionError("os.kill called on Windows")
+
+    monkeypatch.setattr(writelock.os, "kill", kill)
+    monkeypatch.setattr(writelock.os, "name", "nt")
+    assert writelock._alive(os.getppid()) is False  # unknown: the record is not trusted

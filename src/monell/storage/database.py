@@ -144,7 +144,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         connect_args["timeout"] = busy_timeout()
     elif parsed.get_backend_name() == "postgresql":
-        connect_args.update(writelock.pg_connect_args())
+        connect_args.update(writelock.pg_connect_args(parsed.query))
     engine = create_engine(url, future=True, connect_args=connect_args)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -33,6 +33,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -93,7 +94,7 @@ def sidecar(database: str) -> Path:
 
 
 def _alive(pid: int) -> bool:
-    if pid <= 0:
+    if pid <= 0 or os.name == "nt":  # on Windows os.kill(pid, 0) terminates the process
         return False
     try:
         os.kill(pid, 0)
@@ -106,6 +107,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def start_marker(pid: int) -> str | None:
+    """When `pid` started (Linux: clock ticks since boot, /proc/PID/stat field 22), so a
+    record is not taken for a later process given the same pid; None where unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()  # the command name may hold spaces
+    return fields[19] if len(fields) > 19 else None
+
+
 def read_holder(database: str) -> Holder | None:
     """The live writer recorded beside an SQLite database, or None (no record, a record
     left by a process that is gone, or one that cannot be read)."""
@@ -114,6 +126,7 @@ def read_holder(database: str) -> Holder | None:
             raw = handle.read(_RECORD_LIMIT)
         record = json.loads(raw.decode("utf-8"))
         pid, command, host = record["pid"], record["command"], record.get("host")
+        started = record.get("started")
         since = datetime.fromisoformat(record["since"]) if record.get("since") else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -123,6 +136,8 @@ def read_holder(database: str) -> Holder | None:
         return None  # a process on another machine (a shared folder): its pid means nothing here
     if pid == os.getpid() or not _alive(pid):
         return None
+    if started is not None and start_marker(pid) not in (None, started):
+        return None  # the writer is gone and its pid now belongs to another process
     if since is not None and since.tzinfo is None:
         since = None
     return Holder(pid, command[:80], since)
@@ -134,6 +149,7 @@ def _write_record(database: str) -> None:
         "command": command_words(),
         "since": _STARTED.isoformat(timespec="seconds"),
         "host": socket.gethostname(),
+        "started": start_marker(os.getpid()),
     }
     path = sidecar(database)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -380,13 +396,24 @@ def install(engine: Engine) -> None:
         event.listen(engine, "connect", _pg_connect)
 
 
-def pg_connect_args() -> dict[str, Any]:
-    """PostgreSQL session settings: a name that says who this is, and bounded lock waits."""
+def pg_connect_args(query: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """PostgreSQL session settings: a name that says who this is, and bounded lock waits.
+
+    `query`: the URL's own parameters. connect_args replace them (and libpq's PGOPTIONS and
+    PGAPPNAME), so a URL's or the environment's `options` (a search_path, say) are kept
+    after ours, where they win, and a name given there is kept."""
+    query = query or {}
+    milliseconds = max(1, round(_timeout() * 1000))
+    theirs = query.get("options", os.environ.get("PGOPTIONS"))
+    if isinstance(theirs, tuple):  # the parameter given twice in the URL
+        theirs = " ".join(theirs)
+    args: dict[str, Any] = {"options": f"-c lock_timeout={milliseconds} {theirs or ''}".strip()}
+    if "application_name" in query or os.environ.get("PGAPPNAME"):
+        return args
     name = f"{command_words()} (pid {os.getpid()})"
     if len(name) > 63:  # PostgreSQL truncates application_name at 63 bytes
         name = f"{command_words()[: 63 - len(f' (pid {os.getpid()})') - 1]}… (pid {os.getpid()})"
-    milliseconds = max(1, round(_timeout() * 1000))
-    return {"application_name": name, "options": f"-c lock_timeout={milliseconds}"}
+    return {"application_name": name, **args}
 
 
 def begin_write(conn: Connection) -> None:
