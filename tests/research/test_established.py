@@ -23,7 +23,7 @@ def test_plumhoff_relies_on_brosseau(shared_opinions: Path) -> None:
     # "We think our decision in Brosseau v. Haugen, 543 U. S. 194 (2004) (per curiam)
     # squarely demonstrates that no clearly established law precluded petitioners' conduct"
     text = sample_text(shared_opinions, "scotus.jsonl", "Plumhoff v. Rickard")
-    assert ("543", "U.S.", 194) in established_cites(text)
+    assert ("543", "U.S.", 194, False) in established_cites(text)
 
 
 def test_the_citation_sentence_after_the_proposition_counts(shared_opinions: Path) -> None:
@@ -32,12 +32,12 @@ def test_the_citation_sentence_after_the_proposition_counts(shared_opinions: Pat
     # follows in a sentence of its own: "Brosseau v. Haugen, 543 U. S. 194, 199 (2004)".
     text = sample_text(shared_opinions, "scotus.jsonl", "White v. Pauly")
     cites = established_cites(text)
-    assert ("543", "U.S.", 194) in cites
+    assert ("543", "U.S.", 194, False) in cites
     # "'clearly established law' should not be defined 'at a high level of generality.'"
     # Ashcroft v. al-Kidd, 563 U. S. 731 — a statement of the doctrine, which the
     # doctrine-free reading leaves out.
-    assert ("563", "U.S.", 731) in cites
-    assert ("563", "U.S.", 731) not in established_cites(text, doctrine=False)
+    assert ("563", "U.S.", 731, False) in cites
+    assert ("563", "U.S.", 731, False) not in established_cites(text, doctrine=False)
 
 
 def test_habeas_clearly_established_federal_law_is_not_qualified_immunity() -> None:
@@ -47,7 +47,7 @@ def test_habeas_clearly_established_federal_law_is_not_qualified_immunity() -> N
         "The officers violated no clearly established right. See Brosseau v. Haugen, 543 "
         "U.S. 194, 198 (2004)."
     )
-    assert established_cites(text) == [("543", "U.S.", 194)]
+    assert established_cites(text) == [("543", "U.S.", 194, False)]
     assert established_cites("No mention of the standard. 543 U.S. 194.") == []
 
 
@@ -61,6 +61,25 @@ def test_pin_cite_resolves_to_the_opinion_it_falls_in() -> None:
     assert resolver.resolve([("457", "U.S.", 700)]) == set()  # before either opinion
     assert resolver.resolve([("457", "U.S.", 800 + MAX_PIN_SPAN + 1)]) == set()
     assert resolver.resolve([("12", "F.3d", 5)]) == set()
+
+
+def test_a_full_cite_names_a_first_page_never_an_earlier_opinion() -> None:
+    """Brosseau (543 U. S. 194) absent from the corpus: its full cite must not be given to
+    another opinion the citing court cites that starts earlier in the volume."""
+    resolver = CiteResolver({7: ["543 U.S. 100"], 3: ["457 U.S. 800"]})
+    cites = established_cites("The law was clearly established. See Brosseau, 543 U. S. 194.")
+    assert cites == [("543", "U.S.", 194, False)]
+    assert resolver.resolve(cites) == set()
+    # as a pin cite ("543 U. S., at 194") the page does fall inside the earlier opinion
+    assert resolver.resolve(established_cites("clearly established. 543 U. S., at 194.")) == {7}
+
+
+def test_justias_pin_cite_form_resolves_to_the_page_it_names() -> None:
+    """Justia repeats the volume: "457 U.S. at 457 U. S. 818" is page 818, not page 457."""
+    resolver = CiteResolver({1: ["457 U.S. 410"], 2: ["457 U.S. 800"]})
+    text = "The right was clearly established. See Harlow, 457 U.S. at 457 U. S. 818. Next."
+    assert established_cites(text) == [("457", "U.S.", 818, True)]
+    assert resolver.resolve(established_cites(text)) == {2}
     assert parse_citation("457 U.S. 800") == ("457", "U.S.", 800)
     assert parse_citation("457 U.S., at 818") is None  # a pin is not an opinion's own cite
 

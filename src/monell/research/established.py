@@ -7,11 +7,12 @@ module reads that second half off an opinion's text: the reporter citations in i
 courts put the authority: "… was not clearly established. See Brosseau v. Haugen, 543 U. S.
 194 (2004)."), resolved to opinions of the corpus.
 
-Resolution: a full citation ("543 U. S. 194") names its first page; a pin or short cite
-("457 U. S., at 818", Justia's "457 U.S. at 457 U. S. 818") names a page inside the opinion,
-which is the cited opinion in that volume whose first page is the nearest at or before it
-(at most `MAX_PIN_SPAN` pages before). "clearly established Federal law" (habeas, 28 U.S.C.
-§ 2254(d)) is a different question and its sentences are skipped.
+Resolution: a full citation ("543 U. S. 194") names its first page, and only an opinion
+starting on that page; a pin or short cite ("457 U. S., at 818", Justia's "457 U.S. at 457
+U. S. 818") names a page inside the opinion, which is the cited opinion in that volume whose
+first page is the nearest at or before it (at most `MAX_PIN_SPAN` pages before). "clearly
+established Federal law" (habeas, 28 U.S.C. § 2254(d)) is a different question and its
+sentences are skipped.
 
 Used twice, and the two uses never meet: the index stores each opinion's resolved citations so
 that earlier opinions with similar facts can vote for the precedents they relied on
@@ -33,8 +34,10 @@ _TRIGGER = "clearly established"
 _HABEAS = re.compile(
     r"clearly established\s+(?:Federal|federal)\s+law|as determined by the Supreme"
 )
+_REPORTER = r"U\.\s?S\.|S\.\s?Ct\.|F\.\s?(?:2d|3d|4th)|F\."
+# Justia's pin cite repeats the volume and reporter before the page: "457 U.S. at 457 U. S. 818".
 _CITE = re.compile(
-    r"\b(\d{1,4})\s+(U\.\s?S\.|S\.\s?Ct\.|F\.\s?(?:2d|3d|4th)|F\.)(,?\s+at)?\s+(\d{1,5})\b"
+    rf"\b(\d{{1,4}})\s+({_REPORTER})(,?\s+at)?\s+(?:\1\s+(?:{_REPORTER})\s+)?(\d{{1,5}})\b"
 )
 # A sentence that is only authority for the one before it: "See …", "Cf. …", "Harlow v.
 # Fitzgerald, 457 U. S. 800, 818 (1982).", "Id., at 640.", "457 U. S., at 818."
@@ -54,19 +57,21 @@ DOCTRINE = re.compile(
 )
 
 Cite = tuple[str, str, int]  # (volume, reporter without spaces, page)
+# A cite found in a text: a pin (", at") or not (a full cite names the first page).
+Cited = tuple[str, str, int, bool]
 
 
 def _reporter(raw: str) -> str:
     return raw.replace(" ", "")
 
 
-def established_cites(text: str, *, doctrine: bool = True) -> list[Cite]:
-    """(volume, reporter, page) of every reporter citation in the opinion's "clearly
+def established_cites(text: str, *, doctrine: bool = True) -> list[Cited]:
+    """(volume, reporter, page, pin) of every reporter citation in the opinion's "clearly
     established" sentences and in a citation sentence right after one; `doctrine=False`
     leaves out sentences that state the doctrine (`DOCTRINE`)."""
     if _TRIGGER not in text.lower():
         return []
-    out: list[Cite] = []
+    out: list[Cited] = []
     parts = list(sentences(text))
     for i, sentence in enumerate(parts):
         if _TRIGGER not in sentence.lower() or _HABEAS.search(sentence):
@@ -78,7 +83,8 @@ def established_cites(text: str, *, doctrine: bool = True) -> list[Cite]:
             window.append(parts[i + 1])
         for part in window:
             out.extend(
-                (vol, _reporter(rep), int(page)) for vol, rep, _, page in _CITE.findall(part)
+                (vol, _reporter(rep), int(page), bool(at))
+                for vol, rep, at, page in _CITE.findall(part)
             )
     return out
 
@@ -103,9 +109,13 @@ class CiteResolver:
                     table.setdefault(parsed[:2], []).append((parsed[2], oid))
         self._table = {k: sorted(v) for k, v in table.items()}
 
-    def resolve(self, cites: Sequence[Cite]) -> set[int]:
+    def resolve(self, cites: Sequence[Cite | Cited]) -> set[int]:
+        """The opinions `cites` name; a (volume, reporter, page) without the pin flag is
+        resolved as a pin cite."""
         found: set[int] = set()
-        for vol, rep, page in cites:
+        for cite in cites:
+            vol, rep, page = cite[:3]
+            pin = len(cite) < 4 or bool(cite[3])
             rows = self._table.get((vol, rep))
             if not rows:
                 continue
@@ -113,7 +123,7 @@ class CiteResolver:
             if at < 0:
                 continue
             first, _ = rows[at]
-            if page - first > MAX_PIN_SPAN:
+            if page - first > MAX_PIN_SPAN or (not pin and first != page):
                 continue
             # Every opinion starting on that page (a decision's majority and separate
             # writings share the first page): the caller keeps those it knows were cited.

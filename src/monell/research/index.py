@@ -37,7 +37,7 @@ import tantivy
 
 from monell.research.documents import ResearchDocument
 from monell.research.embedding import Encoder
-from monell.research.established import Cite, CiteResolver, established_cites
+from monell.research.established import Cited, CiteResolver, established_cites
 from monell.research.facts import facts_in_text, vocabulary_fingerprint
 from monell.research.holding import holding_passage, violation_finding
 from monell.research.qi import QiSignals
@@ -226,7 +226,7 @@ def build_index(
     seen: _Opinions = _Opinions()
     fact_df: dict[str, int] = {}
     own_cites: dict[int, tuple[str, ...]] = {}
-    relied: dict[int, list[Cite]] = {}
+    relied: dict[int, list[Cited]] = {}
     for doc in documents:
         seen.add(doc)
         if analyse and doc.citations:  # what `established/` resolves citations against
@@ -332,7 +332,7 @@ def write_graph(directory: Path, seen: _Opinions, cites: CitationEdges) -> int:
 
 
 def write_established(
-    directory: Path, relied: Mapping[int, Sequence[Cite]], own_cites: Mapping[int, Sequence[str]]
+    directory: Path, relied: Mapping[int, Sequence[Cited]], own_cites: Mapping[int, Sequence[str]]
 ) -> int:
     """Write `established/` (CSR: citing ids, offsets, cited ids): for each opinion with
     "clearly established" citations, the opinions of its citation graph row those citations
