@@ -338,8 +338,9 @@ def register(group: click.Group) -> None:
 @click.option(
     "--trend",
     is_flag=True,
-    help="Give the walks the pooled trend of the data (log per year; it compounds: check it "
-    "before long runs).",
+    help="Give the walks the trend of the data: common to the cities plus each city's shrunk "
+    "deviation, drawn per run from its uncertainty and damped each year (backtest: honest "
+    "80% intervals, but a worse CRPS than without it; see docs/simulation.md).",
 )
 @click.option(
     "--chicago-law-department",
