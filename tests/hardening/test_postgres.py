@@ -117,3 +117,8 @@ def test_connection_options_given_in_the_url_or_pgoptions_are_kept(
         assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "123s"
         assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "9s"
     engine.dispose()
+    monkeypatch.setenv("MONELL_DB_BUSY_TIMEOUT", "inf")  # "wait as long as it takes"
+    engine = make_engine(new_database)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "2147483647ms"
+    engine.dispose()

@@ -374,3 +374,13 @@ def test_windows_is_never_sent_a_signal_to_probe_a_pid(monkeypatch: pytest.Monke
     monkeypatch.setattr(writelock.os, "kill", kill)
     monkeypatch.setattr(writelock.os, "name", "nt")
     assert writelock._alive(os.getppid()) is False  # unknown: the record is not trusted
+
+
+@pytest.mark.parametrize("seconds", ["inf", "1e7", "3000000"])
+def test_a_very_long_busy_timeout_stays_within_postgresqls_lock_timeout(
+    seconds: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL refuses the connection for a lock_timeout above 2^31-1 ms (24.8 days)."""
+    monkeypatch.setenv("MONELL_DB_BUSY_TIMEOUT", seconds)
+    options = writelock.pg_connect_args()["options"]
+    assert options == f"-c lock_timeout={2**31 - 1}"

@@ -396,6 +396,9 @@ def install(engine: Engine) -> None:
         event.listen(engine, "connect", _pg_connect)
 
 
+_PG_MAX_LOCK_TIMEOUT = 2**31 - 1  # ms
+
+
 def pg_connect_args(query: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """PostgreSQL session settings: a name that says who this is, and bounded lock waits.
 
@@ -403,7 +406,8 @@ def pg_connect_args(query: Mapping[str, Any] | None = None) -> dict[str, Any]:
     PGAPPNAME), so a URL's or the environment's `options` (a search_path, say) are kept
     after ours, where they win, and a name given there is kept."""
     query = query or {}
-    milliseconds = max(1, round(_timeout() * 1000))
+    # PostgreSQL takes at most 2^31-1 ms (24.8 days); more (or "inf") refuses the connection.
+    milliseconds = max(1, round(min(_timeout(), _PG_MAX_LOCK_TIMEOUT / 1000) * 1000))
     theirs = query.get("options", os.environ.get("PGOPTIONS"))
     if isinstance(theirs, tuple):  # the parameter given twice in the URL
         theirs = " ".join(theirs)
