@@ -176,6 +176,33 @@ def test_both_readers_agree_on_any_file(
     assert plain == arrow
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
+@pytest.mark.parametrize("skip_bad", [False, True])
+def test_a_quote_never_closed_is_refused_by_both_readers(
+    tmp_path: Path, ending: str, skip_bad: bool
+) -> None:
+    """pyarrow reads a quote left open to the end of the file as one cell holding the rest of
+    the file: five settlements would be stored as one, silently. Both readers refuse the file
+    and store nothing."""
+    lines = [
+        "calendar_year,city,state,closed_date,amount_awarded,summary_allegations",
+        '2016,St. Louis,MO,2016-06-21,5000,"Force, 5\'10"" tall',
+        *(f"2016,St. Louis,MO,2016-06-2{i},{i}000,excessive force" for i in range(5)),
+    ]
+    text = (ending or "\n").join(lines) + ending
+    path = tmp_path / "open_quote.csv"
+    path.write_bytes(text.encode("utf-8"))
+    (arrow_report, arrow_rows), (csv_report, csv_rows) = both(tmp_path, [path], skip_bad=skip_bad)
+    assert arrow_rows == csv_rows
+    assert arrow_rows["settlements"] == []
+    for report in (arrow_report, csv_report):
+        [(_path, _kind, _sha, _rows, new, _present, _bad, _notes, problems)] = report
+        assert new == 0
+        assert [whole for _line, _reason, whole in problems] == [True]
+    [(_line, reason, _whole)] = arrow_report[0][-1]
+    assert "line 2" in reason and "never closed" in reason
+
+
 def test_the_reader_is_chosen_by_what_is_installed_or_asked_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -10,6 +10,7 @@ from the row-by-row parser (`Layout.extract`), with file:line.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -75,6 +76,7 @@ class ArrowReader:
         self.record = header_lines + 1  # pyarrow's number of the next record
         self.line = header_lines + 1  # physical line where the next record starts
         self.pending: list[tuple[int, str]] = []  # refused records placed: (line, text)
+        self.last_start = 0  # physical line where the file's last record starts
 
     def _on_invalid(self, row: Any) -> str:
         if len(self.invalid) >= self.MAX_REFUSED:
@@ -129,6 +131,7 @@ class ArrowReader:
         first = self.record
         if not any(first <= r < first + n + len(self.invalid) for r in self.invalid):
             starts = self.line + np.concatenate(([0], np.cumsum(spans[:-1])))
+            self.last_start = max(self.last_start, int(starts[-1]))
             self.record += n
             self.line += int(spans.sum())
             return pa.array(starts)
@@ -136,6 +139,7 @@ class ArrowReader:
         for i in range(n):
             self._skip_invalid()
             out[i] = self.line
+            self.last_start = max(self.last_start, self.line)
             self.record += 1
             self.line += int(spans[i])
         return pa.array(out)
@@ -144,8 +148,29 @@ class ArrowReader:
         while self.record in self.invalid:
             text = self.invalid.pop(self.record)
             self.pending.append((self.line, text))
+            self.last_start = max(self.last_start, self.line)
             self.record += 1
             self.line += 1 + text.count("\n") + text.count("\r") - text.count("\r\n")
+
+    def check_closed(self) -> None:
+        """pyarrow reads a quote left open at the end of the file as a cell running to the
+        end (the rest of the file becomes one cell of the last record, and its rows are lost
+        without a word); Python's csv module, the other reader, refuses the file. So the last
+        record is read again with the csv module: CsvError if its quote is never closed."""
+        if self.last_start <= self.header_lines:
+            return
+        with self.path.open("rb") as handle:
+            handle.seek(_line_offset(handle, self.last_start))
+            tail = io.TextIOWrapper(handle, encoding=self.encoding, newline="")
+            try:
+                for _cells in csv.reader(tail, delimiter=self.delimiter, strict=True):
+                    pass
+            except csv.Error as exc:
+                raise CsvError(
+                    f"line {self.last_start}: a quoted cell is never closed ({exc}): "
+                    "the rest of the file would be read as one cell; close the quote "
+                    '(a quote inside a quoted cell is written twice: "")'
+                ) from None
 
     def take_invalid(self, report: FileReport, final: bool = False) -> list[Problem]:
         """Refused records placed so far (all that are left when `final`), as bad rows:
@@ -163,6 +188,23 @@ class ArrowReader:
             out.append((line, cells, shape_problem(cells, self.width) or "unreadable row"))
         self.pending = []
         return out
+
+
+def _line_offset(handle: Any, line: int) -> int:
+    """Byte offset of physical `line` (1-based; lines end with LF or CRLF: a file with lone
+    CR line ends is read by `CsvModuleArrowReader`) in a binary file."""
+    offset, remaining = 0, line - 1
+    while remaining and (chunk := handle.read(1 << 20)):
+        count = chunk.count(b"\n")
+        if count < remaining:
+            remaining -= count
+            offset += len(chunk)
+            continue
+        at = -1
+        for _ in range(remaining):
+            at = chunk.index(b"\n", at + 1)
+        return offset + at + 1
+    return offset
 
 
 class CsvModuleArrowReader(ArrowReader):
@@ -241,7 +283,9 @@ class ArrowSource:
                 rows, problems = self.parse(lines, columns)
                 problems.extend(self.reader.take_invalid(self.report))
                 yield rows, problems
-            yield None, self.reader.take_invalid(self.report, final=True)
+            last = self.reader.take_invalid(self.report, final=True)
+            self.reader.check_closed()
+            yield None, last
         except pa.ArrowInvalid as exc:  # e.g. a cell pyarrow cannot decode
             raise CsvError(str(exc).removeprefix("CSV parse error: ")) from exc
 
