@@ -203,6 +203,25 @@ def test_a_quote_never_closed_is_refused_by_both_readers(
     assert "line 2" in reason and "never closed" in reason
 
 
+def test_an_unreadable_file_is_reported_at_the_line_where_reading_stopped(
+    tmp_path: Path,
+) -> None:
+    """A data engineer opens the file at the line named: the row whose quote is never
+    closed, not line 1."""
+    lines = [
+        "calendar_year,city,state,closed_date,amount_awarded,summary_allegations",
+        *(f"2016,St. Louis,MO,2016-06-21,{i}00,excessive force" for i in range(1, 31)),
+        '2016,St. Louis,MO,2016-06-21,5000,"Force, 5\'10"" tall',
+        "2016,St. Louis,MO,2016-06-22,7000,false arrest",
+    ]
+    path = tmp_path / "late_quote.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    arrow, plain = both(tmp_path, [path])
+    for report, _rows in (arrow, plain):
+        [(line, _reason, whole)] = report[0][-1]
+        assert (line, whole) == (32, True)
+
+
 def test_the_reader_is_chosen_by_what_is_installed_or_asked_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -166,11 +166,13 @@ class ArrowReader:
                 for _cells in csv.reader(tail, delimiter=self.delimiter, strict=True):
                     pass
             except csv.Error as exc:
-                raise CsvError(
+                error = CsvError(
                     f"line {self.last_start}: a quoted cell is never closed ({exc}): "
                     "the rest of the file would be read as one cell; close the quote "
                     '(a quote inside a quoted cell is written twice: "")'
-                ) from None
+                )
+                error.line = self.last_start  # type: ignore[attr-defined]
+                raise error from None
 
     def take_invalid(self, report: FileReport, final: bool = False) -> list[Problem]:
         """Refused records placed so far (all that are left when `final`), as bad rows:

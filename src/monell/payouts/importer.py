@@ -294,10 +294,9 @@ def _import_one(
         if "invalid UTF8" in str(exc):
             report.problems.append(_undecodable(path, encoding, "invalid UTF-8 data"))
             return
+        line = getattr(exc, "line", None) or 1 + report.rows  # where reading stopped
         report.problems.append(
-            RowProblem(
-                str(path), 1 + report.rows, f"not a readable CSV file: {exc}", whole_file=True
-            )
+            RowProblem(str(path), line, f"not a readable CSV file: {exc}", whole_file=True)
         )
 
 

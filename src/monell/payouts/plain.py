@@ -34,6 +34,21 @@ _SPACING = re.compile(r"[\t\n\f\r ]+")
 _MONEY_FIELDS = {"amount_awarded", "other_expenses", "total_incurred"}
 
 
+def _records(reader: Any) -> Iterator[list[str]]:
+    """`reader`'s records; a csv.Error carries the line where the record it could not read
+    starts (`line`), for the message."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            exc.line = start  # type: ignore[attr-defined]
+            raise
+        yield cells
+
+
 class PlainSource:
     """One file read by Python's csv module: per batch, the good rows and the bad ones."""
 
@@ -69,7 +84,7 @@ class PlainSource:
             batch: list[tuple[int, list[str]]] = []
             refused: list[Problem] = []
             previous = reader.line_num
-            for cells in reader:
+            for cells in _records(reader):
                 line = previous + 1
                 previous = reader.line_num
                 if len(cells) == self.width:
