@@ -125,3 +125,24 @@ def test_index_stores_whom_real_opinions_relied_on(shared_opinions: Path, tmp_pa
         (0, brosseau),
         (1, brosseau),
     ]
+
+
+def test_a_pin_cite_goes_to_the_case_the_opinion_cited_in_full() -> None:
+    """ "457 U. S., at 818" after "Harlow v. Fitzgerald, 457 U. S. 800": Harlow, and nobody
+    else when Harlow is not in the corpus — not Nixon v. Fitzgerald (457 U. S. 731), which
+    the opinion also cites and which starts before page 818."""
+    text = (
+        "See Nixon v. Fitzgerald, 457 U. S. 731 (1982); Harlow v. Fitzgerald, 457 U. S. 800 "
+        "(1982). The right was clearly established. 457 U. S., at 818."
+    )
+    cites = established_cites(text)
+    assert cites == [("457", "U.S.", 800, False)]
+    assert CiteResolver({1: ["457 U.S. 731"]}).resolve(cites) == set()
+    assert CiteResolver({1: ["457 U.S. 731"], 2: ["457 U.S. 800"]}).resolve(cites) == {2}
+    # Justia's parallel pin ("457 U. S. 800, 457 U. S. 818") is not a case starting at 818
+    justia = text.replace("457 U. S. 800 (1982)", "457 U. S. 800, 457 U. S. 818 (1982)")
+    assert established_cites(justia) == [("457", "U.S.", 800, False)]
+    # no full cite in the text: the pin is resolved into the opinion it falls in
+    assert established_cites("clearly established. 457 U. S., at 818.") == [
+        ("457", "U.S.", 818, True)
+    ]

@@ -9,10 +9,11 @@ courts put the authority: "… was not clearly established. See Brosseau v. Haug
 
 Resolution: a full citation ("543 U. S. 194") names its first page, and only an opinion
 starting on that page; a pin or short cite ("457 U. S., at 818", Justia's "457 U.S. at 457
-U. S. 818") names a page inside the opinion, which is the cited opinion in that volume whose
-first page is the nearest at or before it (at most `MAX_PIN_SPAN` pages before). "clearly
-established Federal law" (habeas, 28 U.S.C. § 2254(d)) is a different question and its
-sentences are skipped.
+U. S. 818") names a page inside the opinion: the case the text cites in full in that volume
+starting nearest at or before it, or, when the text cites none, the cited opinion in that
+volume whose first page is the nearest at or before it (at most `MAX_PIN_SPAN` pages
+before). "clearly established Federal law" (habeas, 28 U.S.C. § 2254(d)) is a different
+question and its sentences are skipped.
 
 Used twice, and the two uses never meet: the index stores each opinion's resolved citations so
 that earlier opinions with similar facts can vote for the precedents they relied on
@@ -86,7 +87,40 @@ def established_cites(text: str, *, doctrine: bool = True) -> list[Cited]:
                 (vol, _reporter(rep), int(page), bool(at))
                 for vol, rep, at, page in _CITE.findall(part)
             )
-    return out
+    if not any(pin for *_, pin in out):
+        return out
+    firsts = _full_cites(text)
+    return [_antecedent(cite, firsts) if cite[3] else cite for cite in out]
+
+
+def _full_cites(text: str) -> dict[tuple[str, str], list[int]]:
+    """First pages of the cases `text` cites in full, per (volume, reporter); Justia's
+    parallel pin ("457 U. S. 800, 457 U. S. 818") is not a case of its own."""
+    out: dict[tuple[str, str], list[int]] = {}
+    previous: tuple[str, str, int] | None = None  # the last full cite and where it ended
+    for m in _CITE.finditer(text):
+        vol, rep = m.group(1), _reporter(m.group(2))
+        parallel = (
+            previous is not None
+            and previous[:2] == (vol, rep)
+            and re.fullmatch(r",\s*", text[previous[2] : m.start()]) is not None
+        )
+        if not m.group(3) and not parallel:
+            out.setdefault((vol, rep), []).append(int(m.group(4)))
+        previous = (vol, rep, m.end())
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def _antecedent(cite: Cited, firsts: Mapping[tuple[str, str], list[int]]) -> Cited:
+    """A pin cite as the full cite it refers back to: the case the text cites in full in
+    that volume starting nearest at or before the page (so a pin into a case absent from the
+    corpus is never given to another case the opinion cites); unchanged without one."""
+    vol, rep, page, _pin = cite
+    pages = firsts.get((vol, rep), [])
+    at = bisect.bisect_right(pages, page) - 1
+    if at < 0 or page - pages[at] > MAX_PIN_SPAN:
+        return cite
+    return vol, rep, pages[at], False
 
 
 def parse_citation(citation: str) -> Cite | None:
