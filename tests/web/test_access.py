@@ -33,7 +33,7 @@ TABLE: dict[str, tuple[str, str, dict[str, int]]] = {
     "cases:upload": ("GET", "/staff/leads/{lead}/uploads/{upload}/", {"intake": OK, "attorney": OK, "admin": OK}),
     "cases:matters": ("GET", "/staff/matters/", {"intake": FORBIDDEN, "attorney": OK, "admin": OK}),
     "cases:matter_ics": ("GET", "/staff/matters/{matter}.ics", {"intake": FORBIDDEN, "attorney": OK, "admin": OK}),
-    "cases:calendar_token": ("POST", "/staff/calendar/token/", {"intake": FORBIDDEN, "attorney": REDIRECT, "admin": REDIRECT}),
+    "cases:calendar_token": ("POST", "/staff/calendar/token/", {"intake": FORBIDDEN, "attorney": OK, "admin": OK}),
     "cases:calendar_feed": ("GET", "/staff/calendar/no-such-token.ics", {"anonymous": NOT_FOUND, "intake": NOT_FOUND, "attorney": NOT_FOUND, "admin": NOT_FOUND}),
     "cases:settings": ("GET", "/staff/settings/", {"intake": FORBIDDEN, "attorney": FORBIDDEN, "admin": OK}),
     "accounts:users": ("GET", "/staff/account/users/", {"intake": FORBIDDEN, "attorney": FORBIDDEN, "admin": OK}),

@@ -40,3 +40,21 @@ def test_feed_links_made_before_hashing_keep_working(django_user_model) -> None:
             )
         }
     assert "token" not in columns  # the clear token is gone from the table
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0003_can_be_undone(django_user_model) -> None:  # type: ignore[no-untyped-def]
+    """Going back re-adds the clear column and drops the feeds (a hash cannot give a link
+    back); going forward again works."""
+    from monell.web.cases.models import AttorneyCalendar
+
+    user = django_user_model.objects.create_user("undo@example.org", password="x" * 20)
+    AttorneyCalendar.objects.create(attorney=user, token_hash=token_hash("t" * 43))
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps.get_model("cases", "AttorneyCalendar")
+    assert not old.objects.exists()
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(AFTER)
+    assert not AttorneyCalendar.objects.exists()

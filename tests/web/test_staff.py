@@ -150,8 +150,7 @@ def test_accept_opens_a_matter_with_deadlines_and_calendars(client_as) -> None: 
     starts = {c["DTSTART"].dt for c in ics.walk("VEVENT")}
     # § 1983 (Mo. Rev. Stat. § 516.120(4), 5 years) and the state-law counts (§ 516.140, 2)
     assert {dt.date(2029, 3, 10), dt.date(2026, 3, 10)} <= starts
-    client.post("/staff/calendar/token/")
-    shown = client.get("/staff/matters/")
+    shown = client.post("/staff/calendar/token/")  # shown in this response, stored nowhere
     token = re.search(r"/staff/calendar/([\w-]+)\.ics", shown.content.decode())[1]
     assert shown["Cache-Control"] == "no-store"
     from django.test import Client
@@ -163,6 +162,9 @@ def test_accept_opens_a_matter_with_deadlines_and_calendars(client_as) -> None: 
     assert matter.attorney.calendar.token_hash == token_hash(token)
     again = client.get("/staff/matters/").content.decode()
     assert token not in again and "shown only once" in again
+    from django.contrib.sessions.models import Session
+
+    assert not [s for s in Session.objects.all() if token in str(s.get_decoded())]
     # replacing it stops the old link
     client.post("/staff/calendar/token/")
     assert Client().get(f"/staff/calendar/{token}.ics").status_code == 404

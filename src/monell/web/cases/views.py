@@ -52,7 +52,6 @@ from monell.web.cases.services import (
 from monell.web.crypto import token_hash
 
 SOON_DAYS = 90
-NEW_FEED_TOKEN = "cases.new_feed_token"  # session key: a new feed link until it is shown
 
 
 def _attorneys() -> QuerySet[Any]:
@@ -446,17 +445,19 @@ def upload(request: HttpRequest, lead_id: Any, upload_id: Any) -> HttpResponse:
 @staff_required
 @permission_required("cases.view_matter", raise_exception=True)
 def matters(request: HttpRequest) -> HttpResponse:
+    record(request, "view", object_type="matters")
+    return _matters_page(request)
+
+
+def _matters_page(request: HttpRequest, new_feed_token: str | None = None) -> HttpResponse:
     items = Matter.objects.select_related("lead", "attorney").order_by("-opened_at")
     calendar = AttorneyCalendar.objects.filter(attorney=request.user).first()
-    new_token = request.session.pop(NEW_FEED_TOKEN, None)
-    record(request, "view", object_type="matters")
     response = render(
         request,
         "cases/matters.html",
-        {"matters": items, "calendar": calendar, "new_feed_token": new_token},
+        {"matters": items, "calendar": calendar, "new_feed_token": new_feed_token},
     )
-    if new_token:
-        response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -474,14 +475,13 @@ def matter_ics(request: HttpRequest, number: str) -> HttpResponse:
 @permission_required("cases.view_matter", raise_exception=True)
 def calendar_token(request: HttpRequest) -> HttpResponse:
     """Make (or replace) the attorney's private feed link; the old link stops working. The
-    link is kept in the server-side session only until the matters page shows it, once."""
+    link is shown once, in this response, and stored nowhere (not even in the session)."""
     token = secrets.token_urlsafe(32)
     AttorneyCalendar.objects.update_or_create(
         attorney=request.user, defaults={"token_hash": token_hash(token)}
     )
-    request.session[NEW_FEED_TOKEN] = token
     record(request, "change", object_type="calendar_feed", object_id=str(request.user.pk))
-    return redirect("cases:matters")
+    return _matters_page(request, new_feed_token=token)
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

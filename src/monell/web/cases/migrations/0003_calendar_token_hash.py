@@ -1,5 +1,7 @@
 """Calendar feed links: keep the token's SHA-256 instead of the token (links already given
-out keep working: their hash is computed from the stored token before it is dropped)."""
+out keep working: their hash is computed from the stored token before it is dropped).
+Reversible: going back removes the feeds (a hash cannot give the link back); attorneys make
+new links."""
 
 import hashlib
 
@@ -13,6 +15,10 @@ def hash_tokens(apps, schema_editor):  # type: ignore[no-untyped-def]
         row.save(update_fields=["token_hash"])
 
 
+def drop_feeds(apps, schema_editor):  # type: ignore[no-untyped-def]
+    apps.get_model("cases", "AttorneyCalendar").objects.all().delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0002_conflict_checked_at"),
@@ -24,7 +30,13 @@ class Migration(migrations.Migration):
             name="token_hash",
             field=models.CharField(max_length=64, null=True),
         ),
-        migrations.RunPython(hash_tokens, migrations.RunPython.noop),
+        # nullable first, so that going back can re-add the column before emptying the table
+        migrations.AlterField(
+            model_name="attorneycalendar",
+            name="token",
+            field=models.CharField(max_length=64, null=True, unique=True),
+        ),
+        migrations.RunPython(hash_tokens, drop_feeds),
         migrations.RemoveField(model_name="attorneycalendar", name="token"),
         migrations.AlterField(
             model_name="attorneycalendar",
