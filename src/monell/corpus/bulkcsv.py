@@ -36,7 +36,8 @@ from monell.corpus.records import (
     parse_day,
 )
 
-# Opinion texts run to megabytes; the csv module's default cap is 128 KiB.
+# Opinion texts run to megabytes; the csv module's default cap is 128 KiB (process-wide: the
+# settlement importer only ever raises it).
 csv.field_size_limit(2**31 - 1)
 BIGINT_MAX = 2**63 - 1  # the id columns are 64-bit (BIGINT) in SQLite and PostgreSQL
 _INTEGER = re.compile(r"-?[0-9]{1,19}")  # ASCII digits only: int() also takes "١٢" and "1_0"

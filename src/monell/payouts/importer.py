@@ -74,8 +74,9 @@ IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache during an import (a fixed cap
 READERS = ("arrow", "csv")
 READER_ENV = "MONELL_PAYOUTS_READER"  # arrow | csv: which reader (tests, benchmarks)
 MEMO_LIMIT = 100_000  # (summary, matter) pairs whose categories are remembered per file
-# One huge field (a whole file pasted into a cell) is a broken file, not a settlement.
-csv.field_size_limit(10_000_000)
+# The csv module's cap (128 KiB by default) is process-wide: raise it, never lower it below what
+# another layer set (the corpus loader reads opinion texts of many megabytes).
+csv.field_size_limit(max(csv.field_size_limit(), 10_000_000))
 
 
 class ReaderError(click.UsageError):
