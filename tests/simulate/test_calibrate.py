@@ -19,6 +19,7 @@ from monell.simulate.calibrate import (
     local_level,
 )
 from monell.simulate.engine import simulate
+from monell.simulate.params import Params
 
 
 def _synthetic(
@@ -242,6 +243,87 @@ def test_city_trend_deviations_are_shrunk_toward_the_common_trend() -> None:
     steady = [(1990, *log_count_series(list(rng.poisson(300.0, 14)), 0.0)) for _ in range(40)]
     flat = fit_hierarchical_trend(steady, 0.0, 0.0, 0.0)
     assert max(abs(x) for x in flat.deviations) < 0.01
+
+
+def test_between_city_posterior_recovers_the_spread_and_keeps_deviations_dl_would_zero() -> None:
+    """Known effects θ_c ~ N(0, 0.06²) seen with sampling sd 0.03–0.10: the posterior of the
+    between-unit sd finds 0.06, the shrunk effects follow the truth and their ± 2 sd hold it
+    about 95% of the time; with no spread the effects stay near 0; and from a few noisy
+    estimates where DerSimonian–Laird's V is 0 (every unit shrunk to 0), the posterior keeps
+    a deviation that grows with the evidence."""
+    from monell.simulate.calibrate import between_city_posterior, dersimonian_laird
+
+    rng = np.random.default_rng(15)
+    truth = 0.06 * rng.standard_normal(400)
+    sd = rng.uniform(0.03, 0.10, 400)
+    x = truth + sd * rng.standard_normal(400)
+    post = between_city_posterior(list(x), list(sd**2))
+    assert post.sd_mean == pytest.approx(0.06, abs=0.012)
+    dev, dev_se = np.array(post.deviations), np.array(post.deviation_se)
+    assert np.corrcoef(dev, truth)[0, 1] > 0.6
+    held = float(np.mean(np.abs(dev - truth) <= 2 * dev_se))
+    assert 0.9 < held < 0.99
+    assert np.all(dev_se < sd)  # shrinking narrows each unit's uncertainty
+    none = between_city_posterior(list(0.05 * rng.standard_normal(400)), [0.05**2] * 400)
+    assert none.sd_mean < 0.015
+    assert max(abs(d) for d in none.deviations) < 0.03
+    few = [0.0, 0.05, -0.05, 0.02, 0.15]
+    variances = [0.1**2] * 5
+    assert dersimonian_laird(few, variances)[1] == 0
+    kept = between_city_posterior(few, variances)
+    assert 0 < kept.deviations[4] < 0.15
+    assert kept.deviations[4] > kept.deviations[1] > 0
+
+
+def test_hierarchical_trend_with_the_posterior_between_variance() -> None:
+    """The cities of the shrinkage test, with V integrated over its posterior: the spread and
+    the cities' deviations are recovered as with the point estimate."""
+    from monell.simulate.calibrate import fit_hierarchical_trend, log_count_series
+
+    rng = np.random.default_rng(8)
+    counts, truth = _moving_cities(
+        rng, cities=40, years=14, trend=0.0, shock=0.0, own_walk=0.03, city_sd=0.06
+    )
+    logs = [(1990, *log_count_series(c, 0.0)) for c in counts]
+    fit = fit_hierarchical_trend(logs, 0.03, 0.0, 0.0, "bayes")
+    assert fit.city_sd == pytest.approx(0.06, abs=0.025)
+    assert np.corrcoef(np.array(fit.deviations), truth)[0, 1] > 0.8
+    assert all(0 < s < 0.06 for s in fit.deviation_se)
+
+
+def test_a_centred_trend_keeps_the_median_and_its_uncertainty() -> None:
+    """`trend_centred`: the simulation's trend and the cities' deviations are 0, their
+    standard errors as fitted; the simulated median payout stays near the fitted level while
+    the uncentred trend raises it."""
+    rng = np.random.default_rng(4)
+    payments = []
+    for c in range(4):
+        for year in range(2005, 2017):
+            n = rng.poisson(40 * np.exp(0.1 * (year - 2005)))
+            for amount in np.exp(10 + rng.standard_normal(n)):
+                payments.append(Payment(f"City{c}", "IL", year, float(amount), 1, "x.csv"))
+    fitted = calibrate(payments, dollars_year=2022, source="synthetic", trend=True)
+    centred = calibrate(
+        payments, dollars_year=2022, source="synthetic", trend=True, trend_centred=True
+    )
+    assert fitted.claims.rate_trend == pytest.approx(0.1, abs=0.04)
+    assert centred.claims.rate_trend == 0 and centred.claims.severity_trend == 0
+    assert centred.claims.rate_trend_se == fitted.claims.rate_trend_se > 0
+    assert all(c.rate_trend_deviation == 0 for c in centred.population.cities)
+    assert [c.paid_claims_per_year for c in centred.population.cities] == [
+        c.paid_claims_per_year for c in fitted.population.cities
+    ]
+
+    def median_last_year(params: Params) -> float:
+        run = params.run.model_copy(update={"runs": 200, "years": 5, "seed": 1, "first_year": 2017})
+        quiet = params.responses.model_copy(update={"enabled": False})
+        result = simulate(params.model_copy(update={"run": run, "responses": quiet}), workers=1)
+        return float(np.median(result.payouts_by_group[:, -1, :].sum(axis=1)))
+
+    no_spread = centred.claims.model_copy(update={"rate_trend_se": 0.0, "severity_trend_se": 0.0})
+    level = median_last_year(centred.model_copy(update={"claims": no_spread}))
+    assert median_last_year(centred) == pytest.approx(level, rel=0.2)
+    assert median_last_year(fitted) > 1.3 * median_last_year(centred)
 
 
 def test_a_walk_at_the_boundary_is_drawn_around_its_posterior_mean() -> None:

@@ -35,6 +35,16 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "model_with_trend_mean_one_walks": {"trend": True, "walk_mean_one": True},
     "model_with_trend_without_lead": {"trend": True, "walk_lead": False},
     "model_without_lead": {"walk_lead": False},
+    # third round (docs/simulation.md): the cities' trend deviations with the between-city
+    # variance integrated over its posterior instead of a point estimate, and the trend drawn
+    # around 0 (the median kept at the current level)
+    "model_with_trend_bayes_deviations": {"trend": True, "trend_between": "bayes"},
+    "model_with_centred_trend": {"trend": True, "trend_centred": True},
+    "model_with_centred_trend_bayes_deviations": {
+        "trend": True,
+        "trend_centred": True,
+        "trend_between": "bayes",
+    },
 }
 # the variant chosen by a rule stated before the folds were scored (docs/simulation.md):
 # the trend with its estimation uncertainty, damped

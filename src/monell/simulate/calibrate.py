@@ -264,12 +264,15 @@ def fit_hierarchical_trend(
     walk: float,
     extra: float,
     common: float,
+    between_method: str = "moments",
 ) -> TrendFit:
     """The trend's uncertainty and the cities' deviations from it.
 
     `series`: per city (first year, yearly values, their noise variances; NaN for a year
     without a value); `walk`, `extra`: the pooled walk's standard deviation and the extra
-    noise variance (as fitted); `common`: the pooled trend."""
+    noise variance (as fitted); `common`: the pooled trend; `between_method`: "moments"
+    (the between-city variance by DerSimonian–Laird, a point estimate, often 0 from a few
+    changes) or "bayes" (`between_city_posterior`: averaged over its posterior)."""
     changes: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
     for c, (first, y, noise) in enumerate(series):
         for t in range(1, len(y)):
@@ -309,17 +312,27 @@ def fit_hierarchical_trend(
         raw.append((float(np.mean(mine)), own / n + 2 * r / (n * n)))
     usable = [x for x in raw if x is not None]
     between = 0.0
-    if len(usable) >= 3:
-        _, between = dersimonian_laird([m for m, _ in usable], [v for _, v in usable])
-    deviations, deviation_se = [], []
-    for x in raw:
-        if x is None or between == 0:
-            deviations.append(0.0)
-            deviation_se.append(math.sqrt(between))
-            continue
-        weight = between / (between + x[1])
-        deviations.append(weight * x[0])
-        deviation_se.append(math.sqrt(weight * x[1]))
+    deviations: list[float] = []
+    deviation_se: list[float] = []
+    if between_method == "bayes" and len(usable) >= 3:
+        posterior = between_city_posterior([m for m, _ in usable], [v for _, v in usable])
+        between = posterior.variance
+        shrunk = iter(zip(posterior.deviations, posterior.deviation_se, strict=True))
+        for x in raw:  # a city without changes: the prior predictive of a deviation
+            own_dev, own_se = next(shrunk) if x is not None else (0.0, math.sqrt(between))
+            deviations.append(own_dev)
+            deviation_se.append(own_se)
+    else:
+        if len(usable) >= 3:
+            _, between = dersimonian_laird([m for m, _ in usable], [v for _, v in usable])
+        for x in raw:
+            if x is None or between == 0:
+                deviations.append(0.0)
+                deviation_se.append(math.sqrt(between))
+                continue
+            weight = between / (between + x[1])
+            deviations.append(weight * x[0])
+            deviation_se.append(math.sqrt(weight * x[1]))
     return TrendFit(
         common=common,
         common_se=se,
@@ -328,6 +341,52 @@ def fit_hierarchical_trend(
         city_sd=math.sqrt(between),
         deviations=tuple(deviations),
         deviation_se=tuple(deviation_se),
+    )
+
+
+# the between-city standard deviation of trends (log per year): a uniform prior on it
+# (Gelman 2006, Bayesian Analysis 1(3):515–534, §7: uniform on the standard deviation for a
+# hierarchical model with more than a few groups) over the same range as TREND_GRID's upper end
+BETWEEN_SD_GRID = tuple(round(0.0025 * i, 4) for i in range(121))  # 0 … 0.30
+
+
+@dataclass(frozen=True)
+class BetweenPosterior:
+    """Units' effects shrunk toward 0 with the between-unit variance integrated out: the
+    posterior mean of V, and each unit's posterior mean and standard deviation."""
+
+    variance: float
+    sd_mean: float
+    deviations: tuple[float, ...]
+    deviation_se: tuple[float, ...]
+
+
+def between_city_posterior(
+    estimates: Sequence[float], variances: Sequence[float]
+) -> BetweenPosterior:
+    """x_c ~ N(θ_c, v_c), θ_c ~ N(0, V), a uniform prior on √V (BETWEEN_SD_GRID): the
+    posterior of √V from the marginal likelihood Π N(x_c; 0, V + v_c), then each θ_c's
+    posterior mean E[w_c] x_c and variance E[w_c v_c] + Var(w_c) x_c², w_c = V / (V + v_c),
+    averaged over V (the law of total variance). Unlike a point estimate of V, which from a
+    few noisy estimates is often 0 and shrinks every unit to 0, this keeps the units'
+    deviations in proportion to the evidence that they differ."""
+    x = np.asarray(estimates, dtype=float)
+    v = np.asarray(variances, dtype=float)
+    sd = np.asarray(BETWEEN_SD_GRID)
+    total = sd[:, None] ** 2 + v[None, :]  # (grid, units)
+    loglik = -0.5 * (np.log(total) + x[None, :] ** 2 / total).sum(axis=1)
+    post = np.exp(loglik - loglik.max())
+    post /= post.sum()
+    w = sd[:, None] ** 2 / total
+    mean_w = (post[:, None] * w).sum(axis=0)
+    var_w = (post[:, None] * w**2).sum(axis=0) - mean_w**2
+    within = (post[:, None] * w * v[None, :]).sum(axis=0)
+    dev_var = within + np.maximum(var_w, 0.0) * x**2
+    return BetweenPosterior(
+        variance=float((post * sd**2).sum()),
+        sd_mean=float((post * sd).sum()),
+        deviations=tuple(float(d) for d in mean_w * x),
+        deviation_se=tuple(float(s) for s in np.sqrt(dev_var)),
     )
 
 
@@ -501,6 +560,8 @@ def calibrate(
     common_shock: bool = True,
     walk_mean_one: bool | None = None,
     walk_lead: bool = True,
+    trend_between: str = "moments",
+    trend_centred: bool = False,
 ) -> Params:
     """A `cities` parameter set from payments (those after `fit_through` are left out).
 
@@ -515,7 +576,11 @@ def calibrate(
     per run. With `common_shock` (and `drift`) the part of the walks shared by every city in a
     year is drawn once per run-year. With `walk_lead` the walks and the trend start the mean
     lag before the first simulated year (they are fitted on payment years). `walk_mean_one`
-    (default: without a trend) subtracts s²/2 from each walk step."""
+    (default: without a trend) subtracts s²/2 from each walk step. `trend_between`: how the
+    between-city variance of the trends is estimated ("moments": DerSimonian–Laird; "bayes":
+    integrated over its posterior, `between_city_posterior`). With `trend_centred` the levels
+    are filtered with the trend but the simulation draws it around 0 (its standard errors
+    kept): the median path stays at the current level, the trend's uncertainty widens it."""
     base = base or Params()
     used = [p for p in payments if fit_through is None or p.year <= fit_through]
     by_city: dict[tuple[str, str], list[Payment]] = defaultdict(list)
@@ -561,13 +626,18 @@ def calibrate(
         rate_trend = fit_trend(count_logs, walk, extra)
         severity_trend = fit_trend(severity_logs, walk_mu, tau * tau)
     rate_h = fit_hierarchical_trend(
-        [(f, *x) for f, x in zip(first_years, count_logs, strict=True)], walk, extra, rate_trend
+        [(f, *x) for f, x in zip(first_years, count_logs, strict=True)],
+        walk,
+        extra,
+        rate_trend,
+        trend_between,
     )
     severity_h = fit_hierarchical_trend(
         [(f, *x) for f, x in zip(first_years, severity_logs, strict=True)],
         walk_mu,
         tau * tau,
         severity_trend,
+        trend_between,
     )
     hierarchical = trend and trend_uncertainty
     n_cities = len(count_series)
@@ -605,11 +675,11 @@ def calibrate(
                 severity_mu_se=round(math.sqrt(mu_level.variance), 5),
                 rate_se=round(math.sqrt(rate_level.variance), 5),
                 police_budget_usd=round(budget[0]) if budget else None,
-                rate_trend_deviation=round(rate_dev[c_index], 5),
+                rate_trend_deviation=0.0 if trend_centred else round(rate_dev[c_index], 5),
                 rate_trend_deviation_se=round(rate_h.deviation_se[c_index], 5)
                 if hierarchical
                 else 0.0,
-                severity_trend_deviation=round(severity_dev[c_index], 5),
+                severity_trend_deviation=0.0 if trend_centred else round(severity_dev[c_index], 5),
                 severity_trend_deviation_se=round(severity_h.deviation_se[c_index], 5)
                 if hierarchical
                 else 0.0,
@@ -642,8 +712,8 @@ def calibrate(
             "severity_drift_sd": severity_walk.walk_mean if drift else 0.0,
             "rate_drift_sd_se": count_walk.walk_se if drift else 0.0,
             "severity_drift_sd_se": severity_walk.walk_se if drift else 0.0,
-            "rate_trend": rate_trend,
-            "severity_trend": severity_trend,
+            "rate_trend": 0.0 if trend_centred else rate_trend,
+            "severity_trend": 0.0 if trend_centred else severity_trend,
             "rate_trend_se": round(rate_h.common_se, 5) if hierarchical else 0.0,
             "severity_trend_se": round(severity_h.common_se, 5) if hierarchical else 0.0,
             # with a trend fitted on the log series the walks keep the median (their mean
