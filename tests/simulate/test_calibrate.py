@@ -292,9 +292,10 @@ def test_hierarchical_trend_with_the_posterior_between_variance() -> None:
 
 
 def test_a_centred_trend_keeps_the_median_and_its_uncertainty() -> None:
-    """`trend_centred`: the simulation's trend and the cities' deviations are 0, their
-    standard errors as fitted; the simulated median payout stays near the fitted level while
-    the uncentred trend raises it."""
+    """`trend_centred` (`--trend`'s default): the simulation's trend and the cities'
+    deviations are 0, their standard errors as fitted, the fitted trend in the provenance;
+    the simulated median payout stays near the fitted level while the uncentred trend
+    raises it."""
     rng = np.random.default_rng(4)
     payments = []
     for c in range(4):
@@ -302,12 +303,14 @@ def test_a_centred_trend_keeps_the_median_and_its_uncertainty() -> None:
             n = rng.poisson(40 * np.exp(0.1 * (year - 2005)))
             for amount in np.exp(10 + rng.standard_normal(n)):
                 payments.append(Payment(f"City{c}", "IL", year, float(amount), 1, "x.csv"))
-    fitted = calibrate(payments, dollars_year=2022, source="synthetic", trend=True)
-    centred = calibrate(
-        payments, dollars_year=2022, source="synthetic", trend=True, trend_centred=True
+    fitted = calibrate(
+        payments, dollars_year=2022, source="synthetic", trend=True, trend_centred=False
     )
+    centred = calibrate(payments, dollars_year=2022, source="synthetic", trend=True)  # default
     assert fitted.claims.rate_trend == pytest.approx(0.1, abs=0.04)
     assert centred.claims.rate_trend == 0 and centred.claims.severity_trend == 0
+    assert centred.provenance["trend_fitted"]["rate"] == fitted.claims.rate_trend
+    assert centred.provenance["trend_centred"] is True
     assert centred.claims.rate_trend_se == fitted.claims.rate_trend_se > 0
     assert all(c.rate_trend_deviation == 0 for c in centred.population.cities)
     assert [c.paid_claims_per_year for c in centred.population.cities] == [
@@ -344,7 +347,9 @@ def test_calibrate_with_trend_writes_its_uncertainty_damping_and_city_deviations
             n = rng.poisson(40 * np.exp(growth * (year - 2005)))
             for amount in np.exp(10 + rng.standard_normal(n)):
                 payments.append(Payment(f"City{c}", "IL", year, float(amount), 1, "x.csv"))
-    params = calibrate(payments, dollars_year=2022, source="synthetic", trend=True)
+    params = calibrate(
+        payments, dollars_year=2022, source="synthetic", trend=True, trend_centred=False
+    )
     claims = params.claims
     assert claims.rate_trend == pytest.approx(0.1, abs=0.04)
     assert claims.rate_trend_se > 0
@@ -359,6 +364,7 @@ def test_calibrate_with_trend_writes_its_uncertainty_damping_and_city_deviations
         trend=True,
         trend_uncertainty=False,
         damping=None,
+        trend_centred=False,
     )
     assert fixed.claims.rate_trend_se == 0 and fixed.claims.trend_damping_low == 1.0
     assert all(c.rate_trend_deviation == 0 for c in fixed.population.cities)
@@ -401,18 +407,19 @@ def test_the_pipeline_is_calibrated_on_data_that_follow_its_model(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Simulation-based check of calibrate + simulate: on synthetic cities that grow as the
-    model says, fit through 2012 and forecast 2013–2017, the trend variant's 80% intervals
-    hold about 80% of city-years (82% over these two data sets, 200 city-years); with the
-    walks started at the first simulated year instead of the mean lag before it, 69%."""
+    model says, fit through 2012 and forecast 2013–2017, the uncentred trend's 80% intervals
+    (the second round's `--trend`) hold about 80% of city-years (82% over these two data
+    sets, 200 city-years); with the walks started at the first simulated year instead of the
+    mean lag before it, 69%; the centred trend (`--trend` since the third round) 74%."""
     from monell.simulate import backtest as bt
 
     monkeypatch.setattr(
         bt,
         "VARIANTS",
         {
-            "model": {"trend": True, "walk_lead": False},
+            "model": {"trend": True, "walk_lead": False, **bt.SECOND_ROUND},
             "model_constant_level": {"drift": False},
-            "model_with_trend": {"trend": True},
+            "model_with_trend": {"trend": True, **bt.SECOND_ROUND},
         },
     )
     held, late, n = 0.0, 0.0, 0

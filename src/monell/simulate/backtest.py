@@ -23,31 +23,35 @@ from monell.simulate.params import Params
 HORIZON = 5
 
 # The forecasts scored, by key: `calibrate`'s options for each. `model` is calibrate's default
-# (walks, no trend); the others add or remove one piece at a time.
+# (walks, no trend); `model_with_trend` is `calibrate --trend` (since the third round: the
+# between-city variance integrated over its posterior, the trend drawn around 0); the second
+# round's variants keep their options (`SECOND_ROUND`: DerSimonian–Laird, the trend's point
+# estimate as the centre), each changing one piece of `model_with_uncentred_trend`.
+SECOND_ROUND: dict[str, Any] = {"trend_between": "moments", "trend_centred": False}
 VARIANTS: dict[str, dict[str, Any]] = {
     "model": {},
     "model_constant_level": {"drift": False},
-    "model_with_trend": {"trend": True},  # with its uncertainty, damped, walks from the lag
-    "model_with_fixed_trend": {"trend": True, "trend_uncertainty": False, "damping": None},
-    "model_with_undamped_trend": {"trend": True, "damping": None},
-    "model_with_damped_fixed_trend": {"trend": True, "trend_uncertainty": False},
-    "model_without_common_shock": {"trend": True, "common_shock": False},
-    "model_with_trend_mean_one_walks": {"trend": True, "walk_mean_one": True},
-    "model_with_trend_without_lead": {"trend": True, "walk_lead": False},
-    "model_without_lead": {"walk_lead": False},
-    # third round (docs/simulation.md): the cities' trend deviations with the between-city
-    # variance integrated over its posterior instead of a point estimate, and the trend drawn
-    # around 0 (the median kept at the current level)
-    "model_with_trend_bayes_deviations": {"trend": True, "trend_between": "bayes"},
-    "model_with_centred_trend": {"trend": True, "trend_centred": True},
-    "model_with_centred_trend_bayes_deviations": {
+    "model_with_trend": {"trend": True},  # calibrate --trend
+    "model_with_uncentred_trend": {"trend": True, **SECOND_ROUND},  # the second round's
+    "model_with_fixed_trend": {
         "trend": True,
-        "trend_centred": True,
-        "trend_between": "bayes",
+        "trend_uncertainty": False,
+        "damping": None,
+        **SECOND_ROUND,
     },
+    "model_with_undamped_trend": {"trend": True, "damping": None, **SECOND_ROUND},
+    "model_with_damped_fixed_trend": {"trend": True, "trend_uncertainty": False, **SECOND_ROUND},
+    "model_without_common_shock": {"trend": True, "common_shock": False, **SECOND_ROUND},
+    "model_with_trend_mean_one_walks": {"trend": True, "walk_mean_one": True, **SECOND_ROUND},
+    "model_with_trend_without_lead": {"trend": True, "walk_lead": False, **SECOND_ROUND},
+    "model_without_lead": {"walk_lead": False},
+    # third round (docs/simulation.md): each of the two pieces alone
+    "model_with_trend_bayes_deviations": {"trend": True, "trend_centred": False},
+    "model_with_centred_trend": {"trend": True, "trend_between": "moments"},
 }
-# the variant chosen by a rule stated before the folds were scored (docs/simulation.md):
-# the trend with its estimation uncertainty, damped
+# the variant chosen by the rules stated before the folds were scored (docs/simulation.md):
+# the trend with its estimation uncertainty, damped, the cities' deviations with the
+# between-city variance integrated over its posterior, drawn around 0
 CHOSEN = "model_with_trend"
 
 
@@ -205,8 +209,10 @@ def backtest(
         "crps_ratio_constant_level_to_naive": summary["model_constant_level"]["mean_crps"]
         / naive_crps,
         "crps_ratio_trend_to_naive": summary["model_with_trend"]["mean_crps"] / naive_crps,
-        "rate_trend": trending.claims.rate_trend,
-        "severity_trend": trending.claims.severity_trend,
+        # the fitted trend (the chosen variant draws it around 0: see trend_centred)
+        "rate_trend": trending.provenance["trend_fitted"]["rate"],
+        "severity_trend": trending.provenance["trend_fitted"]["severity"],
+        "trend_centred": trending.provenance["trend_centred"],
         "rate_trend_se": trending.claims.rate_trend_se,
         "severity_trend_se": trending.claims.severity_trend_se,
         "trend_damping": [trending.claims.trend_damping_low, trending.claims.trend_damping_high],
@@ -247,7 +253,9 @@ def to_markdown(result: dict[str, Any]) -> str:
         f"| model with the pooled trend (rate {result['rate_trend']:+.2f} ± "
         f"{result['rate_trend_se']:.2f}, severity {result['severity_trend']:+.2f} ± "
         f"{result['severity_trend_se']:.2f} log a year, damped: φ in "
-        f"[{result['trend_damping'][0]}, {result['trend_damping'][1]}]; the chosen variant) | "
+        f"[{result['trend_damping'][0]}, {result['trend_damping'][1]}]"
+        + ("; drawn around 0" if result.get("trend_centred") else "")
+        + "; the chosen variant) | "
         f"{w['coverage_80']:.0%} | ${w['mean_crps']:,.0f} |",
         *(
             f"| {name.replace('_', ' ')} | {result[name]['coverage_80']:.0%} | "

@@ -350,6 +350,12 @@ def fit_hierarchical_trend(
 BETWEEN_SD_GRID = tuple(round(0.0025 * i, 4) for i in range(121))  # 0 … 0.30
 
 
+BETWEEN_TEXT = {
+    "bayes": "integrated over its posterior (uniform prior on its standard deviation, Gelman 2006)",
+    "moments": "by DerSimonian–Laird",
+}
+
+
 @dataclass(frozen=True)
 class BetweenPosterior:
     """Units' effects shrunk toward 0 with the between-unit variance integrated out: the
@@ -560,8 +566,8 @@ def calibrate(
     common_shock: bool = True,
     walk_mean_one: bool | None = None,
     walk_lead: bool = True,
-    trend_between: str = "moments",
-    trend_centred: bool = False,
+    trend_between: str = "bayes",
+    trend_centred: bool = True,
 ) -> Params:
     """A `cities` parameter set from payments (those after `fit_through` are left out).
 
@@ -578,9 +584,12 @@ def calibrate(
     lag before the first simulated year (they are fitted on payment years). `walk_mean_one`
     (default: without a trend) subtracts s²/2 from each walk step. `trend_between`: how the
     between-city variance of the trends is estimated ("moments": DerSimonian–Laird; "bayes":
-    integrated over its posterior, `between_city_posterior`). With `trend_centred` the levels
+    integrated over its posterior, `between_city_posterior`, the default since the third
+    backtest round). With `trend_centred` (the default since then) the levels
     are filtered with the trend but the simulation draws it around 0 (its standard errors
     kept): the median path stays at the current level, the trend's uncertainty widens it."""
+    if trend_between not in BETWEEN_TEXT:
+        raise ValueError(f"trend_between: one of {', '.join(BETWEEN_TEXT)}, not {trend_between!r}")
     base = base or Params()
     used = [p for p in payments if fit_through is None or p.year <= fit_through]
     by_city: dict[tuple[str, str], list[Payment]] = defaultdict(list)
@@ -765,7 +774,22 @@ def calibrate(
                 f"{walk_mu})"
                 if drift
                 else "none (the levels stay at their last fitted values)",
-                "trend": _describe_trend(rate_h, severity_h, trend, trend_uncertainty, damping),
+                "trend": _describe_trend(rate_h, severity_h, trend, trend_uncertainty, damping)
+                + (
+                    f"; the between-city variance {BETWEEN_TEXT[trend_between]}"
+                    + (
+                        f"; centred: fitted rate {rate_trend:+.2f}, severity "
+                        f"{severity_trend:+.2f} log a year filter the levels, and the "
+                        "simulation draws the trend and each city's deviation around 0 from "
+                        "their standard errors (rate_trend, severity_trend 0)"
+                        if trend_centred
+                        else ""
+                    )
+                    if trend
+                    else ""
+                ),
+                "trend_fitted": {"rate": rate_trend, "severity": severity_trend},
+                "trend_centred": trend and trend_centred,
                 "common_year_shock": f"standard deviation of the yearly change shared by every "
                 f"city beyond the walks' own (method of moments on the year means of the "
                 f"cities' changes): rate {rate_h.common_shock:.3f}, severity "
