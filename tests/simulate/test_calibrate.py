@@ -329,6 +329,21 @@ def test_a_centred_trend_keeps_the_median_and_its_uncertainty() -> None:
     assert median_last_year(fitted) > 1.3 * median_last_year(centred)
 
 
+def test_a_city_whose_repeated_years_hold_identical_amounts_still_calibrates() -> None:
+    """Richmond's file: one payment a year, and in one year the same amount twice (a within-
+    year variance of 0); with steady cities beside it (walks fitted at 0) the filter used to
+    take the log of 0 and calibrate failed on the whole data set."""
+    rng = np.random.default_rng(3)
+    payments = [
+        Payment("Richmond", "VA", year, 50_000.0 * (1 + year % 3), None, "r.csv")
+        for year in (2012, 2014, 2015, 2018, 2018, 2020)
+    ]
+    for c in range(3):
+        payments += _synthetic(rng, 30, 1000, 11, 1.0, range(2010, 2021), f"City{c}")
+    params = calibrate(payments, dollars_year=2022, source="synthetic")
+    assert {c.city for c in params.population.cities} >= {"Richmond", "City0"}
+
+
 def test_a_walk_at_the_boundary_is_drawn_around_its_posterior_mean() -> None:
     """Four years of a steady rate put the walk's maximum likelihood at 0, but the
     likelihood still allows a walk: the simulation centres the runs' walks on the posterior

@@ -424,10 +424,14 @@ def fit_severity_walk(amount_series: Sequence[Sequence[Sequence[float]]]) -> Wal
 
 
 def _log_within_var(by_year: Sequence[Sequence[float]]) -> float:
-    """Pooled within-year variance of a city's log amounts (1 when no year has two)."""
+    """Pooled within-year variance of a city's log amounts (1 when no year has two, or when
+    the years with two or more hold only identical amounts: Richmond's two 2018 rows are the
+    same payment, and a variance of 0 made the filter's likelihood log 0 once its walk and
+    noise were 0 too)."""
     logs = [np.log(np.asarray(y, dtype=float)) for y in by_year if len(y)]
     df = sum(x.size - 1 for x in logs)
-    return float(sum(((x - x.mean()) ** 2).sum() for x in logs)) / df if df else 1.0
+    var = float(sum(((x - x.mean()) ** 2).sum() for x in logs)) / df if df else 0.0
+    return var if var > 0 else 1.0
 
 
 def _within(by_year: Sequence[Sequence[float]]) -> tuple[float, int]:
