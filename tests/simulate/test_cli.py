@@ -245,6 +245,15 @@ def test_backtest_on_real_settlements(real_db: str) -> None:
     assert data["fit_through"] == 2014 and data["cities"] >= 4
     assert 0 <= data["model"]["coverage_80"] <= 1
     assert data["model"]["mean_crps"] > 0 and data["naive"]["mean_crps"] > 0
+    # the headline is the variant calibrate writes by default, counted from the rows
+    chosen = data["chosen_variant"]
+    better = sum(r[chosen]["crps"] < r["naive"]["crps"] for r in data["rows"])
+    assert data["city_years_chosen_better"] == better
+    markdown = CliRunner().invoke(
+        cli, ["simulate", "backtest", "--db", real_db, "--runs", "50", "--format", "md"]
+    )
+    ratio = data["crps_ratio_to_naive"][chosen]
+    assert f"writes by default) / naive: {ratio:.3f}" in markdown.output
 
 
 def test_calibrate_on_an_empty_database_exits_2(tmp_path: Path) -> None:
