@@ -48,20 +48,14 @@ def corpus_sources(db_url: str | None) -> Iterator[Sources | None]:
     if not db_url or not database_exists(db_url):
         yield None
         return
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from monell.corpus.store import CorpusStore
+    from monell.corpus.store import CorpusStore, corpus_size
     from monell.law.book import load_law
     from monell.law.verify import ChainedIndex, bundled_index
     from monell.storage.database import make_engine
 
     engine = make_engine(db_url)
     try:
-        try:  # counted here, not through monell.research, which needs the `research` extra
-            opinions = CorpusStore(engine).count_opinions()
-        except SQLAlchemyError:
-            opinions = 0
-        if opinions == 0:
+        if corpus_size(engine) == 0:  # the corpus layer's count: no `research` extra needed
             yield None
         else:
             index = ChainedIndex([bundled_index(), CorpusStore(engine).citation_index()])

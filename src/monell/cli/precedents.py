@@ -59,7 +59,7 @@ def precedents_group(ctx: click.Context) -> None:
 
 
 def _engine(db: str | None) -> Any:
-    from monell.research.precedents import corpus_size
+    from monell.corpus.store import corpus_size
     from monell.storage.database import DatabaseUrlError, open_database
 
     try:

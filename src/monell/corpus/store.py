@@ -48,6 +48,15 @@ _COLUMNS = (
 )
 
 
+def corpus_size(engine: Engine) -> int:
+    """Opinions in the store; 0 when the database holds no corpus tables yet or cannot be
+    read, so an optional section or check is simply left out."""
+    try:
+        return CorpusStore(engine).count_opinions()
+    except sa.exc.SQLAlchemyError:
+        return 0
+
+
 class CorpusStore:
     """Streaming reads over the corpus tables of one database."""
 

@@ -96,15 +96,6 @@ def citation_graph(engine: Engine) -> Iterator[tuple[int, int]]:
             yield int(citing), int(cited)
 
 
-def corpus_size(engine: Engine) -> int:
-    from monell.corpus.store import CorpusStore
-
-    try:
-        return CorpusStore(engine).count_opinions()
-    except sa.exc.SQLAlchemyError:
-        return 0
-
-
 @dataclass(frozen=True)
 class Retrieval:
     index: PrecedentIndex

@@ -19,18 +19,13 @@ RESULTS_PER_CLAIM = 5
 def build_precedents(assessment: Assessment, ctx: SectionContext) -> dict[str, Any] | None:
     if not ctx.db_url or not database_exists(ctx.db_url):
         return None
-    import sqlalchemy as sa
-
-    from monell.corpus.store import CorpusStore
+    from monell.corpus.store import CorpusStore, corpus_size
     from monell.storage.database import make_engine
 
     engine = make_engine(ctx.db_url)
     try:
-        try:  # counted before monell.research.precedents, which needs the `research` extra
-            opinions = CorpusStore(engine).count_opinions()
-        except sa.exc.SQLAlchemyError:
-            opinions = 0
-        if opinions == 0:
+        # counted before monell.research.precedents, which needs the `research` extra
+        if corpus_size(engine) == 0:
             return None
         from monell.research.precedents import open_retrieval, precedents_for_assessment
 
