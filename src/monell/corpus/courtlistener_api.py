@@ -35,12 +35,11 @@ from sqlalchemy import Engine
 from monell.corpus import bulkcsv, schema, writer
 from monell.corpus.records import (
     TEXT_FIELDS,
-    CitationRow,
     ClusterRow,
     DocketRow,
     OpinionRow,
+    derived_citation,
     derived_id,
-    normalize_cite,
     parse_day,
     split_cite,
 )
@@ -441,18 +440,7 @@ def _store_cluster(engine: Engine, client: Client, court: str, hit: Any) -> int:
         parts = split_cite(str(text))
         if parts is None:
             continue  # neutral/docket-style strings the reporter table cannot hold
-        key = normalize_cite(*parts)
-        cites.append(
-            CitationRow(
-                id=derived_id("citation", f"cl-cluster:{cluster_id}|{key}"),
-                cluster_id=cluster_id,
-                volume=parts[0],
-                reporter=parts[1],
-                page=parts[2],
-                type=0,
-                cite=key,
-            )
-        )
+        cites.append(derived_citation(cluster_id, f"cl-cluster:{cluster_id}", parts))
     entries = hit.get("opinions") or []
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ApiError(f"{where}: field 'opinions' is not a list of objects: {_short(entries)}")

@@ -28,8 +28,8 @@ from monell.corpus.records import (
     ClusterRow,
     DocketRow,
     OpinionRow,
+    derived_citation,
     derived_id,
-    normalize_cite,
     parse_day,
     split_cite,
 )
@@ -120,18 +120,7 @@ def record_rows(rec: dict[str, Any], batch: JsonlBatch) -> None:
         parts = split_cite(cite)
         if parts is None:
             raise ValueError(f"citation {cite!r} is not 'volume reporter page'")
-        key = normalize_cite(*parts)
-        citations.append(
-            CitationRow(
-                id=derived_id("citation", f"{cluster_key}|{key}"),
-                cluster_id=cluster_id,
-                volume=parts[0],
-                reporter=parts[1],
-                page=parts[2],
-                type=0,
-                cite=key,
-            )
-        )
+        citations.append(derived_citation(cluster_id, cluster_key, parts))
     opinion_id = cl_id if cl_id is not None else derived_id("opinion", record_id)
     text_field = rec.get("text_field") or ("plain_text" if cl_id is None else "")
     opinion = OpinionRow(

@@ -161,6 +161,22 @@ class CitationRow(_Row):
     cite: str
 
 
+def derived_citation(cluster_id: int, scope: str, parts: tuple[str, str, str]) -> CitationRow:
+    """The citation row of a source that gives no CourtListener citation id (JSONL records,
+    API search hits): the id is derived from `scope` and the normalised cite, so a reload of
+    the same record gives the same row."""
+    key = normalize_cite(*parts)
+    return CitationRow(
+        id=derived_id("citation", f"{scope}|{key}"),
+        cluster_id=cluster_id,
+        volume=parts[0],
+        reporter=parts[1],
+        page=parts[2],
+        type=0,
+        cite=key,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class EdgeRow(_Row):
     citing_opinion_id: int
