@@ -11,19 +11,17 @@ from ninja.security import HttpBearer
 from monell.web.api.models import ApiClient
 from monell.web.crypto import token_hash
 
-hash_token = token_hash
-
 
 def issue_token(name: str, by: Any = None) -> tuple[ApiClient, str]:
     token = "mnl_" + secrets.token_urlsafe(32)
-    client = ApiClient.objects.create(name=name, token_hash=hash_token(token), created_by=by)
+    client = ApiClient.objects.create(name=name, token_hash=token_hash(token), created_by=by)
     return client, token
 
 
 class ClientToken(HttpBearer):
     def authenticate(self, request: Any, token: str) -> ApiClient | None:
         client = ApiClient.objects.filter(
-            token_hash=hash_token(token), revoked_at__isnull=True
+            token_hash=token_hash(token), revoked_at__isnull=True
         ).first()
         if client is None:
             return None
