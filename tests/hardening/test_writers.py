@@ -384,3 +384,21 @@ def test_a_very_long_busy_timeout_stays_within_postgresqls_lock_timeout(
     monkeypatch.setenv("MONELL_DB_BUSY_TIMEOUT", seconds)
     options = writelock.pg_connect_args()["options"]
     assert options == f"-c lock_timeout={2**31 - 1}"
+
+
+@pytest.mark.parametrize("value", ["abc", "", "nan", "-1", "60s"])
+def test_a_malformed_busy_timeout_is_refused_naming_the_variable(
+    value: str, tmp_path: Path
+) -> None:
+    """Not silently 60 s (or 0 s for "nan"): exit 2 naming the variable and what it takes,
+    before the database file is made."""
+    db = tmp_path / "never.sqlite3"
+    proc = monell_process(
+        ["corpus", "load", BULK, "--db", f"sqlite:///{db}", "--no-link"],
+        env={"MONELL_DB_BUSY_TIMEOUT": value},
+    )
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err
+    assert "MONELL_DB_BUSY_TIMEOUT" in err and "number of seconds" in err
+    assert "Traceback" not in err
+    assert not db.exists()

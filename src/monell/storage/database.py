@@ -8,6 +8,7 @@ under `storage/migrations/<area>/`, and `migrate()` brings every branch to its h
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -46,10 +47,21 @@ def redact_secrets(text: str) -> str:
 
 
 def busy_timeout() -> float:
-    try:
-        return max(0.0, float(os.environ.get(BUSY_TIMEOUT_ENV, DEFAULT_BUSY_TIMEOUT)))
-    except ValueError:
+    """Seconds a writer waits for another's lock. A value that is not a number of seconds is
+    refused (exit 2) rather than replaced: a typo must not silently mean 60 s, or "nan" 0 s."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV)
+    if raw is None:
         return DEFAULT_BUSY_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if math.isnan(seconds) or seconds < 0:
+        raise DatabaseUrlError(
+            f"{BUSY_TIMEOUT_ENV}={raw[:40]!r} is not a number of seconds; set it to e.g. "
+            f"{DEFAULT_BUSY_TIMEOUT:g}, 0 (do not wait) or inf (wait as long as it takes)"
+        )
+    return seconds
 
 
 def describe_current_db() -> str:
